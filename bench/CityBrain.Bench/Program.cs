@@ -1,0 +1,1 @@
+Console.WriteLine("usage: bench <actors|storage|deadlines>");

@@ -1,0 +1,1 @@
+Console.WriteLine("CityBrain silo: not yet wired.");
