@@ -1,0 +1,47 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CityBrain.Actors.Activation;
+
+/// <summary>What the runtime knows about one grain class: its type name, interleaving and how to create it.</summary>
+internal sealed class GrainClassInfo
+{
+    private readonly ObjectFactory _factory;
+
+    public GrainClassInfo(Type grainClass)
+    {
+        ClassType = grainClass;
+        TypeName = grainClass.GetCustomAttribute<GrainTypeAttribute>()?.Name ?? DefaultTypeName(grainClass);
+        IsReentrant = grainClass.IsDefined(typeof(ReentrantAttribute), inherit: true);
+        IsRemindable = typeof(IRemindable).IsAssignableFrom(grainClass);
+        _factory = ActivatorUtilities.CreateFactory(grainClass, Type.EmptyTypes);
+    }
+
+    public Type ClassType { get; }
+
+    /// <summary>The grain type name: the first part of every <see cref="GrainId"/> of this class.</summary>
+    public string TypeName { get; }
+
+    public bool IsReentrant { get; }
+
+    public bool IsRemindable { get; }
+
+    public Grain Create(IServiceProvider services) => (Grain)_factory(services, null);
+
+    internal static string DefaultTypeName(Type grainClass)
+    {
+        var name = grainClass.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        if (tick >= 0)
+        {
+            name = name[..tick];
+        }
+
+        if (name.Length > "Grain".Length && name.EndsWith("Grain", StringComparison.Ordinal))
+        {
+            name = name[..^"Grain".Length];
+        }
+
+        return name.ToLowerInvariant();
+    }
+}

@@ -1,0 +1,57 @@
+using CityBrain.Actors.Storage;
+using Microsoft.Extensions.Hosting;
+
+namespace CityBrain.Actors.Hosting;
+
+/// <summary>Starts the runtime (migrations, timers, housekeeping) and stops it gracefully (grains deactivated,
+/// pending writes committed).</summary>
+internal sealed class ActorsHostedService(GrainRuntime runtime, IGrainStorage storage) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await WaitForStorageAsync(cancellationToken).ConfigureAwait(false);
+        var timers = await runtime.Timers.StartAsync(cancellationToken).ConfigureAwait(false);
+        runtime.StartHousekeeping();
+        ActorsLog.Started(runtime.Logger, storage.Description, runtime.Registry.Classes.Count, timers);
+    }
+
+    /// <summary>Applies migrations, retrying with a log line while the database is not reachable yet.</summary>
+    private async Task WaitForStorageAsync(CancellationToken cancellationToken)
+    {
+        var options = runtime.Options;
+        var time = runtime.TimeProvider;
+        var started = time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(500);
+        while (true)
+        {
+            try
+            {
+                if (options.Storage.MigrateOnStart)
+                {
+                    await storage.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (StorageUnavailableException exception) when (time.GetElapsedTime(started) + delay < options.StartupStorageTimeout)
+            {
+                ActorsLog.WaitingForStorage(runtime.Logger, storage.Description, exception.InnerException?.Message ?? exception.Message, delay, options.StartupStorageTimeout);
+                await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runtime.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await runtime.DisposeAsync().ConfigureAwait(false);
+            await storage.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

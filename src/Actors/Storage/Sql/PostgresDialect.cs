@@ -1,0 +1,51 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace CityBrain.Actors.Storage.Sql;
+
+internal sealed class PostgresDialect : SqlDialect
+{
+    public override string Name => "PostgreSQL";
+
+    public override string MigrationSuffix => "postgres";
+
+    public override int MaxConcurrentBatches => 2;
+
+    // Any constant will do, as long as every silo uses the same one.
+    public override string MigrationLockSql => "SELECT pg_advisory_xact_lock(7345201)";
+
+    public override DbDataSource CreateDataSource(string connectionString, out string description)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            // Fail fast when the server is down rather than after the 15 s default.
+            builder.Timeout = 5;
+        }
+
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        builder.ApplicationName ??= "citybrain";
+        description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public override object ToDb(DateTimeOffset time) => time.ToUniversalTime();
+
+    public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public override bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "53100",
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
+        SocketException or IOException or TimeoutException => true,
+        _ => false,
+    };
+
+    public override void ClearPool(DbDataSource dataSource) => ((NpgsqlDataSource)dataSource).Clear();
+}

@@ -1,0 +1,36 @@
+using System.Data.Common;
+
+namespace CityBrain.Actors.Storage.Sql;
+
+/// <summary>What differs between the databases behind <see cref="SqlGrainStorage"/>: connection set-up, time
+/// representation, migration locking and error classification. The statements themselves are shared.</summary>
+internal abstract class SqlDialect
+{
+    /// <summary>"PostgreSQL" or "SQLite".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The suffix of this dialect's migration files (<c>0001_initial.postgres.sql</c>).</summary>
+    public abstract string MigrationSuffix { get; }
+
+    /// <summary>How many batches may be committing at once.</summary>
+    public abstract int MaxConcurrentBatches { get; }
+
+    /// <summary>Creates the data source and describes where it points, without the password.</summary>
+    public abstract DbDataSource CreateDataSource(string connectionString, out string description);
+
+    /// <summary>Runs once on every connection opened for writing (e.g. durability pragmas).</summary>
+    public virtual Task PrepareWriteConnectionAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Statement run first inside the migration transaction to keep two processes from migrating at once.</summary>
+    public abstract string MigrationLockSql { get; }
+
+    public abstract object ToDb(DateTimeOffset time);
+
+    public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
+
+    /// <summary>True when the exception means the database cannot be reached (as opposed to a bad statement).</summary>
+    public abstract bool IsUnavailable(Exception exception);
+
+    /// <summary>Drops pooled connections after the database went away, so the next use reconnects.</summary>
+    public abstract void ClearPool(DbDataSource dataSource);
+}

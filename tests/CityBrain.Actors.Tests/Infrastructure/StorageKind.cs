@@ -1,0 +1,7 @@
+namespace CityBrain.Actors.Tests.Infrastructure;
+
+public enum StorageKind
+{
+    Sqlite,
+    Postgres,
+}
