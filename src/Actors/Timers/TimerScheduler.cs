@@ -52,6 +52,9 @@ internal sealed class TimerScheduler : IAsyncDisposable
         metrics.ObservePendingTimers(() => Count);
     }
 
+    /// <summary>Raised after a fired deadline was handled and its row deleted (a signal for tests and diagnostics).</summary>
+    public event Action<GrainId, string>? DeadlineRetired;
+
     /// <summary>Timers waiting in memory (not counting those being delivered).</summary>
     public int Count
     {
@@ -251,6 +254,7 @@ internal sealed class TimerScheduler : IAsyncDisposable
                         At = _time.GetUtcNow(),
                     },
                     CancellationToken.None).ConfigureAwait(false);
+                DeadlineRetired?.Invoke(grain, name);
             }
         }
         catch (Exception exception)

@@ -20,7 +20,22 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public TestProbe Probe => _host.Services.GetRequiredService<TestProbe>();
+    public TestProbe Probe { get; private init; } = null!;
+
+    /// <summary>Completes when the deadline has fired, been handled and its row deleted.</summary>
+    public Task WhenDeadlineRetired(string grain, string name)
+    {
+        var retired = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var timers = _host.Services.GetRequiredService<Hosting.GrainRuntime>().Timers;
+        timers.DeadlineRetired += (id, timer) =>
+        {
+            if (id.ToString() == grain && timer == name)
+            {
+                retired.TrySetResult();
+            }
+        };
+        return retired.Task.WaitAsync(TimeSpan.FromSeconds(20));
+    }
 
     public static async Task<TestSilo> StartAsync(
         StorageKind kind,
@@ -50,7 +65,7 @@ public sealed class TestSilo : IAsyncDisposable
 
         var host = builder.Build();
         await host.StartAsync();
-        return new TestSilo(host);
+        return new TestSilo(host) { Probe = host.Services.GetRequiredService<TestProbe>() };
     }
 
     public async Task StopAsync()
