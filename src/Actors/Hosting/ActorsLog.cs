@@ -37,4 +37,7 @@ internal static partial class ActorsLog
 
     [LoggerMessage(11, LogLevel.Information, "Actor runtime stopping: deactivating {Count} activations")]
     public static partial void Stopping(ILogger logger, int count);
+
+    [LoggerMessage(12, LogLevel.Warning, "Deadline {Name} of {Grain} was handled but its row could not be deleted; it will fire again after a restart")]
+    public static partial void DeadlineNotRetired(ILogger logger, Exception exception, GrainId grain, string name);
 }

@@ -238,24 +238,12 @@ internal sealed class TimerScheduler : IAsyncDisposable
 
     private async Task DeliverAsync(GrainId grain, string name, TimerTick tick, int attempt)
     {
+        var delivered = false;
         try
         {
-            _metrics.TimerFired(tick.FiredAt - tick.DueAt);
+            _metrics.TimerFired(_time.GetUtcNow() - tick.DueAt);
             await _deliver(grain, name, tick).ConfigureAwait(false);
-            if (tick.IsDeadline)
-            {
-                // Delete the row only if the grain did not re-arm the deadline meanwhile.
-                await _storage.CommitAsync(
-                    new WriteGroup
-                    {
-                        Grain = grain,
-                        Kind = WriteKind.TimersOnly,
-                        Timers = [new TimerChange(name, null, null, tick.DueAt)],
-                        At = _time.GetUtcNow(),
-                    },
-                    CancellationToken.None).ConfigureAwait(false);
-                DeadlineRetired?.Invoke(grain, name);
-            }
+            delivered = true;
         }
         catch (Exception exception)
         {
@@ -269,6 +257,34 @@ internal sealed class TimerScheduler : IAsyncDisposable
             }
 
             Pump();
+        }
+
+        if (delivered && tick.IsDeadline)
+        {
+            await RetireAsync(grain, name, tick).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Deletes a handled deadline's row, unless the grain re-armed it meanwhile. If this fails the row
+    /// stays and the deadline fires again after the next start: at least once, never lost.</summary>
+    private async Task RetireAsync(GrainId grain, string name, TimerTick tick)
+    {
+        try
+        {
+            await _storage.CommitAsync(
+                new WriteGroup
+                {
+                    Grain = grain,
+                    Kind = WriteKind.TimersOnly,
+                    Timers = [new TimerChange(name, null, null, tick.DueAt)],
+                    At = _time.GetUtcNow(),
+                },
+                CancellationToken.None).ConfigureAwait(false);
+            DeadlineRetired?.Invoke(grain, name);
+        }
+        catch (Exception exception)
+        {
+            ActorsLog.DeadlineNotRetired(_logger, exception, grain, name);
         }
     }
 
