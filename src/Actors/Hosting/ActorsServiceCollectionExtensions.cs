@@ -45,6 +45,7 @@ public static class ActorsServiceCollectionExtensions
         });
         services.TryAddSingleton<GrainRuntime>();
         services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.TryAddSingleton<IActorsMaintenance, ActorsMaintenance>();
         services.AddHostedService<ActorsHostedService>();
         return builder;
     }

@@ -6,7 +6,8 @@ internal interface IGrainStorage : IAsyncDisposable
     /// <summary>Where the data lives, for messages (e.g. "PostgreSQL 127.0.0.1:5432/citybrain").</summary>
     string Description { get; }
 
-    Task MigrateAsync(CancellationToken cancellationToken);
+    /// <summary>Applies pending migrations; returns how many were applied.</summary>
+    Task<int> MigrateAsync(CancellationToken cancellationToken);
 
     Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken);
 

@@ -37,11 +37,11 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
 
     public SqlDialect Dialect => _dialect;
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await new MigrationRunner(_dialect, _dataSource, _migrations, _time, _logger).ApplyAsync(cancellationToken).ConfigureAwait(false);
+            return await new MigrationRunner(_dialect, _dataSource, _migrations, _time, _logger).ApplyAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (_dialect.IsUnavailable(exception))
         {
