@@ -98,7 +98,7 @@ internal static class DeadlineBenchmark
             await importer.WriteAsync($"sla:{i / GrainCount}", NpgsqlDbType.Text);
             await importer.WriteAsync(due, NpgsqlDbType.TimestampTz);
             await importer.WriteNullAsync();
-            await importer.WriteAsync(unchecked((int)grain.StableHash()), NpgsqlDbType.Integer);
+            await importer.WriteAsync((long)grain.StableHash(), NpgsqlDbType.Bigint);
         }
 
         await importer.CompleteAsync();

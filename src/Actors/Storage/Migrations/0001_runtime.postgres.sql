@@ -34,14 +34,14 @@ CREATE TABLE grain_snapshot (
 );
 
 -- Reminders (period_ms set) and one-shot deadlines (period_ms NULL).
--- grain_hash places the timer on the cluster ring so each silo loads only its own share.
+-- grain_hash (0 .. 2^32-1) places the timer on the cluster ring so each silo loads only its own share.
 CREATE TABLE grain_timer (
     grain_type      text        NOT NULL,
     grain_key       text        NOT NULL,
     name            text        NOT NULL,
     due_at          timestamptz NOT NULL,
     period_ms       bigint      CHECK (period_ms IS NULL OR period_ms > 0),
-    grain_hash      integer     NOT NULL,
+    grain_hash      bigint      NOT NULL,
     PRIMARY KEY (grain_type, grain_key, name)
 );
 

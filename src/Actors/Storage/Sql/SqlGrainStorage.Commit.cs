@@ -168,7 +168,7 @@ internal sealed partial class SqlGrainStorage
                     .With("n", timer.Name)
                     .With("d", _dialect.ToDb(timer.DueAt!.Value))
                     .With("m", timer.Period is { } period ? (long)period.TotalMilliseconds : null)
-                    .With("h", unchecked((int)group.Grain.StableHash()));
+                    .With("h", (long)group.Grain.StableHash());
             }
         }
     }
