@@ -1,7 +1,11 @@
+using CityBrain.Grpc.Internal.Health;
+using CityBrain.Grpc.Internal.Reflection;
 using CityBrain.Grpc.Internal.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ServingStatus = CityBrain.Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace CityBrain.Grpc;
 
@@ -42,6 +46,36 @@ public static class GrpcEndpointRouteBuilderExtensions
 
         MapUnimplementedFallback(endpoints, pipeline, registry);
         return new GrpcServiceEndpointConventionBuilder(builders);
+    }
+
+    /// <summary>
+    /// Maps the standard health service <c>grpc.health.v1.Health</c> (Check and Watch). The server as a whole
+    /// (empty service name) reports SERVING unless the host set another status; set per-service statuses with
+    /// <see cref="GrpcHealthStatusManager"/>. When the application stops, every service reports NOT_SERVING and
+    /// open watches end.
+    /// </summary>
+    /// <param name="endpoints">The endpoint route builder.</param>
+    public static GrpcServiceEndpointConventionBuilder MapGrpcHealthService(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var manager = endpoints.ServiceProvider.GetService<GrpcHealthStatusManager>()
+            ?? throw new InvalidOperationException("Call services.AddGrpcServer() before mapping the health service.");
+        manager.SetStatusIfUnknown(string.Empty, ServingStatus.Serving);
+        endpoints.ServiceProvider.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(manager.Shutdown);
+        return endpoints.MapGrpcService<HealthService>();
+    }
+
+    /// <summary>
+    /// Maps server reflection, both <c>grpc.reflection.v1</c> and <c>grpc.reflection.v1alpha</c>, so generic
+    /// tools can list the mapped services and fetch the protobuf files that describe them.
+    /// </summary>
+    /// <param name="endpoints">The endpoint route builder.</param>
+    public static GrpcServiceEndpointConventionBuilder MapGrpcReflectionService(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var v1 = endpoints.MapGrpcService<ReflectionServiceV1>();
+        var v1Alpha = endpoints.MapGrpcService<ReflectionServiceV1Alpha>();
+        return new GrpcServiceEndpointConventionBuilder([v1, v1Alpha]);
     }
 
     private static void MapUnimplementedFallback(IEndpointRouteBuilder endpoints, ServerCallPipeline pipeline, GrpcServiceRegistry registry)
