@@ -52,7 +52,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
                 throw Fail(final, ReadTrailers(response));
             }
 
-            Complete(final, null);
+            Complete(final, null, response);
             return message;
         }
         catch (RpcException ex)
@@ -102,7 +102,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
                 throw Fail(status, ReadTrailers(response));
             }
 
-            Complete(status, null);
+            Complete(status, null, response);
             return null;
         }
         catch (RpcException ex)
