@@ -5,9 +5,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
     /// <summary>Records the final status (first one wins) and releases the call's timer, registration and HTTP objects.</summary>
     internal void Complete(Status status, Metadata? trailers, HttpResponseMessage? trailerSource = null)
     {
-        var outcome = trailers is null && trailerSource is not null
-            ? new CallOutcome(status, null, () => ReadTrailers(trailerSource))
-            : new CallOutcome(status, trailers ?? []);
+        var outcome = new CallOutcome(status, trailers, trailerSource);
         if (Interlocked.CompareExchange(ref _outcome, outcome, null) is not null)
         {
             return;

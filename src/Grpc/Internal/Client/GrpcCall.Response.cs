@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Headers;
 using CityBrain.Grpc.Internal.Protocol;
 
 namespace CityBrain.Grpc.Internal.Client;
@@ -11,7 +9,7 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
     public async Task<Metadata> GetResponseHeadersAsync()
     {
         var response = await (_sendTask ?? throw new InvalidOperationException("The call was not started.")).ConfigureAwait(false);
-        return CreateMetadata(response.Headers, excludeStatus: true);
+        return GrpcResponseHeaders.CreateMetadata(response.Headers, excludeStatus: true);
     }
 
     public Status GetStatus() =>
@@ -37,8 +35,8 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
             var message = await reader.ReadMessageAsync(_method.ResponseParser, _cancellation.Token).ConfigureAwait(false);
             if (message is null)
             {
-                var status = ReadStatus(response);
-                throw Fail(status.StatusCode == StatusCode.OK ? new Status(StatusCode.Internal, "The server ended the call without a response message.") : status, ReadTrailers(response));
+                var status = GrpcResponseHeaders.ReadStatus(response);
+                throw Fail(status.StatusCode == StatusCode.OK ? new Status(StatusCode.Internal, "The server ended the call without a response message.") : status, GrpcResponseHeaders.ReadTrailers(response));
             }
 
             if (await reader.ReadMessageAsync(_method.ResponseParser, _cancellation.Token).ConfigureAwait(false) is not null)
@@ -46,10 +44,10 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
                 throw Fail(new Status(StatusCode.Internal, "The server sent more than one response message."), null);
             }
 
-            var final = ReadStatus(response);
+            var final = GrpcResponseHeaders.ReadStatus(response);
             if (final.StatusCode != StatusCode.OK)
             {
-                throw Fail(final, ReadTrailers(response));
+                throw Fail(final, GrpcResponseHeaders.ReadTrailers(response));
             }
 
             Complete(final, null, response);
@@ -96,10 +94,10 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
             }
 
             ReleaseReader();
-            var status = ReadStatus(response);
+            var status = GrpcResponseHeaders.ReadStatus(response);
             if (status.StatusCode != StatusCode.OK)
             {
-                throw Fail(status, ReadTrailers(response));
+                throw Fail(status, GrpcResponseHeaders.ReadTrailers(response));
             }
 
             Complete(status, null, response);
@@ -151,84 +149,5 @@ internal sealed partial class GrpcCall<TRequest, TResponse>
         var reader = _reader;
         _reader = null;
         reader?.Dispose();
-    }
-
-    /// <summary>The status carried by the response headers when the call ends before any message; null for a normal start.</summary>
-    private static Status? CheckResponseHeaders(HttpResponseMessage response)
-    {
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            if (TryReadStatus(response.Headers, out var headerStatus))
-            {
-                return headerStatus;
-            }
-
-            return new Status(StatusMapping.FromHttpStatus(response.StatusCode), $"Bad gRPC response. HTTP status code: {(int)response.StatusCode}.");
-        }
-
-        if (!response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var contentType)
-            || !GrpcProtocol.IsGrpcContentType(contentType.ToString()))
-        {
-            return new Status(StatusCode.Internal, "Bad gRPC response: the content type is not application/grpc.");
-        }
-
-        return TryReadStatus(response.Headers, out var trailersOnly) ? trailersOnly : null;
-    }
-
-    private static Status ReadStatus(HttpResponseMessage response)
-    {
-        if (TryReadStatus(response.TrailingHeaders, out var status) || TryReadStatus(response.Headers, out status))
-        {
-            return status;
-        }
-
-        return new Status(StatusCode.Internal, "The response ended without a grpc-status.");
-    }
-
-    private static bool TryReadStatus(HttpHeaders headers, out Status status)
-    {
-        var nonValidated = headers.NonValidated;
-        if (!nonValidated.TryGetValues(GrpcProtocol.StatusTrailer, out var code))
-        {
-            status = default;
-            return false;
-        }
-
-        if (!StatusMapping.TryParseStatus(code.ToString(), out var statusCode))
-        {
-            status = new Status(StatusCode.Unknown, $"Invalid grpc-status '{code}'.");
-            return true;
-        }
-
-        var detail = nonValidated.TryGetValues(GrpcProtocol.MessageTrailer, out var message)
-            ? PercentEncoding.Decode(message.ToString())
-            : string.Empty;
-        status = new Status(statusCode, detail);
-        return true;
-    }
-
-    private static Metadata ReadTrailers(HttpResponseMessage response) => CreateMetadata(response.TrailingHeaders, excludeStatus: true);
-
-    private static Metadata CreateMetadata(HttpHeaders headers, bool excludeStatus)
-    {
-        var metadata = new Metadata();
-        foreach (var header in headers.NonValidated)
-        {
-            if (excludeStatus && GrpcProtocol.IsReservedHeader(header.Key))
-            {
-                continue;
-            }
-
-            try
-            {
-                MetadataEncoding.AddHeaderValues(metadata, header.Key, new Microsoft.Extensions.Primitives.StringValues([.. header.Value]));
-            }
-            catch (FormatException)
-            {
-                // A malformed binary header is dropped rather than failing the call.
-            }
-        }
-
-        return metadata;
     }
 }

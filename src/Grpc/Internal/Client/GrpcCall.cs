@@ -201,10 +201,10 @@ internal sealed partial class GrpcCall<TRequest, TResponse> : IClientCall
                 response.Dispose();
             }
 
-            if (CheckResponseHeaders(response) is { } early)
+            if (GrpcResponseHeaders.CheckResponseHeaders(response) is { } early)
             {
                 // An HTTP error or a Trailers-Only response: the call is over before any message.
-                Complete(early, CreateMetadata(response.Headers, excludeStatus: true));
+                Complete(early, GrpcResponseHeaders.CreateMetadata(response.Headers, excludeStatus: true));
             }
 
             return response;
