@@ -43,6 +43,23 @@ public sealed class DeadlineAndCancellationTests(GrpcTestServer server)
     }
 
     [Fact]
+    public async Task Server_HandlerIgnoresCancellation_DeadlineExceededSentAnywayAndLateReplyDropped()
+    {
+        using var http = RawGrpc.CreateHttp2Client();
+        var signal = NewSignal();
+        var request = RawGrpc.Request(server.Http2Address, "/citybrain.grpctest.v1.TestService/Stall", RawGrpc.Frame(new EchoRequest { Signal = signal }));
+        request.Headers.TryAddWithoutValidation("grpc-timeout", "200m");
+
+        var response = await RawGrpc.SendAsync(http, request);
+        server.Signals.Raise(signal + ":release", "go");
+
+        Assert.Equal(StatusCode.DeadlineExceeded, response.GrpcStatus);
+        Assert.Empty(response.Body);
+        Assert.Equal("returned late", await server.Signals.WaitAsync(signal));
+        await server.AssertServesNormalCallAsync();
+    }
+
+    [Fact]
     public async Task Unary_DeadlineAlreadyPassed_DeadlineExceededWithoutReachingHandler()
     {
         var signal = NewSignal();

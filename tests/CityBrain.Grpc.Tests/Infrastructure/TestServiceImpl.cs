@@ -92,6 +92,14 @@ public sealed class TestServiceImpl(TestSignals signals) : TestService.TestServi
         }
     }
 
+    public override async Task<EchoReply> Stall(EchoRequest request, ServerCallContext context)
+    {
+        signals.Raise(request.Signal + ":started", "started");
+        await signals.Get(request.Signal + ":release").Task;
+        signals.Raise(request.Signal, "returned late");
+        return new EchoReply { Text = "too late" };
+    }
+
     public override Task<EchoReply> Throw(EchoRequest request, ServerCallContext context) =>
         throw new InvalidOperationException("secret internal detail " + request.Text);
 

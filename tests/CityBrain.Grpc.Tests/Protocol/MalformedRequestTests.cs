@@ -51,6 +51,18 @@ public sealed class MalformedRequestTests(GrpcTestServer server) : IDisposable
     }
 
     [Fact]
+    public async Task Request_Http11ToHttp2OnlyEndpoint_RejectedAtOnce()
+    {
+        using var http1 = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var request = RawGrpc.Request(server.Http2Address, EchoPath, RawGrpc.Frame(new EchoRequest()), version: HttpVersion.Version11);
+
+        var response = await RawGrpc.SendAsync(http1, request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.HttpStatus);
+        await server.AssertServesNormalCallAsync();
+    }
+
+    [Fact]
     public async Task Request_UnknownMethodOfKnownService_Unimplemented()
     {
         var response = await RawGrpc.SendAsync(_http, RawGrpc.Request(server.Http2Address, "/citybrain.grpctest.v1.TestService/NoSuchMethod", RawGrpc.Frame(new EchoRequest())));
