@@ -13,7 +13,7 @@ public sealed class DeadlineAndCancellationTests(GrpcTestServer server)
     public async Task Unary_DeadlineExpires_DeadlineExceededAndHandlerTokenFires()
     {
         var signal = NewSignal();
-        var deadline = DateTime.UtcNow.AddMilliseconds(300);
+        var deadline = DateTime.UtcNow.AddSeconds(1);
 
         var ex = await Assert.ThrowsAsync<RpcException>(() =>
             server.Client.WaitForCancellationAsync(new EchoRequest { Signal = signal }, deadline: deadline).ResponseAsync);
@@ -75,7 +75,7 @@ public sealed class DeadlineAndCancellationTests(GrpcTestServer server)
     public async Task Duplex_DeadlineExpiresMidStream_ReaderGetsDeadlineExceeded()
     {
         var signal = NewSignal();
-        using var call = server.Client.StreamUntilCancelled(deadline: DateTime.UtcNow.AddMilliseconds(500));
+        using var call = server.Client.StreamUntilCancelled(deadline: DateTime.UtcNow.AddSeconds(2));
         await call.RequestStream.WriteAsync(new EchoRequest { Signal = signal });
         Assert.True(await call.ResponseStream.MoveNextAsync());
 

@@ -96,6 +96,9 @@ public sealed class GrpcTestServer : IAsyncLifetime
         Health = app.Services.GetRequiredService<GrpcHealthStatusManager>();
         _channel = GrpcChannel.ForAddress(Http2Address);
         Client = new TestService.TestServiceClient(_channel);
+
+        // Open the connection and warm up both sides, so deadline tests measure calls, not start-up.
+        await AssertServesNormalCallAsync();
     }
 
     public async Task DisposeAsync()
