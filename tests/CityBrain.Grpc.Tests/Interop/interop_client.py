@@ -10,6 +10,9 @@ sys.path.insert(0, sys.argv[2])
 import grpc  # noqa: E402
 import interop_pb2  # noqa: E402
 import interop_pb2_grpc  # noqa: E402
+import reflection_v1_pb2  # noqa: E402
+import reflection_v1_pb2_grpc  # noqa: E402
+from google.protobuf import descriptor_pb2, descriptor_pool, message_factory  # noqa: E402
 
 
 def check(name, condition, detail=""):
@@ -56,7 +59,39 @@ def main():
         except grpc.RpcError as error:
             check("unimplemented", error.code() == grpc.StatusCode.UNIMPLEMENTED, f"{error.code()}")
 
+        check_reflection(channel)
+
     print("ALL OK", flush=True)
+
+
+def message_class(descriptor):
+    if hasattr(message_factory, "GetMessageClass"):
+        return message_factory.GetMessageClass(descriptor)
+    return message_factory.MessageFactory(descriptor.file.pool).GetPrototype(descriptor)
+
+
+def check_reflection(channel):
+    """List services and call one knowing nothing but what reflection tells, as grpcurl does."""
+    reflection = reflection_v1_pb2_grpc.ServerReflectionStub(channel)
+    requests = [
+        reflection_v1_pb2.ServerReflectionRequest(list_services=""),
+        reflection_v1_pb2.ServerReflectionRequest(file_containing_symbol="citybrain.interop.v1.Interop"),
+    ]
+    listed, files = list(reflection.ServerReflectionInfo(iter(requests), timeout=30))
+    names = {service.name for service in listed.list_services_response.service}
+    check("reflection-list", "citybrain.interop.v1.Interop" in names and "grpc.health.v1.Health" in names, repr(names))
+
+    pool = descriptor_pool.DescriptorPool()
+    for blob in reversed(files.file_descriptor_response.file_descriptor_proto):
+        pool.Add(descriptor_pb2.FileDescriptorProto.FromString(blob))
+    method = pool.FindServiceByName("citybrain.interop.v1.Interop").FindMethodByName("Unary")
+    request_class = message_class(method.input_type)
+    reply_class = message_class(method.output_type)
+    call = channel.unary_unary("/citybrain.interop.v1.Interop/Unary",
+                               request_serializer=lambda m: m.SerializeToString(),
+                               response_deserializer=reply_class.FromString)
+    reply = call(request_class(text="dynamic", number=1), timeout=30)
+    check("reflection-call", reply.text == "hello dynamic" and reply.number == 2, repr(reply))
 
 
 if __name__ == "__main__":

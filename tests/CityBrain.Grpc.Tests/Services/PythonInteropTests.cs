@@ -34,12 +34,21 @@ public sealed class PythonInteropTests(GrpcTestServer server)
                 Path.Combine(protos, "interop.proto"),
             ]);
             Assert.True(generate.ExitCode == 0, "protoc failed: " + generate.Output);
+            var interop = Path.Combine(AppContext.BaseDirectory, "Interop");
+            var generateReflection = await RunAsync(Protoc, [
+                $"--proto_path={interop}",
+                $"--python_out={stubs.FullName}",
+                $"--grpc_out={stubs.FullName}",
+                $"--plugin=protoc-gen-grpc={GrpcPythonPlugin}",
+                Path.Combine(interop, "reflection_v1.proto"),
+            ]);
+            Assert.True(generateReflection.ExitCode == 0, "protoc failed: " + generateReflection.Output);
 
             var script = Path.Combine(AppContext.BaseDirectory, "Interop", "interop_client.py");
             var run = await RunAsync(Python, [script, $"127.0.0.1:{server.Http2Address.Port}", stubs.FullName]);
 
             Assert.True(run.ExitCode == 0, "Python client failed:\n" + run.Output);
-            foreach (var check in new[] { "OK unary", "OK bidi-1000", "OK server-streaming", "OK error-status", "OK deadline", "OK unimplemented", "ALL OK" })
+            foreach (var check in new[] { "OK unary", "OK bidi-1000", "OK server-streaming", "OK error-status", "OK deadline", "OK unimplemented", "OK reflection-list", "OK reflection-call", "ALL OK" })
             {
                 Assert.Contains(check, run.Output, StringComparison.Ordinal);
             }
