@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Citybrain.Grpctest.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -40,7 +41,8 @@ public sealed class GrpcTestServer : IAsyncLifetime
         Action<IServiceCollection> configureServices,
         Action<WebApplication> map,
         Action<GrpcServerOptions>? configureGrpc = null,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        X509Certificate2? tlsCertificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         ListenOptions? http2 = null;
@@ -50,6 +52,11 @@ public sealed class GrpcTestServer : IAsyncLifetime
             kestrel.Listen(IPAddress.Loopback, 0, o =>
             {
                 o.Protocols = HttpProtocols.Http2;
+                if (tlsCertificate is not null)
+                {
+                    o.UseHttps(tlsCertificate);
+                }
+
                 http2 = o;
             });
             kestrel.Listen(IPAddress.Loopback, 0, o =>
@@ -70,7 +77,8 @@ public sealed class GrpcTestServer : IAsyncLifetime
         var app = builder.Build();
         map(app);
         await app.StartAsync();
-        return (app, new Uri($"http://127.0.0.1:{http2!.IPEndPoint!.Port}"), new Uri($"http://127.0.0.1:{http1!.IPEndPoint!.Port}"));
+        var scheme = tlsCertificate is null ? "http" : "https";
+        return (app, new Uri($"{scheme}://127.0.0.1:{http2!.IPEndPoint!.Port}"), new Uri($"http://127.0.0.1:{http1!.IPEndPoint!.Port}"));
     }
 
     public async Task InitializeAsync()
