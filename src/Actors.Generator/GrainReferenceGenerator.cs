@@ -149,12 +149,28 @@ public sealed class GrainReferenceGenerator : IIncrementalGenerator
         code.AppendLine("    {");
         code.AppendLine("        public global::CityBrain.Actors.Invocation.GrainReference Create(global::CityBrain.Actors.Invocation.GrainCallInvoker invoker, global::CityBrain.Actors.GrainId grainId)");
         code.AppendLine($"            => new {name}_Reference(invoker, grainId);");
+        code.AppendLine();
+        code.AppendLine("        public global::CityBrain.Actors.Invocation.GrainRequest CreateRequest(int methodId, global::CityBrain.Actors.Invocation.ArgumentReader arguments)");
+        code.AppendLine($"            => {name}_Reference.CreateRequest(methodId, arguments);");
         code.AppendLine("    }");
         code.AppendLine();
         code.AppendLine($"    [global::System.CodeDom.Compiler.GeneratedCode(\"CityBrain.Actors.Generator\", \"1.0\")]");
         code.AppendLine($"    {accessibility} sealed class {name}_Reference : global::CityBrain.Actors.Invocation.GrainReference, {iface}");
         code.AppendLine("    {");
         code.AppendLine($"        public {name}_Reference(global::CityBrain.Actors.Invocation.GrainCallInvoker invoker, global::CityBrain.Actors.GrainId grainId) : base(invoker, grainId) {{ }}");
+
+        code.AppendLine();
+        code.AppendLine("        internal static global::CityBrain.Actors.Invocation.GrainRequest CreateRequest(int methodId, global::CityBrain.Actors.Invocation.ArgumentReader arguments) => methodId switch");
+        code.AppendLine("        {");
+        for (var id = 0; id < methods.Count; id++)
+        {
+            var reads = string.Join(", ", methods[id].Parameters.Select(p =>
+                $"arguments.Read<{p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier | SymbolDisplayMiscellaneousOptions.UseSpecialTypes))}>()"));
+            code.AppendLine($"            {id} => new M{id}_{methods[id].Name}({reads}),");
+        }
+
+        code.AppendLine($"            _ => throw new global::System.ArgumentOutOfRangeException(nameof(methodId), methodId, \"{interfaceName} has no method with this id.\"),");
+        code.AppendLine("        };");
 
         for (var id = 0; id < methods.Count; id++)
         {
@@ -287,6 +303,18 @@ public sealed class GrainReferenceGenerator : IIncrementalGenerator
 
         code.AppendLine("            }");
         code.AppendLine($"            public override global::CityBrain.Actors.Invocation.GrainMethod Method => s_method{id};");
+        if (parameters.Count > 0)
+        {
+            code.AppendLine("            public override void WriteArguments(global::CityBrain.Actors.Invocation.ArgumentWriter writer)");
+            code.AppendLine("            {");
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                code.AppendLine($"                writer.Write<{parameters[i].Type}>(_a{i});");
+            }
+
+            code.AppendLine("            }");
+        }
+
         var args = string.Join(", ", Enumerable.Range(0, parameters.Count).Select(i => $"_a{i}"));
         var invoke = $"(({declaring})grain).{method.Name}({args})";
         var invokeBody = kind switch

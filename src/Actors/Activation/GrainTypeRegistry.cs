@@ -11,6 +11,7 @@ internal sealed class GrainTypeRegistry
     private readonly Dictionary<Type, GrainClassInfo> _byInterface = [];
     private readonly Dictionary<string, GrainClassInfo> _byTypeName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, IGrainReferenceFactory> _referenceFactories = new();
+    private readonly Dictionary<string, Type> _interfacesByName = new(StringComparer.Ordinal);
 
     public GrainTypeRegistry(IEnumerable<Assembly> assemblies)
     {
@@ -27,6 +28,17 @@ internal sealed class GrainTypeRegistry
     }
 
     public IReadOnlyCollection<GrainClassInfo> Classes => _byTypeName.Values;
+
+    /// <summary>The reference factory of a grain interface named on the wire (its full name).</summary>
+    public IGrainReferenceFactory GetReferenceFactory(string interfaceName)
+    {
+        if (_interfacesByName.TryGetValue(interfaceName, out var type))
+        {
+            return GetReferenceFactory(type);
+        }
+
+        throw new ArgumentException($"Unknown grain interface '{interfaceName}': no registered grain class implements it.", nameof(interfaceName));
+    }
 
     private void Register(Type grainClass)
     {
@@ -52,6 +64,7 @@ internal sealed class GrainTypeRegistry
             }
 
             _byInterface.Add(grainInterface, info);
+            _interfacesByName[grainInterface.FullName!] = grainInterface;
         }
     }
 

@@ -13,6 +13,13 @@ public sealed class GrainCallTimeoutException : TimeoutException
         CallChain = callChain;
     }
 
+    /// <summary>Re-creates the exception from its message (e.g. after it crossed silos).</summary>
+    public GrainCallTimeoutException(string message) : base(message)
+    {
+        Method = "";
+        CallChain = "";
+    }
+
     /// <summary>The called method, as <c>grain/key.Method</c>.</summary>
     public string Method { get; }
 

@@ -12,6 +12,11 @@ public sealed class StorageConflictException : Exception
         ExpectedVersion = expectedVersion;
     }
 
+    /// <summary>Re-creates the exception from its message (e.g. after it crossed silos).</summary>
+    public StorageConflictException(string message) : base(message)
+    {
+    }
+
     /// <summary>The grain whose write conflicted.</summary>
     public GrainId GrainId { get; }
 

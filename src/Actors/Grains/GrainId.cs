@@ -25,7 +25,7 @@ public readonly struct GrainId : IEquatable<GrainId>
     /// <summary>True for the default value, which names no grain.</summary>
     public bool IsDefault => Type is null;
 
-    /// <summary>A stable 32-bit hash of type and key (FNV-1a over UTF-16), the same in every process;
+    /// <summary>A stable 32-bit hash of type and key (FNV-1a over UTF-16, then an avalanche step), the same in every process;
     /// it places grains and their timers on the cluster ring.</summary>
     public uint StableHash()
     {
@@ -41,6 +41,12 @@ public readonly struct GrainId : IEquatable<GrainId>
             hash = (hash ^ c) * 16777619;
         }
 
+        // Finalizer (avalanche): keys differing in one character land far apart on the ring.
+        hash ^= hash >> 16;
+        hash *= 0x85ebca6b;
+        hash ^= hash >> 13;
+        hash *= 0xc2b2ae35;
+        hash ^= hash >> 16;
         return hash;
     }
 

@@ -36,4 +36,7 @@ public sealed class ActorRuntimeOptions
 
     /// <summary>Reminders and deadlines.</summary>
     public TimerOptions Timers { get; set; } = new();
+
+    /// <summary>Multi-silo clustering (PostgreSQL only).</summary>
+    public ClusterOptions Cluster { get; set; } = new();
 }

@@ -41,6 +41,36 @@ internal sealed class ActorRuntimeOptionsValidator : IValidateOptions<ActorRunti
             errors.Add("Timers.MaxConcurrentDeliveries must be at least 1.");
         }
 
+        var cluster = options.Cluster;
+        if (cluster.Enabled)
+        {
+            if (options.Storage.Provider != StorageProvider.Postgres)
+            {
+                errors.Add("Cluster.Enabled needs Storage.Provider = Postgres: silos share one PostgreSQL database.");
+            }
+
+            if (!Uri.TryCreate(cluster.SiloAddress, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https") || address.Port <= 0)
+            {
+                errors.Add($"Cluster.SiloAddress must be the absolute http(s) URL, with port, at which other silos reach this one (was '{cluster.SiloAddress}').");
+            }
+
+            Positive(errors, "Cluster.HeartbeatInterval", cluster.HeartbeatInterval);
+            if (cluster.LeaseDuration < cluster.HeartbeatInterval * 3)
+            {
+                errors.Add($"Cluster.LeaseDuration ({cluster.LeaseDuration}) must be at least three heartbeat intervals ({cluster.HeartbeatInterval}).");
+            }
+
+            if (cluster.VirtualNodes is < 1 or > 4096)
+            {
+                errors.Add("Cluster.VirtualNodes must be between 1 and 4096.");
+            }
+
+            if (cluster.MaxForwardAttempts < 1)
+            {
+                errors.Add("Cluster.MaxForwardAttempts must be at least 1.");
+            }
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors.Select(e => "Actors: " + e));
     }
 

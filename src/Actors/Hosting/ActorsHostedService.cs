@@ -10,7 +10,18 @@ internal sealed class ActorsHostedService(GrainRuntime runtime, IGrainStorage st
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await WaitForStorageAsync(cancellationToken).ConfigureAwait(false);
-        var timers = await runtime.Timers.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (runtime.Membership is { } membership)
+        {
+            // Joining publishes the first view, which loads the timers of the grains this silo owns.
+            await membership.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await runtime.Timers.LoadAsync(static _ => true, cancellationToken).ConfigureAwait(false);
+        }
+
+        runtime.Timers.Start();
+        var timers = runtime.Timers.Count;
         runtime.StartHousekeeping();
         ActorsLog.Started(runtime.Logger, storage.Description, runtime.Registry.Classes.Count, timers);
     }
@@ -46,11 +57,19 @@ internal sealed class ActorsHostedService(GrainRuntime runtime, IGrainStorage st
     {
         try
         {
+            // In a cluster: leave the ring first, so that new calls go to the other silos while this one drains.
+            await runtime.BeginLeaveAsync(cancellationToken).ConfigureAwait(false);
             await runtime.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             await runtime.DisposeAsync().ConfigureAwait(false);
+            if (runtime.Membership is { } membership)
+            {
+                await membership.CompleteLeaveAsync(CancellationToken.None).ConfigureAwait(false);
+                await membership.DisposeAsync().ConfigureAwait(false);
+            }
+
             await storage.DisposeAsync().ConfigureAwait(false);
         }
     }

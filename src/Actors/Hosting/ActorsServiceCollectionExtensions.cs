@@ -1,4 +1,5 @@
 using CityBrain.Actors.Activation;
+using CityBrain.Actors.Cluster;
 using CityBrain.Actors.Diagnostics;
 using CityBrain.Actors.Hosting;
 using CityBrain.Actors.Storage;
@@ -31,20 +32,50 @@ public static class ActorsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ActorRuntimeOptions>, ActorRuntimeOptionsValidator>());
         services.TryAddSingleton(sp => new ActorsMetrics(sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => new GrainTypeRegistry(builder.GrainAssemblies));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<ActorRuntimeOptions>>().Value;
+            return options.Cluster.Enabled
+                ? new SiloIdentity(options.Cluster.SiloAddress, sp.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds())
+                : new SiloIdentity("local", 0);
+        });
         services.TryAddSingleton<IGrainStorage>(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<ActorRuntimeOptions>>().Value.Storage;
-            SqlDialect dialect = options.Provider == StorageProvider.Postgres ? new PostgresDialect() : new SqliteDialect();
+            var options = sp.GetRequiredService<IOptions<ActorRuntimeOptions>>().Value;
+            var identity = sp.GetRequiredService<SiloIdentity>();
+            SqlDialect dialect = options.Storage.Provider == StorageProvider.Postgres ? new PostgresDialect() : new SqliteDialect();
             return new SqlGrainStorage(
                 dialect,
-                options,
+                options.Storage,
                 builder.Migrations,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("CityBrain.Actors.Storage"),
-                sp.GetRequiredService<ActorsMetrics>());
+                sp.GetRequiredService<ActorsMetrics>(),
+                options.Cluster.Enabled ? identity.ApplicationName : "citybrain",
+                options.Cluster.Enabled ? identity.Id : null);
         });
-        services.TryAddSingleton<GrainRuntime>();
+        services.TryAddSingleton(sp =>
+        {
+            var runtime = ActivatorUtilities.CreateInstance<GrainRuntime>(sp);
+            var cluster = runtime.Options.Cluster;
+            if (cluster.Enabled)
+            {
+                runtime.Transport = sp.GetService<ISiloTransport>()
+                    ?? throw new InvalidOperationException("Clustering needs an ISiloTransport for silo-to-silo calls; the silo host registers one.");
+                runtime.Membership = new MembershipService(
+                    cluster,
+                    sp.GetRequiredService<SiloIdentity>(),
+                    runtime.Options.Storage.ConnectionString,
+                    runtime.TimeProvider,
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger("CityBrain.Actors.Cluster"),
+                    runtime);
+            }
+
+            return runtime;
+        });
         services.TryAddSingleton<IGrainFactory>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.TryAddSingleton<IGrainCallReceiver>(sp => sp.GetRequiredService<GrainRuntime>());
+        services.TryAddSingleton<IClusterMembership>(sp => new ClusterMembership(sp.GetRequiredService<GrainRuntime>()));
         services.TryAddSingleton<IActorsMaintenance, ActorsMaintenance>();
         services.AddHostedService<ActorsHostedService>();
         return builder;

@@ -112,6 +112,27 @@ internal sealed partial class GrainRuntime : GrainCallInvoker, IGrainFactory, IA
 
     private void Deliver(GrainRequest request, GrainReference? reference)
     {
+        if (Volatile.Read(ref _view) is not null)
+        {
+            if (IsRemote(request.TargetId, out var owner))
+            {
+                _ = ForwardAsync(request, owner!);
+                return;
+            }
+
+            if (RefusesLocalWork)
+            {
+                request.TryFail(new SiloUnavailableException($"{request.Describe()} was refused: this silo is {(_leaving ? "leaving the cluster" : "fenced (its membership lease lapsed)")}. Retry on another silo."));
+                return;
+            }
+        }
+
+        DeliverHere(request, reference);
+    }
+
+    /// <summary>Delivers to the local activation, creating it if needed.</summary>
+    private void DeliverHere(GrainRequest request, GrainReference? reference)
+    {
         var id = request.TargetId;
         while (true)
         {
@@ -167,8 +188,14 @@ internal sealed partial class GrainRuntime : GrainCallInvoker, IGrainFactory, IA
     private string CanonicalTypeName(string typeName) =>
         Registry.TryGetByTypeName(typeName, out var grainClass) ? grainClass.TypeName : typeName;
 
-    public void StartHousekeeping() =>
+    /// <summary>True once the runtime has started (storage ready, timers loaded).</summary>
+    public bool IsStarted { get; private set; }
+
+    public void StartHousekeeping()
+    {
         _housekeeping.Change(Options.HousekeepingInterval, Options.HousekeepingInterval);
+        IsStarted = true;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -56,6 +56,25 @@ public abstract class GrainRequest<TResult> : GrainRequest, IValueTaskSource<TRe
 
     internal ValueTask<TResult> AsValueTask() => new(this, _core.Version);
 
+    internal sealed override void CompleteRemote(EncodedValue result)
+    {
+        TResult value;
+        try
+        {
+            value = result.Decode<TResult>($"result of {Describe()}");
+        }
+        catch (Exception exception)
+        {
+            TryFail(exception);
+            return;
+        }
+
+        TrySucceed(value);
+    }
+
+    internal sealed override async ValueTask<EncodedValue> GetEncodedResultAsync() =>
+        EncodedValue.Encode(await AsValueTask().ConfigureAwait(false));
+
     internal sealed override void Start(object grain)
     {
         ValueTask<TResult> running;

@@ -41,6 +41,20 @@ public abstract class GrainRequest
     /// <summary>True once the caller has been answered (result, exception or timeout).</summary>
     internal bool IsCompleted => Volatile.Read(ref _completion) != Pending;
 
+    /// <summary>Writes the arguments for a call to another silo. Generated code overrides it.</summary>
+    public virtual void WriteArguments(ArgumentWriter writer)
+    {
+    }
+
+    /// <summary>The caller's chain when the request came from another silo (outermost first).</summary>
+    internal IReadOnlyList<GrainId>? RemoteChain;
+
+    /// <summary>Answers the caller with a result received from another silo.</summary>
+    internal abstract void CompleteRemote(EncodedValue result);
+
+    /// <summary>Encodes this request's result, once it succeeded, for the silo that sent it.</summary>
+    internal abstract ValueTask<EncodedValue> GetEncodedResultAsync();
+
     /// <summary>Invokes the method on the grain and arranges for <see cref="ActivationData.OnRequestFinished"/> to run when it ends.</summary>
     internal abstract void Start(object grain);
 

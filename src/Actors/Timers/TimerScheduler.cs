@@ -48,7 +48,7 @@ internal sealed class TimerScheduler : IAsyncDisposable
         _options = options;
         _canonicalType = canonicalType;
         _deliver = deliver;
-        _timer = time.CreateTimer(static state => ((TimerScheduler)state!).Pump(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = time.CreateTimer(static state => ((TimerScheduler)state!).Pump(timerFired: true), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         metrics.ObservePendingTimers(() => Count);
     }
 
@@ -67,14 +67,20 @@ internal sealed class TimerScheduler : IAsyncDisposable
         }
     }
 
-    /// <summary>Loads every stored timer and starts firing. Timers that fell due while the process was down fire at once.</summary>
-    public async Task<int> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Loads the stored timers of the grains <paramref name="owned"/> selects, keeping timers already in
+    /// memory as they are. Timers that fell due while no silo fired them fire as soon as the scheduler runs.</summary>
+    public async Task<int> LoadAsync(Func<GrainId, bool> owned, CancellationToken cancellationToken)
     {
         var loaded = 0;
         var now = _time.GetUtcNow().UtcTicks;
         await foreach (var stored in _storage.ReadTimersAsync(cancellationToken).ConfigureAwait(false))
         {
             var grain = new GrainId(_canonicalType(stored.Grain.Type), stored.Grain.Key);
+            if (!owned(grain))
+            {
+                continue;
+            }
+
             var period = stored.Period?.Ticks ?? 0;
             var due = stored.DueAt.UtcTicks;
             if (period > 0 && due < now)
@@ -85,19 +91,32 @@ internal sealed class TimerScheduler : IAsyncDisposable
 
             lock (_lock)
             {
-                Set(grain, stored.Name, due, period);
+                if (!_index.Contains(new TimerEntry(grain, stored.Name, 0, 0)))
+                {
+                    Set(grain, stored.Name, due, period);
+                    loaded++;
+                }
             }
-
-            loaded++;
         }
 
+        lock (_lock)
+        {
+            ArmLocked();
+        }
+
+        Pump();
+        return loaded;
+    }
+
+    /// <summary>Starts firing the loaded timers.</summary>
+    public void Start()
+    {
         lock (_lock)
         {
             _running = true;
         }
 
         Pump();
-        return loaded;
     }
 
     /// <summary>Applies timer changes that a grain has just committed to storage.</summary>
@@ -172,8 +191,10 @@ internal sealed class TimerScheduler : IAsyncDisposable
         return name;
     }
 
-    /// <summary>Takes due timers (as many as the delivery limit allows) and delivers them; re-arms the timer.</summary>
-    private void Pump()
+    /// <summary>Takes due timers (as many as the delivery limit allows) and delivers them; re-arms the timer if
+    /// it fired, or if an earlier time is now due. Not re-arming needlessly also keeps the due time exact: a
+    /// timer is armed with a relative delay, computed from a clock that may move before the timer takes it.</summary>
+    private void Pump(bool timerFired = false)
     {
         List<(GrainId Grain, string Name, TimerTick Tick)>? due = null;
         List<RetryItem>? retries = null;
@@ -184,7 +205,11 @@ internal sealed class TimerScheduler : IAsyncDisposable
                 return;
             }
 
-            _armedForTicks = long.MaxValue;
+            if (timerFired)
+            {
+                _armedForTicks = long.MaxValue;
+            }
+
             var now = _time.GetUtcNow();
             while (_inFlight < _options.MaxConcurrentDeliveries && _heap.Peek() is { } next && next.DueTicks <= now.UtcTicks)
             {

@@ -184,7 +184,7 @@ public sealed class StateStorageTests(DatabaseFixture database)
         await db.OpenAsync();
         await using var command = db.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM cb_migration";
-        Assert.Equal(1L, Convert.ToInt64(await command.ExecuteScalarAsync()));
+        Assert.Equal(2L, Convert.ToInt64(await command.ExecuteScalarAsync()));
     }
 
     internal static DbConnection Open(StorageKind kind, string connection) =>

@@ -15,7 +15,7 @@ internal sealed class PostgresDialect : SqlDialect
     // Any constant will do, as long as every silo uses the same one.
     public override string MigrationLockSql => "SELECT pg_advisory_xact_lock(7345201)";
 
-    public override DbDataSource CreateDataSource(string connectionString, out string description)
+    public override DbDataSource CreateDataSource(string connectionString, string applicationName, out string description)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
@@ -29,7 +29,8 @@ internal sealed class PostgresDialect : SqlDialect
             builder.MaxAutoPrepare = 64;
         }
 
-        builder.ApplicationName ??= "citybrain";
+        // The cluster finds a dead silo's sessions by this name and terminates them.
+        builder.ApplicationName = applicationName;
         description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }

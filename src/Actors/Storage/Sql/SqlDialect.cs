@@ -16,7 +16,7 @@ internal abstract class SqlDialect
     public abstract int MaxConcurrentBatches { get; }
 
     /// <summary>Creates the data source and describes where it points, without the password.</summary>
-    public abstract DbDataSource CreateDataSource(string connectionString, out string description);
+    public abstract DbDataSource CreateDataSource(string connectionString, string applicationName, out string description);
 
     /// <summary>Runs once on every connection opened for writing (e.g. durability pragmas).</summary>
     public virtual Task PrepareWriteConnectionAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;

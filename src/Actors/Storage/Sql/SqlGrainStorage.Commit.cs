@@ -65,6 +65,13 @@ internal sealed partial class SqlGrainStorage
         var ok = new bool[batch.Count];
         var checkedStatements = new StatementList();
         var checkedOwners = new List<int>(batch.Count);
+        if (_fenceSiloId is not null)
+        {
+            // The fencing token: a silo the cluster declared dead writes nothing more. The share lock makes the
+            // declaration wait for a batch in flight, and every later batch see it.
+            checkedStatements.Add(SqlText.FenceSilo).With("me", _fenceSiloId);
+        }
+
         for (var i = 0; i < batch.Count; i++)
         {
             var group = batch[i].Group;
@@ -80,9 +87,20 @@ internal sealed partial class SqlGrainStorage
         }
 
         var affected = await checkedStatements.ExecuteAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
-        for (var j = 0; j < affected.Length; j++)
+        var first = 0;
+        if (_fenceSiloId is not null)
         {
-            ok[checkedOwners[j]] = affected[j] == 1;
+            if (affected[0] != 1)
+            {
+                throw new SiloUnavailableException($"Silo {_fenceSiloId} is no longer a member of the cluster; its writes are refused.");
+            }
+
+            first = 1;
+        }
+
+        for (var j = first; j < affected.Length; j++)
+        {
+            ok[checkedOwners[j - first]] = affected[j] == 1;
         }
 
         var dependent = new StatementList();

@@ -18,11 +18,21 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
     private readonly ActorsMetrics _metrics;
     private readonly StorageCircuit _circuit;
     private readonly GroupCommitWriter _writer;
+    private readonly string? _fenceSiloId;
 
-    public SqlGrainStorage(SqlDialect dialect, StorageOptions options, IReadOnlyList<MigrationSet> migrations, TimeProvider time, ILogger logger, ActorsMetrics metrics)
+    public SqlGrainStorage(
+        SqlDialect dialect,
+        StorageOptions options,
+        IReadOnlyList<MigrationSet> migrations,
+        TimeProvider time,
+        ILogger logger,
+        ActorsMetrics metrics,
+        string applicationName,
+        string? fenceSiloId)
     {
         _dialect = dialect;
-        _dataSource = dialect.CreateDataSource(options.ConnectionString, out var description);
+        _fenceSiloId = fenceSiloId;
+        _dataSource = dialect.CreateDataSource(options.ConnectionString, applicationName, out var description);
         Description = description;
         _migrations = migrations;
         _time = time;

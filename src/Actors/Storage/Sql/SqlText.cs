@@ -8,6 +8,9 @@ internal static class SqlText
     public const string CreateMigrationTable =
         "CREATE TABLE IF NOT EXISTS cb_migration (component TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (component, version))";
 
+    public const string FenceSilo =
+        "SELECT 1 FROM cluster_silo WHERE silo_id = @me AND status IN ('active', 'leaving') FOR SHARE";
+
     public const string ReadState =
         "SELECT version, schema_version, format, payload FROM grain_state WHERE grain_type = @t AND grain_key = @k";
 

@@ -15,7 +15,7 @@ internal sealed class SqliteDialect : SqlDialect
     // The migration transaction is BEGIN IMMEDIATE, which already takes the write lock.
     public override string MigrationLockSql => "SELECT 1";
 
-    public override DbDataSource CreateDataSource(string connectionString, out string description)
+    public override DbDataSource CreateDataSource(string connectionString, string applicationName, out string description)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.DefaultTimeout == 30)
