@@ -12,4 +12,23 @@ internal sealed class ClusterMembership(GrainRuntime runtime) : IClusterMembersh
     public long ViewVersion => runtime.Membership?.ViewVersion ?? 0;
 
     public IReadOnlyList<SiloInfo> Silos => runtime.Membership?.Silos ?? [];
+
+    public event Action? ViewChanged
+    {
+        add
+        {
+            if (runtime.Membership is { } membership)
+            {
+                membership.ViewChanged += value;
+            }
+        }
+
+        remove
+        {
+            if (runtime.Membership is { } membership)
+            {
+                membership.ViewChanged -= value;
+            }
+        }
+    }
 }

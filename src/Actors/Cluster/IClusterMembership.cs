@@ -14,4 +14,7 @@ public interface IClusterMembership
 
     /// <summary>Every silo in the current view, including dead ones still listed.</summary>
     IReadOnlyList<SiloInfo> Silos { get; }
+
+    /// <summary>Raised after a new view was applied (activations and timers moved).</summary>
+    event Action? ViewChanged;
 }

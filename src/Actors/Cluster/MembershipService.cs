@@ -55,6 +55,8 @@ internal sealed class MembershipService : IClusterMembership, IAsyncDisposable
 
     public ClusterView? View => _view;
 
+    public event Action? ViewChanged;
+
     public bool IsFenced => Volatile.Read(ref _fenced);
 
     /// <summary>Joins (retrying the compare-and-swap until it wins), reads the view and starts the loops.</summary>
@@ -296,6 +298,7 @@ internal sealed class MembershipService : IClusterMembership, IAsyncDisposable
             }
 
             await _listener.OnViewChangedAsync(view, cancellationToken).ConfigureAwait(false);
+            ViewChanged?.Invoke();
         }
         finally
         {

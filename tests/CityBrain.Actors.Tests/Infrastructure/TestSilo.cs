@@ -1,3 +1,4 @@
+using CityBrain.Actors.Tests.Cluster;
 using CityBrain.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -19,6 +20,48 @@ public sealed class TestSilo : IAsyncDisposable
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
     public IServiceProvider Services => _host.Services;
+
+    public IClusterMembership Membership => _host.Services.GetRequiredService<IClusterMembership>();
+
+    /// <summary>Activations living in this silo.</summary>
+    public int ActivationCount => _host.Services.GetRequiredService<Hosting.GrainRuntime>().Catalog.Count;
+
+    /// <summary>Waits until this silo's view satisfies <paramref name="condition"/> (an explicit signal, with a
+    /// safety timeout).</summary>
+    public async Task WaitForViewAsync(Func<IReadOnlyList<SiloInfo>, bool> condition, int seconds = 30)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check()
+        {
+            if (condition(Membership.Silos))
+            {
+                reached.TrySetResult();
+            }
+        }
+
+        Membership.ViewChanged += Check;
+        try
+        {
+            Check();
+            await reached.Task.WaitAsync(TimeSpan.FromSeconds(seconds));
+        }
+        finally
+        {
+            Membership.ViewChanged -= Check;
+        }
+    }
+
+    /// <summary>Simulates a crash: the silo stops heartbeating and answering, without leaving the cluster or
+    /// deactivating anything. Its process would be gone; here its host is simply abandoned.</summary>
+    public async Task CrashAsync(InProcessTransport transport, string address)
+    {
+        transport.Crash(address);
+        var runtime = _host.Services.GetRequiredService<Hosting.GrainRuntime>();
+        runtime.OnDeclaredDeadAction = () => { };
+        await runtime.Membership!.DisposeAsync();
+        await runtime.DisposeAsync(); // its timers stop with the "process"
+        _stopped = true;
+    }
 
     public TestProbe Probe { get; private init; } = null!;
 
@@ -42,11 +85,26 @@ public sealed class TestSilo : IAsyncDisposable
         string connectionString,
         ManualTimeProvider clock,
         TestProbe? probe = null,
-        Action<ActorRuntimeOptions>? configure = null)
+        Action<ActorRuntimeOptions>? configure = null,
+        ISiloTransport? transport = null) =>
+        await StartAsync(kind, connectionString, (TimeProvider)clock, probe, configure, transport);
+
+    public static async Task<TestSilo> StartAsync(
+        StorageKind kind,
+        string connectionString,
+        TimeProvider clock,
+        TestProbe? probe,
+        Action<ActorRuntimeOptions>? configure,
+        ISiloTransport? transport)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddSingleton(clock);
+        if (transport is not null)
+        {
+            builder.Services.AddSingleton(transport);
+        }
+
         builder.Services.AddSingleton(probe ?? new TestProbe());
         var actors = builder.Services.AddActors(options =>
         {
@@ -64,6 +122,12 @@ public sealed class TestSilo : IAsyncDisposable
         }
 
         var host = builder.Build();
+        if (transport is InProcessTransport inProcess)
+        {
+            var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ActorRuntimeOptions>>().Value;
+            inProcess.Register(options.Cluster.SiloAddress, host.Services.GetRequiredService<IGrainCallReceiver>());
+        }
+
         await host.StartAsync();
         return new TestSilo(host) { Probe = host.Services.GetRequiredService<TestProbe>() };
     }

@@ -67,9 +67,7 @@ internal sealed partial class SqlGrainStorage
         var checkedOwners = new List<int>(batch.Count);
         if (_fenceSiloId is not null)
         {
-            // The fencing token: a silo the cluster declared dead writes nothing more. The share lock makes the
-            // declaration wait for a batch in flight, and every later batch see it.
-            checkedStatements.Add(SqlText.FenceSilo).With("me", _fenceSiloId);
+            await CheckMembershipAsync(connection, transaction).ConfigureAwait(false);
         }
 
         for (var i = 0; i < batch.Count; i++)
@@ -87,20 +85,9 @@ internal sealed partial class SqlGrainStorage
         }
 
         var affected = await checkedStatements.ExecuteAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
-        var first = 0;
-        if (_fenceSiloId is not null)
+        for (var j = 0; j < affected.Length; j++)
         {
-            if (affected[0] != 1)
-            {
-                throw new SiloUnavailableException($"Silo {_fenceSiloId} is no longer a member of the cluster; its writes are refused.");
-            }
-
-            first = 1;
-        }
-
-        for (var j = first; j < affected.Length; j++)
-        {
-            ok[checkedOwners[j - first]] = affected[j] == 1;
+            ok[checkedOwners[j]] = affected[j] == 1;
         }
 
         var dependent = new StatementList();
@@ -125,6 +112,25 @@ internal sealed partial class SqlGrainStorage
 
         await transaction.CommitAsync().ConfigureAwait(false);
         return ok;
+    }
+
+    /// <summary>
+    /// The fencing token of a clustered silo: a silo the cluster declared dead writes nothing more. The share lock
+    /// on its membership row makes a declaration wait for a batch in flight, and every later batch see it.
+    /// </summary>
+    private async Task CheckMembershipAsync(DbConnection connection, DbTransaction transaction)
+    {
+        var command = connection.CreateCommand();
+        await using (command.ConfigureAwait(false))
+        {
+            command.Transaction = transaction;
+            command.CommandText = SqlText.FenceSilo;
+            SqlText.Add(command, "me", _fenceSiloId);
+            if (Convert.ToInt64(await command.ExecuteScalarAsync().ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) != 1)
+            {
+                throw new SiloUnavailableException($"Silo {_fenceSiloId} is no longer a member of the cluster; its writes are refused.");
+            }
+        }
     }
 
     private void AddCheckedStatement(StatementList statements, WriteGroup group)

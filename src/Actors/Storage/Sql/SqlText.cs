@@ -9,7 +9,7 @@ internal static class SqlText
         "CREATE TABLE IF NOT EXISTS cb_migration (component TEXT NOT NULL, version INTEGER NOT NULL, description TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (component, version))";
 
     public const string FenceSilo =
-        "SELECT 1 FROM cluster_silo WHERE silo_id = @me AND status IN ('active', 'leaving') FOR SHARE";
+        "SELECT count(*) FROM (SELECT 1 FROM cluster_silo WHERE silo_id = @me AND status IN ('active', 'leaving') FOR SHARE) AS member";
 
     public const string ReadState =
         "SELECT version, schema_version, format, payload FROM grain_state WHERE grain_type = @t AND grain_key = @k";
