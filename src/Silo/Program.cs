@@ -4,11 +4,13 @@ using CityBrain.Silo.Commands;
 // citybrain — the CityBrain silo and its operations commands.
 //   citybrain [run] [--CityBrain:GrpcUrl=http://127.0.0.1:50051 ...]   start the silo (default)
 //   citybrain migrate                                                   apply schema migrations and exit
+//   citybrain silos                                                     list the cluster's silos
 var root = new RootCommand("CityBrain: the event-dispatch backend of a city command center.")
 {
     TreatUnmatchedTokensAsErrors = false,
 };
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
+root.Subcommands.Add(SilosCommand.Create());
 root.SetAction((parse, cancellationToken) => RunCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken));
 return await root.Parse(args).InvokeAsync();

@@ -5,4 +5,7 @@ public interface IActorsMaintenance
 {
     /// <summary>Applies pending schema migrations and returns how many were applied.</summary>
     Task<int> MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>Reads the cluster's membership table (empty for SQLite, which serves one silo).</summary>
+    Task<(long ViewVersion, IReadOnlyList<SiloInfo> Silos)> ListSilosAsync(CancellationToken cancellationToken);
 }

@@ -18,16 +18,9 @@ internal static class MigrateCommand
 
     private static async Task<int> MigrateAsync(string[] configurationArgs, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = configurationArgs,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Services.AddActors().Services.Configure<ActorRuntimeOptions>(builder.Configuration.GetSection("CityBrain:Actors"));
-        using var host = builder.Build();
+        using var host = MaintenanceHost.Build(configurationArgs);
         var applied = await host.Services.GetRequiredService<IActorsMaintenance>().MigrateAsync(cancellationToken);
-        host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CityBrain.Migrate")
-            .LogInformation("Schema is up to date ({Applied} migrations applied now)", applied);
+        Console.WriteLine(applied == 0 ? "Schema is up to date." : $"Applied {applied} migrations; schema is up to date.");
         return 0;
     }
 }
