@@ -5,6 +5,7 @@ using CityBrain.Silo.Commands;
 //   citybrain [run] [--CityBrain:GrpcUrl=http://127.0.0.1:50051 ...]   start the silo (default)
 //   citybrain migrate                                                   apply schema migrations and exit
 //   citybrain silos                                                     list the cluster's silos
+//   citybrain probe http://127.0.0.1:8080/readyz                        health check for containers
 var root = new RootCommand("CityBrain: the event-dispatch backend of a city command center.")
 {
     TreatUnmatchedTokensAsErrors = false,
@@ -12,5 +13,6 @@ var root = new RootCommand("CityBrain: the event-dispatch backend of a city comm
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(SilosCommand.Create());
+root.Subcommands.Add(ProbeCommand.Create());
 root.SetAction((parse, cancellationToken) => RunCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken));
 return await root.Parse(args).InvokeAsync();
