@@ -1,3 +1,4 @@
+using CityBrain.Testing;
 using Citybrain.Grpctest.V1;
 using CityBrain.Grpc.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
