@@ -14,6 +14,7 @@ public abstract class Grain
 {
     private ActivationData? _activation;
     private List<TimerChange>? _stagedTimers;
+    private List<FeedWrite>? _stagedFeed;
 
     /// <summary>This grain's identity.</summary>
     public GrainId GrainId => Activation.Id;
@@ -84,9 +85,20 @@ public abstract class Grain
         return SaveTimersAsync();
     }
 
-    /// <summary>Makes staged deadline and reminder changes durable on their own.</summary>
+    /// <summary>Makes staged deadline and reminder changes (and feed entries) durable on their own.</summary>
     protected Task SaveTimersAsync() =>
-        _stagedTimers is { Count: > 0 } ? CommitAsync(WriteKind.TimersOnly, 0, "timers") : Task.CompletedTask;
+        _stagedTimers is { Count: > 0 } || _stagedFeed is { Count: > 0 } ? CommitAsync(WriteKind.TimersOnly, 0, "timers") : Task.CompletedTask;
+
+    /// <summary>
+    /// Stages an entry for the change feed <paramref name="feed"/> (read with <see cref="IFeedReader"/>). Like
+    /// deadlines, it becomes durable atomically with the next state write or event confirmation, and is lost
+    /// with them if they fail.
+    /// </summary>
+    protected void Publish<T>(string feed, T value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(feed);
+        (_stagedFeed ??= []).Add(new FeedWrite(feed, PayloadCodec<T>.Encode(value)));
+    }
 
     private void Stage(TimerChange change)
     {
@@ -107,6 +119,8 @@ public abstract class Grain
     {
         var timers = _stagedTimers is { Count: > 0 } staged ? staged.ToArray() : [];
         _stagedTimers?.Clear();
+        var feed = _stagedFeed is { Count: > 0 } published ? published.ToArray() : [];
+        _stagedFeed?.Clear();
         var group = new WriteGroup
         {
             Grain = GrainId,
@@ -116,6 +130,7 @@ public abstract class Grain
             Events = events ?? [],
             Snapshot = snapshot,
             Timers = timers,
+            Feed = feed,
             At = TimeProvider.GetUtcNow(),
         };
 

@@ -77,6 +77,7 @@ public static class ActorsServiceCollectionExtensions
         services.TryAddSingleton<IGrainCallReceiver>(sp => sp.GetRequiredService<GrainRuntime>());
         services.TryAddSingleton<IClusterMembership>(sp => new ClusterMembership(sp.GetRequiredService<GrainRuntime>()));
         services.TryAddSingleton<IActorsMaintenance, ActorsMaintenance>();
+        services.TryAddSingleton<IFeedReader>(sp => new FeedReader(sp.GetRequiredService<IGrainStorage>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<ActorsHostedService>();
         return builder;
     }

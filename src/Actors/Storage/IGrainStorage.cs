@@ -20,4 +20,9 @@ internal interface IGrainStorage : IAsyncDisposable
     Task<bool> CommitAsync(WriteGroup group, CancellationToken cancellationToken);
 
     IAsyncEnumerable<StoredTimer> ReadTimersAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<StoredFeedEntry>> ReadFeedAsync(string feed, long afterPosition, int maxCount, CancellationToken cancellationToken);
+
+    /// <summary>Completes when a write with feed entries for <paramref name="feed"/> committed in this process.</summary>
+    Task WhenFeedWrittenAsync(string feed, CancellationToken cancellationToken);
 }

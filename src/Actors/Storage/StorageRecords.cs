@@ -22,3 +22,9 @@ internal readonly record struct TimerChange(string Name, DateTimeOffset? DueAt, 
 {
     public bool IsDelete => DueAt is null;
 }
+
+/// <summary>An entry a grain publishes to a change feed with its write.</summary>
+internal readonly record struct FeedWrite(string Feed, Payload Payload);
+
+/// <summary>A stored feed entry.</summary>
+internal readonly record struct StoredFeedEntry(long Position, GrainId Grain, DateTimeOffset RecordedAt, Payload Payload);

@@ -31,6 +31,9 @@ internal sealed class WriteGroup
 
     public IReadOnlyList<TimerChange> Timers { get; init; } = [];
 
+    /// <summary>Change-feed entries to publish with the write.</summary>
+    public IReadOnlyList<FeedWrite> Feed { get; init; } = [];
+
     /// <summary>When the write was made (stored as updated_at).</summary>
     public DateTimeOffset At { get; init; }
 }

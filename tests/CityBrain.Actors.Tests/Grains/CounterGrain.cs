@@ -16,6 +16,8 @@ public interface ICounterGrain : IGrain
     Task Deactivate();
 }
 
+public sealed record CounterChanged(string Counter, long Value);
+
 [StateSchema(1)]
 public sealed record CounterState
 {
@@ -40,6 +42,7 @@ public sealed class CounterGrain(TestProbe probe) : Grain<CounterState>, ICounte
     public async Task<long> Add(long delta)
     {
         State = State with { Value = State.Value + delta };
+        Publish("counters", new CounterChanged(GrainKey, State.Value));
         await WriteStateAsync();
         return State.Value;
     }

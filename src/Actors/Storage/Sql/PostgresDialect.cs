@@ -35,6 +35,9 @@ internal sealed class PostgresDialect : SqlDialect
         return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
+    // Held until commit: the next transaction takes its positions only after this one committed.
+    public override string FeedOrderLockSql => "SELECT pg_advisory_xact_lock(7345202)";
+
     public override object ToDb(DateTimeOffset time) => time.ToUniversalTime();
 
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);

@@ -24,6 +24,9 @@ internal abstract class SqlDialect
     /// <summary>Statement run first inside the migration transaction to keep two processes from migrating at once.</summary>
     public abstract string MigrationLockSql { get; }
 
+    /// <summary>Statement run before feed inserts so that positions are handed out in commit order.</summary>
+    public abstract string FeedOrderLockSql { get; }
+
     public abstract object ToDb(DateTimeOffset time);
 
     public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);

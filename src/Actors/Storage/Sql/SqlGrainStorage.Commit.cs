@@ -100,6 +100,26 @@ internal sealed partial class SqlGrainStorage
             }
         }
 
+        var feedEntries = false;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (ok[i] && batch[i].Group.Feed.Count > 0)
+            {
+                if (!feedEntries)
+                {
+                    dependent.Add(_dialect.FeedOrderLockSql);
+                    feedEntries = true;
+                }
+
+                foreach (var entry in batch[i].Group.Feed)
+                {
+                    WithPayload(dependent.Add(SqlText.InsertFeed), batch[i].Group.Grain, entry.Payload)
+                        .With("n", entry.Feed)
+                        .With("u", _dialect.ToDb(batch[i].Group.At));
+                }
+            }
+        }
+
         var dependentAffected = await dependent.ExecuteAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
         foreach (var index in mustWrite)
         {
@@ -111,6 +131,11 @@ internal sealed partial class SqlGrainStorage
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);
+        if (feedEntries)
+        {
+            SignalFeeds(batch, ok);
+        }
+
         return ok;
     }
 

@@ -53,6 +53,12 @@ internal static class SqlText
     public const string ReadTimers =
         "SELECT grain_type, grain_key, name, due_at, period_ms FROM grain_timer";
 
+    public const string InsertFeed =
+        "INSERT INTO grain_feed (feed, grain_type, grain_key, schema_version, format, payload, recorded_at) VALUES (@n, @t, @k, @s, @f, @p, @u)";
+
+    public const string ReadFeed =
+        "SELECT position, grain_type, grain_key, recorded_at, schema_version, format, payload FROM grain_feed WHERE feed = @n AND position > @q ORDER BY position LIMIT @m";
+
     public static void Add(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();

@@ -43,6 +43,8 @@ internal sealed class SqliteDialect : SqlDialect
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    public override string FeedOrderLockSql => "SELECT 1";
+
     public override object ToDb(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal)
