@@ -66,7 +66,7 @@ public sealed class TestSilo : IAsyncDisposable
     }
 
     /// <summary>Submits an event and returns its ack.</summary>
-    public Task<SubmitAck> SubmitAsync(IntakeEvent e, Actor? actor = null) => Intake.SubmitAsync(actor ?? Actors.Feed(e.Source), e);
+    public Task<SubmitAck> SubmitAsync(IntakeEvent e, Actor? actor = null) => Intake.SubmitAsync(actor ?? Who.Feed(e.Source), e);
 
     /// <summary>Runs a command on an incident as the given actor.</summary>
     public Task<Incident> ActAsync(string incidentId, Actor actor, Action<IncidentCommand> build, string reason = "")
@@ -78,7 +78,7 @@ public sealed class TestSilo : IAsyncDisposable
 
     /// <summary>The number of journal entries of an incident.</summary>
     public async Task<int> JournalLengthAsync(string incidentId) =>
-        (await Incident(incidentId).GetJournal(new JournalQuery { Actor = Actors.Admin })).Entries.Count;
+        (await Incident(incidentId).GetJournal(new JournalQuery { Actor = Who.Admin })).Entries.Count;
 
     public async Task StopAsync()
     {

@@ -3,7 +3,7 @@ using CityBrain.Contracts;
 namespace CityBrain.Grains.Tests.Infrastructure;
 
 /// <summary>The callers of the tests.</summary>
-public static class Actors
+public static class Who
 {
     public static Actor Admin { get; } = new() { UserId = "admin", Role = Role.Admin };
 
