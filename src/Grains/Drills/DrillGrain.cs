@@ -6,7 +6,6 @@ using CityBrain.Grains.Intake;
 using CityBrain.Grains.Internal;
 using CityBrain.Grains.Lifecycle;
 using Microsoft.Extensions.Logging;
-using DrillState_ = CityBrain.Contracts.DrillState;
 
 namespace CityBrain.Grains.Drills;
 
@@ -17,7 +16,7 @@ namespace CityBrain.Grains.Drills;
 /// evaluation.
 /// </summary>
 [GrainType("drill")]
-internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger) : Grain<DrillState>, IDrillGrain, IRemindable
+internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger) : Grain<DrillProgress>, IDrillGrain, IRemindable
 {
     private const string InjectDeadline = "inject";
     private static readonly Actor Injector = new() { UserId = "drill", Role = Role.System };
@@ -47,7 +46,7 @@ internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger)
 
         CheckAgainstCity(scenario, city.Require(), TimeProvider.GetUtcNow());
         var now = TimeProvider.GetUtcNow();
-        State = new DrillState
+        State = new DrillProgress
         {
             ScenarioText = request.ScenarioText,
             ScenarioSha256 = sha,
@@ -160,7 +159,7 @@ internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger)
         {
             DrillId = GrainKey,
             Name = State.Name,
-            State = State.Injected.Count < State.EventCount ? DrillState_.Running : DrillState_.Injected,
+            State = State.Injected.Count < State.EventCount ? DrillState.Running : DrillState.Injected,
             StartedAt = Times.Stamp(State.StartedAt),
             EventsTotal = State.EventCount,
             EventsInjected = State.Injected.Count,

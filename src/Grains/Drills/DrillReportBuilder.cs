@@ -64,5 +64,5 @@ public static class DrillReportBuilder
     private static bool Met(long value, long target) => value >= 0 && (target <= 0 || value <= target);
 
     private static bool Late(long value, long target, DateTimeOffset from, DateTimeOffset now) =>
-        target > 0 && (value > target || (value < 0 && Times.Ms(now - from) > target));
+        target > 0 && (value > target || (value < 0 && Times.Ms(now - from) >= target));
 }

@@ -80,25 +80,25 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         var street = silo.Grains.GetGrain<IStreetGrain>("st-01");
 
         _clock.Advance(TimeSpan.FromMinutes(8));
-        await silo.Observer.WaitForWarning(id, SlaClockKind.Accept);
+        await silo.WarnedAsync(id, SlaClockKind.Accept);
         await silo.Incident(id).Get(Who.Admin); // queued behind the deadline's turn, which posts to the boards
         var warned = Assert.Single((await grid.GetBoard()).Entries);
         Assert.False(warned.Breached);
 
         _clock.Advance(TimeSpan.FromMinutes(2));
-        await silo.Observer.WaitForEscalation(id, toLevel: 1, clockEscalations: 1);
+        await silo.EscalatedAsync(id, toLevel: 1, clockEscalations: 1);
         var escalated = await silo.Incident(id).Get(Who.Admin);
         Assert.Equal(1, escalated.EscalationLevel);
         Assert.True(Assert.Single((await community.GetBoard()).Entries).Breached);
         Assert.Empty((await street.GetBoard()).Entries);
 
         _clock.Advance(TimeSpan.FromMinutes(10));
-        await silo.Observer.WaitForEscalation(id, toLevel: 2, clockEscalations: 2);
+        await silo.EscalatedAsync(id, toLevel: 2, clockEscalations: 2);
         await silo.Incident(id).Get(Who.Admin);
         Assert.Equal(2, Assert.Single((await street.GetBoard()).Entries).EscalationLevel);
 
         _clock.Advance(TimeSpan.FromMinutes(10));
-        await silo.Observer.WaitForEscalation(id, toLevel: 2, clockEscalations: 3);
+        await silo.EscalatedAsync(id, toLevel: 2, clockEscalations: 3);
         await silo.Incident(id).Get(Who.Admin);
         Assert.Equal(2, Assert.Single((await street.GetBoard()).Entries).Times);
 
@@ -126,7 +126,7 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         _clock.Advance(TimeSpan.FromMinutes(25)); // the center is down through the warning and the breach
 
         await using var restarted = await TestSilo.StartAsync(kind, connection, _clock);
-        await restarted.Observer.WaitForBreach(id, SlaClockKind.Accept);
+        await restarted.BreachedAsync(id, SlaClockKind.Accept);
         var incident = await restarted.Incident(id).Get(Who.Admin);
         Assert.Equal(1, incident.EscalationLevel);
         var clock = incident.Clocks.Single(c => c.Kind == SlaClockKind.Accept);
@@ -148,7 +148,7 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
 
         await silo.ActAsync(id, Who.Dispatcher, c => c.Resume = new ResumeAction());
         _clock.Advance(TimeSpan.FromMinutes(4)); // assign warning at 80 % of 5 min of running time
-        await silo.Observer.WaitForWarning(id, SlaClockKind.Assign);
+        await silo.WarnedAsync(id, SlaClockKind.Assign);
         var assign = (await silo.Incident(id).Get(Who.Admin)).Clocks.Single(c => c.Kind == SlaClockKind.Assign);
         Assert.Equal(30 * 60_000, assign.PausedMs);
     }
@@ -165,9 +165,9 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         _clock.Advance(TimeSpan.FromMinutes(6));
         await silo.ActAsync(id, Who.Department("fire"), c => c.ConfirmArrival = new ConfirmArrivalAction());
         _clock.Advance(TimeSpan.FromMinutes(6)); // 12 min: 80 % of 15
-        await silo.Observer.WaitForWarning(id, SlaClockKind.OnSite);
+        await silo.WarnedAsync(id, SlaClockKind.OnSite, "police");
         _clock.Advance(TimeSpan.FromMinutes(3));
-        await silo.Observer.WaitForBreach(id, SlaClockKind.OnSite, "police");
+        await silo.BreachedAsync(id, SlaClockKind.OnSite, "police");
 
         var incident = await silo.Incident(id).Get(Who.Admin);
         var onSite = incident.Clocks.Where(c => c.Kind == SlaClockKind.OnSite).ToDictionary(c => c.DepartmentId);

@@ -68,13 +68,4 @@ public sealed class TestObserver : IIncidentObserver
             throw new TimeoutException($"{what} of {incidentId} did not happen within {seconds} s. Seen: {string.Join(", ", EventsOf(incidentId).Select(e => e.KindCase))}");
         }
     }
-
-    public Task WaitForBreach(string incidentId, SlaClockKind clock, string department = "") =>
-        WaitAsync(incidentId, e => e.SlaBreached is { } b && b.Clock == clock && b.DepartmentId == department, $"breach of {clock} {department}");
-
-    public Task WaitForWarning(string incidentId, SlaClockKind clock) =>
-        WaitAsync(incidentId, e => e.SlaWarned is { } w && w.Clock == clock, $"warning of {clock}");
-
-    public Task WaitForEscalation(string incidentId, int toLevel, int clockEscalations) =>
-        WaitAsync(incidentId, e => e.Escalated is { } x && x.ToLevel == toLevel && x.ClockEscalations == clockEscalations, $"escalation to {toLevel} (#{clockEscalations})");
 }

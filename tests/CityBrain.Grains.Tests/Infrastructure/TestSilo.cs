@@ -76,6 +76,23 @@ public sealed class TestSilo : IAsyncDisposable
         return Incident(incidentId).Execute(command);
     }
 
+    /// <summary>Waits for the incident's event, then for the turn that recorded it to end (a read queues behind it),
+    /// so that no call is in flight when the test moves the clock again (a moved clock times calls out).</summary>
+    public async Task SettledAsync(string incidentId, Func<IncidentEvent, bool> match, string what)
+    {
+        await Observer.WaitAsync(incidentId, match, what);
+        await Incident(incidentId).Get(Who.Admin);
+    }
+
+    public Task WarnedAsync(string incidentId, SlaClockKind clock, string department = "") =>
+        SettledAsync(incidentId, e => e.SlaWarned is { } w && w.Clock == clock && w.DepartmentId == department, $"warning of {clock} {department}");
+
+    public Task BreachedAsync(string incidentId, SlaClockKind clock, string department = "") =>
+        SettledAsync(incidentId, e => e.SlaBreached is { } b && b.Clock == clock && b.DepartmentId == department, $"breach of {clock} {department}");
+
+    public Task EscalatedAsync(string incidentId, int toLevel, int clockEscalations) =>
+        SettledAsync(incidentId, e => e.Escalated is { } x && x.ToLevel == toLevel && x.ClockEscalations == clockEscalations, $"escalation to {toLevel} (#{clockEscalations})");
+
     /// <summary>The number of journal entries of an incident.</summary>
     public async Task<int> JournalLengthAsync(string incidentId) =>
         (await Incident(incidentId).GetJournal(new JournalQuery { Actor = Who.Admin })).Entries.Count;

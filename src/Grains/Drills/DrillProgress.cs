@@ -1,7 +1,7 @@
 namespace CityBrain.Grains.Drills;
 
 /// <summary>The stored state of a drill: its scenario and which events were injected as which incidents.</summary>
-public sealed record DrillState
+public sealed record DrillProgress
 {
     /// <summary>The scenario text (re-parsed when injecting).</summary>
     public string ScenarioText { get; init; } = string.Empty;
