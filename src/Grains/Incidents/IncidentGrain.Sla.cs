@@ -6,30 +6,26 @@ namespace CityBrain.Grains.Incidents;
 
 internal sealed partial class IncidentGrain
 {
+    /// <summary>When the durable deadline is armed for, as far as this activation knows (null: unknown or none,
+    /// so the next due time is always written).</summary>
     private DateTimeOffset? _armedAt;
-    private bool _armedKnown;
 
-    /// <summary>Stages the incident's one SLA deadline at the next warning, breach or escalation (or cancels it);
-    /// it becomes durable with the next journal append. Unchanged due times stage nothing.</summary>
+    /// <summary>
+    /// Keeps the incident's one durable SLA deadline at or before the next warning, breach or escalation. It is
+    /// moved only when that falls earlier than the armed time (staged, durable with the next journal append);
+    /// a later one leaves it as it is — it fires early, finds nothing due, and re-arms then. Most transitions
+    /// (assign, arrive, handle, verify, close) therefore write no timer row at all; a finished incident's stale
+    /// deadline fires once and is retired.
+    /// </summary>
     private void ArmSla()
     {
-        var due = SlaEngine.NextDue(State);
-        if (_armedKnown && due == _armedAt)
+        if (SlaEngine.NextDue(State) is not { } due || (_armedAt is { } armed && armed <= due))
         {
             return;
         }
 
-        if (due is { } at)
-        {
-            SetDeadline(SlaDeadline, at);
-        }
-        else
-        {
-            CancelDeadline(SlaDeadline);
-        }
-
+        SetDeadline(SlaDeadline, due);
         _armedAt = due;
-        _armedKnown = true;
     }
 
     /// <summary>The SLA deadline fell due (at least once, possibly late after downtime): records whatever warnings,
@@ -43,7 +39,6 @@ internal sealed partial class IncidentGrain
 
         // The runtime retires the fired row unless it is re-armed now.
         _armedAt = null;
-        _armedKnown = true;
         var now = TimeProvider.GetUtcNow();
         var events = SlaEngine.Evaluate(State, now);
         await CommitAsync(events);

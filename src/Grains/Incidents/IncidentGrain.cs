@@ -3,6 +3,7 @@ using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Internal;
 using CityBrain.Grains.Lifecycle;
+using CityBrain.Grains.Sla;
 using Microsoft.Extensions.Logging;
 
 namespace CityBrain.Grains.Incidents;
@@ -25,7 +26,7 @@ internal sealed partial class IncidentGrain(
     /// <summary>Snapshots keep activation short for long-lived incidents (journals are short otherwise).</summary>
     protected override int SnapshotInterval => 50;
 
-    protected override Incident Apply(Incident state, IncidentEvent @event) => IncidentFold.Apply(state, @event);
+    protected override Incident Apply(Incident state, IncidentEvent @event) => IncidentFold.ApplyInPlace(state, @event);
 
     public async Task<Incident> Execute(IncidentCommand command)
     {
@@ -97,7 +98,8 @@ internal sealed partial class IncidentGrain(
             return;
         }
 
-        var before = State;
+        var wasTerminal = SlaEngine.IsTerminal(State.Status);
+        var wasAlarmed = SlaEngine.IsAlarmed(State);
         foreach (var e in events)
         {
             RaiseEvent(e);
@@ -118,7 +120,7 @@ internal sealed partial class IncidentGrain(
             }
         }
 
-        await NotifyAsync(Notifications.Plan(before, State, events, city.Current));
+        await NotifyAsync(Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current));
     }
 
     private async Task NotifyAsync(List<Notice> notices)

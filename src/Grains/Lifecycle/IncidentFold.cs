@@ -10,12 +10,25 @@ namespace CityBrain.Grains.Lifecycle;
 /// </summary>
 public static class IncidentFold
 {
-    /// <summary>The state after <paramref name="e"/>.</summary>
+    /// <summary>The state after <paramref name="e"/>; <paramref name="state"/> is left as it was.</summary>
     public static Incident Apply(Incident state, IncidentEvent e)
     {
         ArgumentNullException.ThrowIfNull(state);
+        return ApplyInPlace(e?.KindCase == IncidentEvent.KindOneofCase.Reported ? state : state.Clone(), e!);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="e"/> to <paramref name="state"/> itself (the grain owns its state and replays on
+    /// activation, so a copy per event would only feed the garbage collector) and returns the new state. The event
+    /// is not changed, and the state never shares a mutable part with it.
+    /// </summary>
+    internal static Incident ApplyInPlace(Incident state, IncidentEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(e);
-        var s = e.KindCase == IncidentEvent.KindOneofCase.Reported ? e.Reported.Seed.Clone() : state.Clone();
+        var wasTerminal = SlaEngine.IsTerminal(state.Status);
+        var version = state.Version;
+        var s = e.KindCase == IncidentEvent.KindOneofCase.Reported ? e.Reported.Seed.Clone() : state;
         var at = e.At;
         switch (e.KindCase)
         {
@@ -154,8 +167,8 @@ public static class IncidentFold
                 throw new ArgumentOutOfRangeException(nameof(e), e.KindCase, "Unknown incident event.");
         }
 
-        SlaEngine.ApplyClocks(state, s, e);
-        s.Version = state.Version + 1;
+        SlaEngine.ApplyClocks(wasTerminal, s, e);
+        s.Version = version + 1;
         s.UpdatedAt = at;
         return s;
     }

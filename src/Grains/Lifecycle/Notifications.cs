@@ -13,7 +13,12 @@ internal static class Notifications
 {
     private static readonly IReadOnlyList<EscalationLevel> DefaultChain = [EscalationLevel.Grid, EscalationLevel.Community, EscalationLevel.Street];
 
-    public static List<Notice> Plan(Incident before, Incident after, IReadOnlyList<IncidentEvent> events, CityModel? city)
+    /// <param name="wasTerminal">Whether the incident was finished before the events.</param>
+    /// <param name="wasAlarmed">Whether a running clock had warned or breached before the events.</param>
+    /// <param name="after">The incident after the events.</param>
+    /// <param name="events">The events just committed.</param>
+    /// <param name="city">The city (for the escalation chain), if loaded.</param>
+    public static List<Notice> Plan(bool wasTerminal, bool wasAlarmed, Incident after, IReadOnlyList<IncidentEvent> events, CityModel? city)
     {
         var notices = new List<Notice>();
         var chain = city?.Escalation ?? DefaultChain;
@@ -51,7 +56,7 @@ internal static class Notifications
             }
         }
 
-        if (SlaEngine.IsTerminal(after.Status) && !SlaEngine.IsTerminal(before.Status))
+        if (SlaEngine.IsTerminal(after.Status) && !wasTerminal)
         {
             foreach (var assignment in after.Assignments.Where(a => !a.Archived && a.Status is AssignmentStatus.Dispatched or AssignmentStatus.OnSite))
             {
@@ -59,8 +64,8 @@ internal static class Notifications
             }
         }
 
-        var finished = SlaEngine.IsTerminal(after.Status) && !SlaEngine.IsTerminal(before.Status);
-        var answered = SlaEngine.IsAlarmed(before) && !SlaEngine.IsAlarmed(after);
+        var finished = SlaEngine.IsTerminal(after.Status) && !wasTerminal;
+        var answered = wasAlarmed && !SlaEngine.IsAlarmed(after);
         if (Posted(after) && (finished || answered))
         {
             for (var level = 0; level <= Math.Min(after.EscalationLevel, chain.Count - 1); level++)

@@ -19,10 +19,10 @@ internal static class SlaEngine
         status is IncidentStatus.Closed or IncidentStatus.Rejected or IncidentStatus.Duplicate or IncidentStatus.Retracted;
 
     /// <summary>Updates the clocks of <paramref name="after"/> for an event just applied (called by the fold).</summary>
-    public static void ApplyClocks(Incident before, Incident after, IncidentEvent e)
+    public static void ApplyClocks(bool wasTerminal, Incident after, IncidentEvent e)
     {
         var at = Times.At(e.At);
-        if (IsTerminal(after.Status) && !IsTerminal(before.Status))
+        if (IsTerminal(after.Status) && !wasTerminal)
         {
             foreach (var clock in after.Clocks)
             {
