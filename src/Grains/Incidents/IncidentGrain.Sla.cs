@@ -11,20 +11,33 @@ internal sealed partial class IncidentGrain
     private DateTimeOffset? _armedAt;
 
     /// <summary>
-    /// Keeps the incident's one durable SLA deadline at or before the next warning, breach or escalation. It is
-    /// moved only when that falls earlier than the armed time (staged, durable with the next journal append);
-    /// a later one leaves it as it is — it fires early, finds nothing due, and re-arms then. Most transitions
-    /// (assign, arrive, handle, verify, close) therefore write no timer row at all; a finished incident's stale
-    /// deadline fires once and is retired.
+    /// Keeps the incident's one durable SLA deadline at or before the next warning, breach or escalation (staged,
+    /// durable with the next journal append). By default it is moved only when that falls earlier than the armed
+    /// time — a later one leaves it: it fires early, finds nothing due, and re-arms then — so most transitions
+    /// (assign, arrive, handle, verify, close) write no timer row. A suspended incident's deadline is cancelled (it
+    /// may stay suspended for days); a finished incident's stale deadline fires once and is retired.
+    /// With <see cref="Hosting.CityBrainGrainsOptions.ArmSlaDeadlinesExactly"/> it always sits exactly at the next due time.
     /// </summary>
     private void ArmSla()
     {
-        if (SlaEngine.NextDue(State) is not { } due || (_armedAt is { } armed && armed <= due))
+        var due = SlaEngine.NextDue(State);
+        if (due is null)
+        {
+            if (_armedAt is not null && (_exactDeadlines || !SlaEngine.IsTerminal(State.Status)))
+            {
+                CancelDeadline(SlaDeadline);
+                _armedAt = null;
+            }
+
+            return;
+        }
+
+        if (_armedAt is { } armed && (armed == due || (!_exactDeadlines && armed < due)))
         {
             return;
         }
 
-        SetDeadline(SlaDeadline, due);
+        SetDeadline(SlaDeadline, due.Value);
         _armedAt = due;
     }
 

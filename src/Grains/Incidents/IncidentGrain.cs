@@ -4,7 +4,9 @@ using CityBrain.Grains.City;
 using CityBrain.Grains.Internal;
 using CityBrain.Grains.Lifecycle;
 using CityBrain.Grains.Sla;
+using CityBrain.Grains.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CityBrain.Grains.Incidents;
 
@@ -18,10 +20,12 @@ namespace CityBrain.Grains.Incidents;
 internal sealed partial class IncidentGrain(
     CityDirectory city,
     IEnumerable<IIncidentObserver> observers,
+    IOptions<CityBrainGrainsOptions> options,
     ILogger<IncidentGrain> logger) : JournaledGrain<Incident, IncidentEvent>, IIncidentGrain, IRemindable
 {
     private const string SlaDeadline = "sla";
     private readonly IIncidentObserver[] _observers = observers.ToArray();
+    private readonly bool _exactDeadlines = options.Value.ArmSlaDeadlinesExactly;
 
     /// <summary>Snapshots keep activation short for long-lived incidents (journals are short otherwise).</summary>
     protected override int SnapshotInterval => 50;

@@ -1,4 +1,5 @@
 using CityBrain.Contracts;
+using CityBrain.Grains.Incidents;
 using CityBrain.Grains.Tests.Infrastructure;
 using CityBrain.Testing;
 
@@ -54,6 +55,23 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         Assert.Equal(1, await silo.JournalLengthAsync(id));
         await silo.ActAsync(id, Who.Dispatcher, c => c.Accept = new AcceptAction());
         Assert.Equal(2, await silo.JournalLengthAsync(id));
+    }
+
+    [Fact]
+    public async Task Report_InvalidRequestStraightToTheGrain_RefusedAndNothingStored()
+    {
+        await using var silo = await StartAsync();
+        var e = Events.Alert("12345", "direct-1");
+        var id = IncidentIds.For("12345", "direct-1");
+        e.Location.Latitude = -91;
+
+        await Assert.ThrowsAsync<ValidationException>(() => silo.Incident(id).Report(new ReportRequest { Actor = Who.Feed("12345"), Event = e }));
+        await Assert.ThrowsAsync<PermissionDeniedException>(() => silo.Incident(id).Report(new ReportRequest { Event = Events.Alert("12345", "direct-1") }));
+        await Assert.ThrowsAsync<ValidationException>(() => silo.Incident("inc-wrongkey").Report(new ReportRequest { Actor = Who.Feed("12345"), Event = Events.Alert("12345", "direct-1") }));
+
+        await Assert.ThrowsAsync<NotFoundException>(() => silo.Incident(id).Get(Who.Admin));
+        await Assert.ThrowsAsync<NotFoundException>(() => silo.Incident("inc-wrongkey").Get(Who.Admin));
+        Assert.Equal(IntakeOutcome.Created, (await silo.Incident(id).Report(new ReportRequest { Actor = Who.Feed("12345"), Event = Events.Alert("12345", "direct-1") })).Outcome);
     }
 
     [Fact]

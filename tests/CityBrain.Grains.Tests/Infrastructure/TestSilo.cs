@@ -49,7 +49,13 @@ public sealed class TestSilo : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton<IIncidentObserver, TestObserver>();
-        var actors = builder.Services.AddActors(options => options.Storage.RetryAfter = TimeSpan.FromSeconds(2));
+        var actors = builder.Services.AddActors(options =>
+        {
+            options.Storage.RetryAfter = TimeSpan.FromSeconds(2);
+
+            // The manual clock jumps minutes at a time; a call in flight during a jump must not time out.
+            options.ResponseTimeout = TimeSpan.FromHours(6);
+        });
         if (kind == StorageKind.Postgres)
         {
             actors.UsePostgres(connectionString);
@@ -59,7 +65,12 @@ public sealed class TestSilo : IAsyncDisposable
             actors.UseSqlite(connectionString);
         }
 
-        actors.AddCityBrainGrains(configure);
+        actors.AddCityBrainGrains(options =>
+        {
+            // Deadlines fire only when something is due, so a test can wait for what it expects (see LazyDeadlineTests).
+            options.ArmSlaDeadlinesExactly = true;
+            configure?.Invoke(options);
+        });
         var host = builder.Build();
         await host.StartAsync();
         return new TestSilo(host, clock);

@@ -130,6 +130,25 @@ public sealed class SlaEngineTests
     }
 
     [Fact]
+    public void Evaluate_AssignAndResolveClocks_WarnAndBreachAtTheirOwnTargets()
+    {
+        var story = new Story().At(Min(2)).Accept(); // 11.01: assign 5 min, resolve 12 h
+
+        Assert.Equal(SlaClockKind.Assign, Assert.Single(story.At(Min(6)).Tick()).SlaWarned.Clock);
+        var assignBreach = story.At(Min(7)).Tick();
+        Assert.Equal((SlaClockKind.Assign, 1), (assignBreach[0].SlaBreached.Clock, assignBreach[1].Escalated.ToLevel));
+        story.At(Min(8)).Assign();
+        Assert.Equal(Story.Start + Min(8 + 16), SlaEngine.NextDue(story.State)); // on-site warning next
+        story.At(Min(20)).Arrive("sanitation");
+
+        var resolveWarning = Assert.Single(story.At(Min(2) + TimeSpan.FromHours(9.6)).Tick());
+        Assert.Equal((SlaClockKind.Resolve, 800), (resolveWarning.SlaWarned.Clock, resolveWarning.SlaWarned.Permille));
+        var resolveBreach = story.At(Min(2) + TimeSpan.FromHours(12)).Tick();
+        Assert.Equal(SlaClockKind.Resolve, resolveBreach[0].SlaBreached.Clock);
+        Assert.Equal((1, 2), (resolveBreach[1].Escalated.FromLevel, resolveBreach[1].Escalated.ToLevel));
+    }
+
+    [Fact]
     public void Evaluate_FinishedIncident_HasNoDeadline()
     {
         var story = new Story().Do(Who.Dispatcher, c => c.Reject = new RejectAction(), "invalid");
