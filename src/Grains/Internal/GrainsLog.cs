@@ -1,4 +1,3 @@
-using CityBrain.Contracts;
 using Microsoft.Extensions.Logging;
 
 namespace CityBrain.Grains.Internal;
@@ -14,9 +13,6 @@ internal static partial class GrainsLog
 
     [LoggerMessage(3, LogLevel.Warning, "Incident {Incident}: notifying {Target} failed; the incident's journal holds the truth and the view will lag")]
     public static partial void NotificationFailed(ILogger logger, Exception exception, string incident, string target);
-
-    [LoggerMessage(4, LogLevel.Warning, "Incident {Incident}: SLA breach of the {Clock} clock recorded {LagMs} ms after it fell due")]
-    public static partial void BreachLate(ILogger logger, string incident, SlaClockKind clock, long lagMs);
 
     [LoggerMessage(5, LogLevel.Warning, "No city definition is stored and none is configured; events are refused until one is loaded")]
     public static partial void NoCity(ILogger logger);
