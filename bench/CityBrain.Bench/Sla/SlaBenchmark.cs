@@ -17,7 +17,7 @@ namespace CityBrain.Bench.Sla;
 /// <summary>
 /// The city on PostgreSQL (fsync on). Phase 1 (intake): 100,000 incidents reported through the intake, all open at
 /// once afterwards — the heap cost per open incident is measured then. Phase 2 (lifecycles): 90 % are driven through
-/// accept, assign, arrive, handle, verify and close by 2,000 concurrent callers while the other 10 % (a category with
+/// accept, assign, arrive, handle, verify and close by 3,000 concurrent callers while the other 10 % (a category with
 /// a 20 s accept target) are left unanswered, so their SLA deadlines fire — warning, breach, escalation, repeated
 /// escalation — in the middle of the load. Every journal event is a durable transition; transitions_per_s is the
 /// rate of phase 2 (the intake rate of phase 1 and the overall rate are printed on stderr). Breach lag: from a
@@ -32,7 +32,7 @@ internal static class SlaBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var incidents = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
-        var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2_000;
+        var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3_000;
         var unansweredEvery = 10;
         await using var server = await PostgresServer.FromEnvironmentOrStartAsync();
         var connection = await server.CreateDatabaseAsync("bench_sla");
