@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["actors"] = ActorsBenchmark.RunAsync,
     ["storage"] = StorageBenchmark.RunAsync,
     ["deadlines"] = DeadlineBenchmark.RunAsync,
+    ["sla"] = CityBrain.Bench.Sla.SlaBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -1,0 +1,35 @@
+namespace CityBrain.Contracts;
+
+/// <summary>The input is invalid; every problem is listed with its field path. Maps to INVALID_ARGUMENT.</summary>
+public sealed class ValidationException : CityBrainException
+{
+    /// <summary>Creates the exception from one or more field errors.</summary>
+    public ValidationException(IReadOnlyList<FieldError> errors)
+        : base(Describe(errors))
+    {
+        Errors = errors;
+    }
+
+    /// <summary>Creates the exception for one field.</summary>
+    public ValidationException(string path, string message)
+        : this([new FieldError(path, message)])
+    {
+    }
+
+    /// <summary>Every problem found, in document order.</summary>
+    public IReadOnlyList<FieldError> Errors { get; }
+
+    /// <inheritdoc />
+    public override ErrorKind Kind => ErrorKind.InvalidArgument;
+
+    private static string Describe(IReadOnlyList<FieldError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.Count == 0)
+        {
+            throw new ArgumentException("A validation exception needs at least one error.", nameof(errors));
+        }
+
+        return errors.Count == 1 ? errors[0].ToString() : $"{errors.Count} errors: " + string.Join("; ", errors);
+    }
+}

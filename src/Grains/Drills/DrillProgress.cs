@@ -1,0 +1,23 @@
+namespace CityBrain.Grains.Drills;
+
+/// <summary>The stored state of a drill: its scenario and which events were injected as which incidents.</summary>
+public sealed record DrillProgress
+{
+    /// <summary>The scenario text (re-parsed when injecting).</summary>
+    public string ScenarioText { get; init; } = string.Empty;
+
+    /// <summary>The scenario's SHA-256 (starting again with the same text is a no-op).</summary>
+    public string ScenarioSha256 { get; init; } = string.Empty;
+
+    /// <summary>The drill's name.</summary>
+    public string Name { get; init; } = string.Empty;
+
+    /// <summary>When the drill started; events are due at this plus their offsets.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Number of scenario events.</summary>
+    public int EventCount { get; init; }
+
+    /// <summary>Injected events: scenario event id and incident id, in injection order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Injected { get; init; } = [];
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using CityBrain.Actors;
+using CityBrain.Contracts;
+using CityBrain.Grains.City;
+using CityBrain.Grains.Incidents;
+using CityBrain.Grains.Lifecycle;
+
+namespace CityBrain.Grains.Evaluation;
+
+/// <summary>
+/// Computes the assessment figures for a local day or month (一月一考核): enumerates the period's real incidents
+/// through the daily index, reads each incident (its state is the fold of its journal) and tallies them with
+/// <see cref="EvaluationCalculator"/>.
+/// </summary>
+public sealed class EvaluationService(IGrainFactory grains, CityDirectory city, TimeProvider time)
+{
+    private const int Concurrency = 64;
+    private static readonly Actor Reader = new() { UserId = "evaluation", Role = Role.System };
+
+    /// <summary>The figures of the period.</summary>
+    /// <exception cref="ValidationException">The period or date is invalid.</exception>
+    public async Task<EvaluationReport> ComputeAsync(Actor actor, EvaluationQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        Permissions.RequireActor(actor, "read the evaluation");
+        if (actor.Role is not (Role.Dispatcher or Role.Viewer or Role.Admin or Role.System))
+        {
+            throw Permissions.Denied(actor, "read the evaluation", $"the role {actor.Role} does not read the evaluation");
+        }
+
+        var model = city.Require();
+        var (from, to) = Period(query, model.UtcOffset);
+        var ids = new List<string>();
+        for (var day = from; day < to; day = day.AddDays(1))
+        {
+            var key = day.ToOffset(model.UtcOffset).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            var shards = await Task.WhenAll(Enumerable.Range(0, IncidentIds.IndexShards)
+                .Select(shard => grains.GetGrain<IIncidentIndexGrain>($"{key}-{shard:D2}").List()));
+            ids.AddRange(shards.SelectMany(s => s.Ids));
+        }
+
+        var incidents = new List<Incident>(ids.Count);
+        foreach (var chunk in ids.Chunk(Concurrency))
+        {
+            incidents.AddRange(await Task.WhenAll(chunk.Select(id => grains.GetGrain<IIncidentGrain>(id).Get(Reader))));
+        }
+
+        var report = EvaluationCalculator.Compute(incidents, from, to, time.GetUtcNow(), query.Scope);
+        report.Query = query;
+        return report;
+    }
+
+    /// <summary>The period's bounds as instants: [from, to) of the local day or month.</summary>
+    public static (DateTimeOffset From, DateTimeOffset To) Period(EvaluationQuery query, TimeSpan offset)
+    {
+        switch (query.Period)
+        {
+            case EvaluationPeriod.Day when DateTime.TryParseExact(query.Date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day):
+                var start = new DateTimeOffset(day, offset);
+                return (start, start.AddDays(1));
+            case EvaluationPeriod.Month when DateTime.TryParseExact(query.Date, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var month):
+                var first = new DateTimeOffset(month, offset);
+                return (first, first.AddMonths(1));
+            case EvaluationPeriod.Day or EvaluationPeriod.Month:
+                throw new ValidationException("date", $"'{query.Date}' is not a {(query.Period == EvaluationPeriod.Day ? "day (yyyy-MM-dd)" : "month (yyyy-MM)")}");
+            default:
+                throw new ValidationException("period", "required (day or month)");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace CityBrain.Grains.Hosting;
+
+/// <summary>Settings of the city grains (configuration section <c>CityBrain</c>).</summary>
+public sealed class CityBrainGrainsOptions
+{
+    /// <summary>A city file (YAML or JSON) to load at start; it replaces the stored definition when it differs.
+    /// Null: use the stored definition.</summary>
+    public string? CityFile { get; set; }
+
+    /// <summary>When no city is stored and <see cref="CityFile"/> is not set, load the demo city shipped with this
+    /// build (deploy/demo/city.yaml, embedded). Default true, so a fresh silo is a complete center.</summary>
+    public bool LoadDemoCityWhenEmpty { get; set; } = true;
+
+    /// <summary>
+    /// How an incident keeps its one durable SLA deadline. False (default): moved only when the next warning,
+    /// breach or escalation comes earlier than the armed time, so most transitions write no timer row; a deadline
+    /// left early fires, finds nothing due and re-arms. True: moved (or cancelled) on every change, so a deadline
+    /// fires only when something is due — one timer write per transition; for tests that step a manual clock.
+    /// </summary>
+    public bool ArmSlaDeadlinesExactly { get; set; }
+}

@@ -1,0 +1,120 @@
+using CityBrain.Contracts;
+using CityBrain.Grains.City;
+using CityBrain.Grains.Sla;
+
+namespace CityBrain.Grains.Lifecycle;
+
+/// <summary>
+/// Plans the notices of a committed transition from the events and the states before and after it (pure):
+/// departments learn of assignments opened and ended; warnings go to the board of the incident's current level,
+/// escalations to the board of the level escalated to; boards are cleared when no alarmed clock is left.
+/// </summary>
+internal static class Notifications
+{
+    private static readonly IReadOnlyList<EscalationLevel> DefaultChain = [EscalationLevel.Grid, EscalationLevel.Community, EscalationLevel.Street];
+
+    /// <param name="wasTerminal">Whether the incident was finished before the events.</param>
+    /// <param name="wasAlarmed">Whether a running clock had warned or breached before the events.</param>
+    /// <param name="after">The incident after the events.</param>
+    /// <param name="events">The events just committed.</param>
+    /// <param name="city">The city (for the escalation chain), if loaded.</param>
+    public static List<Notice> Plan(bool wasTerminal, bool wasAlarmed, Incident after, IReadOnlyList<IncidentEvent> events, CityModel? city)
+    {
+        var notices = new List<Notice>();
+        var chain = city?.Escalation ?? DefaultChain;
+        foreach (var e in events)
+        {
+            switch (e.KindCase)
+            {
+                case IncidentEvent.KindOneofCase.Assigned:
+                    foreach (var target in e.Assigned.Targets)
+                    {
+                        var clock = IncidentFold.Running(after, SlaClockKind.OnSite, target.DepartmentId);
+                        notices.Add(Department(after, target.DepartmentId, open: true, e.At, clock?.DueAt));
+                    }
+
+                    break;
+                case IncidentEvent.KindOneofCase.Handled:
+                    notices.Add(Department(after, e.Handled.DepartmentId, open: false, null, null));
+                    break;
+                case IncidentEvent.KindOneofCase.AssignmentReturned:
+                    notices.Add(Department(after, e.AssignmentReturned.DepartmentId, open: false, null, null));
+                    break;
+                case IncidentEvent.KindOneofCase.Verified when !e.Verified.Passed:
+                    foreach (var assignment in after.Assignments.Where(a => !a.Archived && a.Status == AssignmentStatus.OnSite))
+                    {
+                        notices.Add(Department(after, assignment.DepartmentId, open: true, assignment.DispatchedAt, null));
+                    }
+
+                    break;
+                case IncidentEvent.KindOneofCase.SlaWarned:
+                    notices.Add(Board(after, chain, after.EscalationLevel, e.SlaWarned.Clock, e.SlaWarned.DepartmentId, breached: false, e));
+                    break;
+                case IncidentEvent.KindOneofCase.Escalated:
+                    notices.Add(Board(after, chain, e.Escalated.ToLevel, e.Escalated.Clock, e.Escalated.DepartmentId, breached: e.Escalated.Cause != EscalationCause.Manual, e));
+                    break;
+            }
+        }
+
+        if (SlaEngine.IsTerminal(after.Status) && !wasTerminal)
+        {
+            foreach (var assignment in after.Assignments.Where(a => !a.Archived && a.Status is AssignmentStatus.Dispatched or AssignmentStatus.OnSite))
+            {
+                notices.Add(Department(after, assignment.DepartmentId, open: false, null, null));
+            }
+        }
+
+        var finished = SlaEngine.IsTerminal(after.Status) && !wasTerminal;
+        var answered = wasAlarmed && !SlaEngine.IsAlarmed(after);
+        if (Posted(after) && (finished || answered))
+        {
+            for (var level = 0; level <= Math.Min(after.EscalationLevel, chain.Count - 1); level++)
+            {
+                notices.Add(new Notice(chain[level], BoardKey(after, chain[level]), null, new BoardClear { IncidentId = after.Id }, null));
+            }
+        }
+
+        return notices;
+    }
+
+    /// <summary>True when the incident may be on a board: it was escalated or a clock warned or breached.</summary>
+    private static bool Posted(Incident incident) =>
+        incident.EscalationLevel > 0 || incident.Clocks.Any(c => c.WarnedPermille.Count > 0 || c.BreachedAt is not null);
+
+    private static Notice Department(Incident incident, string department, bool open, Google.Protobuf.WellKnownTypes.Timestamp? dispatchedAt, Google.Protobuf.WellKnownTypes.Timestamp? dueAt) =>
+        new(null, department, null, null, new AssignmentNotice
+        {
+            IncidentId = incident.Id,
+            Open = open,
+            DispatchedAt = dispatchedAt,
+            OnSiteDueAt = dueAt,
+            CategoryCode = incident.CategoryCode,
+            Exercise = incident.Exercise,
+        });
+
+    private static Notice Board(Incident incident, IReadOnlyList<EscalationLevel> chain, int level, SlaClockKind clock, string department, bool breached, IncidentEvent e)
+    {
+        var kind = chain[Math.Clamp(level, 0, chain.Count - 1)];
+        var running = IncidentFold.Running(incident, clock, department);
+        return new Notice(kind, BoardKey(incident, kind), new BoardEntry
+        {
+            IncidentId = incident.Id,
+            Clock = clock,
+            DepartmentId = department,
+            Breached = breached,
+            EscalationLevel = level,
+            DueAt = running?.DueAt,
+            PostedAt = e.At,
+            Exercise = incident.Exercise,
+            CategoryCode = incident.CategoryCode,
+        }, null, null);
+    }
+
+    /// <summary>The board of a level for this incident; an incident outside every grid goes to its street.</summary>
+    public static string BoardKey(Incident incident, EscalationLevel level) => level switch
+    {
+        EscalationLevel.Grid when incident.GridId.Length > 0 => incident.GridId,
+        EscalationLevel.Community when incident.CommunityId.Length > 0 => incident.CommunityId,
+        _ => incident.StreetId,
+    };
+}

@@ -1,0 +1,124 @@
+using CityBrain.Contracts;
+
+namespace CityBrain.Grains.Lifecycle;
+
+/// <summary>Who may do what (DESIGN.md "Promises to users"), checked inside the grains.</summary>
+internal static class Permissions
+{
+    /// <summary>Which group of callers an action belongs to.</summary>
+    public enum Audience
+    {
+        /// <summary>The command center: accept, reject, assign, close, suspend, escalate...</summary>
+        Dispatch,
+
+        /// <summary>A department's own assignment: confirm arrival, handle, return (a dispatcher may act for it).</summary>
+        Department,
+
+        /// <summary>Verification 核查: dispatchers and grid workers of the area.</summary>
+        Verify,
+
+        /// <summary>The reporter (through the feed of the incident's source) or the center.</summary>
+        Reporter,
+    }
+
+    public static void RequireActor(Actor? actor, string action)
+    {
+        if (actor is null || actor.Role == Role.Unspecified)
+        {
+            throw new PermissionDeniedException(actor?.UserId ?? string.Empty, actor?.Role ?? Role.Unspecified, action, "no role");
+        }
+    }
+
+    /// <summary>True when the jurisdiction (street, community or grid ids) covers the incident's area; empty = whole city.</summary>
+    public static bool Covers(IReadOnlyCollection<string> jurisdiction, Incident incident)
+    {
+        if (jurisdiction.Count == 0)
+        {
+            return true;
+        }
+
+        foreach (var area in jurisdiction)
+        {
+            if (area.Length > 0 && (area == incident.GridId || area == incident.CommunityId || area == incident.StreetId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Checks that the actor may perform an action of the audience on the incident.</summary>
+    /// <returns>The department the action is for (<see cref="Audience.Department"/>), else empty.</returns>
+    public static string Authorize(Incident incident, Actor actor, string action, Audience audience, string namedDepartment)
+    {
+        RequireActor(actor, action);
+        switch (actor.Role)
+        {
+            case Role.System or Role.Admin:
+                return namedDepartment;
+            case Role.Dispatcher:
+                RequireJurisdiction(incident, actor, action);
+                return namedDepartment;
+            case Role.Department when audience == Audience.Department:
+                if (actor.DepartmentId.Length == 0)
+                {
+                    throw Denied(actor, action, "the caller names no department");
+                }
+
+                if (namedDepartment.Length > 0 && namedDepartment != actor.DepartmentId)
+                {
+                    throw Denied(actor, action, $"a department acts only for itself, not for '{namedDepartment}'");
+                }
+
+                if (!incident.Assignments.Any(a => !a.Archived && a.DepartmentId == actor.DepartmentId))
+                {
+                    throw Denied(actor, action, $"incident {incident.Id} has no assignment of department '{actor.DepartmentId}'");
+                }
+
+                return actor.DepartmentId;
+            case Role.Worker when audience == Audience.Verify:
+                RequireJurisdiction(incident, actor, action);
+                return namedDepartment;
+            case Role.Feed when audience == Audience.Reporter:
+                if (actor.Source.Length == 0 || actor.Source != incident.Source)
+                {
+                    throw Denied(actor, action, "a feed acts only on incidents of its own source");
+                }
+
+                return namedDepartment;
+            default:
+                throw Denied(actor, action, $"the role {actor.Role} may not do this");
+        }
+    }
+
+    /// <summary>Checks that the actor may read the incident.</summary>
+    public static void AuthorizeRead(Incident incident, Actor? actor)
+    {
+        RequireActor(actor, "read the incident");
+        switch (actor!.Role)
+        {
+            case Role.System or Role.Admin or Role.Viewer:
+                return;
+            case Role.Dispatcher or Role.Worker:
+                RequireJurisdiction(incident, actor, "read the incident");
+                return;
+            case Role.Department when actor.DepartmentId.Length > 0 && incident.Assignments.Any(a => a.DepartmentId == actor.DepartmentId):
+                return;
+            case Role.Feed when actor.Source.Length > 0 && actor.Source == incident.Source:
+                return;
+            default:
+                throw Denied(actor, "read the incident", "it is not among the caller's incidents");
+        }
+    }
+
+    private static void RequireJurisdiction(Incident incident, Actor actor, string action)
+    {
+        if (!Covers(actor.Jurisdiction, incident))
+        {
+            throw Denied(actor, action, $"incident {incident.Id} (grid '{incident.GridId}') is outside the caller's jurisdiction");
+        }
+    }
+
+    public static PermissionDeniedException Denied(Actor actor, string action, string reason) => new(actor.UserId, actor.Role, action, reason);
+}

@@ -1,0 +1,7 @@
+namespace CityBrain.Grains.Tests.Infrastructure;
+
+public enum StorageKind
+{
+    Sqlite,
+    Postgres,
+}
