@@ -60,6 +60,9 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>A racy, lock-free hint for sweeps: false when nothing was running or queued at the last look.</summary>
+    public bool MayHaveRequests => Volatile.Read(ref _runningCount) != 0 || _incoming.Count != 0 || _interleaving is { Count: > 0 };
+
     /// <summary>Requests waiting to be admitted (for the queue-length metric).</summary>
     public int QueueLength => _incoming.Count + (_interleaving?.Count ?? 0);
 

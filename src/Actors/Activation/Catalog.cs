@@ -10,7 +10,17 @@ internal sealed class Catalog(GrainRuntime runtime)
 
     public int Count => _activations.Count;
 
+    /// <summary>A snapshot of the activations (copies: use <see cref="Enumerate"/> for a sweep).</summary>
     public ICollection<ActivationData> Activations => _activations.Values;
+
+    /// <summary>Walks the activations without copying them (a moving view: entries may come and go meanwhile).</summary>
+    public IEnumerable<ActivationData> Enumerate()
+    {
+        foreach (var entry in _activations)
+        {
+            yield return entry.Value;
+        }
+    }
 
     public ActivationData GetOrCreate(GrainId id, GrainClassInfo grainClass)
     {

@@ -12,6 +12,7 @@ internal sealed class GrainTypeRegistry
     private readonly Dictionary<string, GrainClassInfo> _byTypeName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, IGrainReferenceFactory> _referenceFactories = new();
     private readonly Dictionary<string, Type> _interfacesByName = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, List<Type>> _ambiguous = [];
 
     public GrainTypeRegistry(IEnumerable<Assembly> assemblies)
     {
@@ -59,8 +60,16 @@ internal sealed class GrainTypeRegistry
 
             if (_byInterface.TryGetValue(grainInterface, out var other))
             {
-                throw new InvalidOperationException(
-                    $"Grain interface {grainInterface.FullName} is implemented by both {other.ClassType.FullName} and {grainClass.FullName}; each grain interface needs exactly one grain class.");
+                // A base interface shared by several grain classes: it cannot name a grain on its own.
+                _byInterface.Remove(grainInterface);
+                _ambiguous[grainInterface] = [other.ClassType, grainClass];
+                continue;
+            }
+
+            if (_ambiguous.TryGetValue(grainInterface, out var classes))
+            {
+                classes.Add(grainClass);
+                continue;
             }
 
             _byInterface.Add(grainInterface, info);
@@ -73,6 +82,13 @@ internal sealed class GrainTypeRegistry
         if (_byInterface.TryGetValue(grainInterface, out var info))
         {
             return info;
+        }
+
+        if (_ambiguous.TryGetValue(grainInterface, out var classes))
+        {
+            throw new ArgumentException(
+                $"{grainInterface.FullName} is implemented by several grain classes ({string.Join(", ", classes.Select(c => c.Name))}); ask for the specific grain interface instead.",
+                nameof(grainInterface));
         }
 
         throw new ArgumentException(

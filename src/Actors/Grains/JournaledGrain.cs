@@ -18,6 +18,7 @@ public abstract class JournaledGrain<TState, TEvent> : Grain
 {
     private readonly List<(DateTimeOffset RecordedAt, TEvent Event)> _unconfirmed = [];
     private TState _state = new();
+    private Task _confirming = Task.CompletedTask;
 
     /// <summary>The state after all confirmed and raised events.</summary>
     protected TState State => _state;
@@ -43,31 +44,44 @@ public abstract class JournaledGrain<TState, TEvent> : Grain
     }
 
     /// <summary>Appends the raised events, with the staged deadline changes, in one durable transaction. On failure
-    /// the activation is deactivated, so the next call sees only what storage holds.</summary>
-    protected async Task ConfirmEventsAsync()
+    /// the activation is deactivated, so the next call sees only what storage holds. In a grain whose requests
+    /// interleave, confirmations run one after another; each appends the events raised before it was called.</summary>
+    protected Task ConfirmEventsAsync()
     {
-        if (_unconfirmed.Count == 0)
+        var confirm = ConfirmAfterAsync(_confirming, _unconfirmed.Count);
+        _confirming = confirm;
+        return confirm;
+    }
+
+    private async Task ConfirmAfterAsync(Task previous, int raised)
+    {
+        // The previous confirmation's failure is ours too: the activation is going away with unsaved events.
+        await previous.ConfigureAwait(true);
+        var count = Math.Min(raised, _unconfirmed.Count);
+        if (count == 0)
         {
             await SaveTimersAsync().ConfigureAwait(true);
             return;
         }
 
-        var events = new (DateTimeOffset, Payload)[_unconfirmed.Count];
+        var events = new (DateTimeOffset, Payload)[count];
         for (var i = 0; i < events.Length; i++)
         {
             events[i] = (_unconfirmed[i].RecordedAt, PayloadCodec<TEvent>.Encode(_unconfirmed[i].Event));
         }
 
-        var newVersion = Version + events.Length;
+        var newVersion = Version + count;
         StoredSnapshot? snapshot = null;
-        if (SnapshotInterval > 0 && newVersion / SnapshotInterval > Version / SnapshotInterval)
+
+        // A snapshot must be the state after exactly these events: skip it while later events are pending.
+        if (SnapshotInterval > 0 && newVersion / SnapshotInterval > Version / SnapshotInterval && _unconfirmed.Count == count)
         {
             snapshot = new StoredSnapshot(newVersion, PayloadCodec<TState>.Encode(_state));
         }
 
         await CommitAsync(WriteKind.AppendEvents, Version, "journal", events: events, snapshot: snapshot).ConfigureAwait(true);
         Version = newVersion;
-        _unconfirmed.Clear();
+        _unconfirmed.RemoveRange(0, count);
     }
 
     /// <summary>Reads confirmed events after <paramref name="afterVersion"/>, oldest first, for audit trails.</summary>

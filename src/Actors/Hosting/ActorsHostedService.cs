@@ -57,7 +57,11 @@ internal sealed class ActorsHostedService(GrainRuntime runtime, IGrainStorage st
     {
         try
         {
-            // In a cluster: leave the ring first, so that new calls go to the other silos while this one drains.
+            // Timers first: a deadline firing now would only re-activate a grain that is being put away. Its row
+            // stays, so it fires after the next start (or on the silo that takes the grain over).
+            await runtime.Timers.DisposeAsync().ConfigureAwait(false);
+
+            // In a cluster: leave the ring, so that new calls go to the other silos while this one drains.
             await runtime.BeginLeaveAsync(cancellationToken).ConfigureAwait(false);
             await runtime.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
         }

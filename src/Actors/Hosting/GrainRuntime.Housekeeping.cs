@@ -35,9 +35,12 @@ internal sealed partial class GrainRuntime
     private void FailExpiredCalls(long now)
     {
         var expired = new List<GrainRequest>();
-        foreach (var activation in Catalog.Activations)
+        foreach (var activation in Catalog.Enumerate())
         {
-            activation.CollectExpired(now, expired);
+            if (activation.MayHaveRequests)
+            {
+                activation.CollectExpired(now, expired);
+            }
         }
 
         // Name the chains before failing anything: failing a call may unwind the chain it belongs to.
@@ -53,9 +56,12 @@ internal sealed partial class GrainRuntime
 
     private void CollectIdle(long idleBeforeTicks)
     {
-        foreach (var activation in Catalog.Activations)
+        foreach (var activation in Catalog.Enumerate())
         {
-            activation.TryCollectIdle(idleBeforeTicks);
+            if (activation.LastActiveTicks < idleBeforeTicks)
+            {
+                activation.TryCollectIdle(idleBeforeTicks);
+            }
         }
     }
 

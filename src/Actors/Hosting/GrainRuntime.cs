@@ -41,7 +41,7 @@ internal sealed partial class GrainRuntime : GrainCallInvoker, IGrainFactory, IA
         _lastCollectionTicks = _coarseNowTicks;
         Catalog = new Catalog(this);
         Timers = new TimerScheduler(timeProvider, storage, metrics, Logger, Options.Timers, CanonicalTypeName, DeliverTimerAsync);
-        metrics.ObserveQueueLength(() => Catalog.Activations.Sum(a => (long)a.QueueLength));
+        metrics.ObserveQueueLength(() => Catalog.Enumerate().Sum(a => (long)a.QueueLength));
         _housekeeping = timeProvider.CreateTimer(static state => ((GrainRuntime)state!).Housekeep(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 

@@ -71,6 +71,14 @@ internal sealed class TimerScheduler : IAsyncDisposable
     /// memory as they are. Timers that fell due while no silo fired them fire as soon as the scheduler runs.</summary>
     public async Task<int> LoadAsync(Func<GrainId, bool> owned, CancellationToken cancellationToken)
     {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return 0;
+            }
+        }
+
         var loaded = 0;
         var now = _time.GetUtcNow().UtcTicks;
         await foreach (var stored in _storage.ReadTimersAsync(cancellationToken).ConfigureAwait(false))

@@ -83,4 +83,24 @@ public sealed class JournalTests(DatabaseFixture database)
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
+
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Journal_InterleavedConfirmations_StoreEveryEventOnceInOrder(StorageKind kind)
+    {
+        var connection = await database.NewDatabaseAsync(kind);
+        int[] values;
+        await using (var silo = await TestSilo.StartAsync(kind, connection, _clock))
+        {
+            var tally = silo.Grains.GetGrain<ITallyGrain>("busy");
+            await Task.WhenAll(Enumerable.Range(1, 200).Select(tally.Add));
+            values = await tally.Values();
+            Assert.Equal(200, await tally.Confirmed());
+        }
+
+        Assert.Equal(Enumerable.Range(1, 200), values.Order());
+        await using var restarted = await TestSilo.StartAsync(kind, connection, _clock);
+        Assert.Equal(values, await restarted.Grains.GetGrain<ITallyGrain>("busy").Values());
+        Assert.Equal(200L, await ScalarAsync(kind, connection, "SELECT COUNT(*) FROM grain_journal WHERE grain_key = 'busy'"));
+    }
 }

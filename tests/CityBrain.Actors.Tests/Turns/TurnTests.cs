@@ -176,6 +176,23 @@ public sealed class TurnTests(DatabaseFixture database) : IAsyncLifetime
     }
 }
 
+[Collection(DatabaseCollection.Name)]
+public sealed class SharedInterfaceTests(DatabaseFixture database)
+{
+    [Fact]
+    public async Task GetGrain_InterfaceSharedByTwoClasses_RefusedButEachSpecificInterfaceWorks()
+    {
+        await using var silo = await TestSilo.StartAsync(StorageKind.Sqlite, await database.NewDatabaseAsync(StorageKind.Sqlite), new ManualTimeProvider());
+
+        Assert.Equal("street:s1", await silo.Grains.GetGrain<IStreetBoard>("s1").Name());
+        Assert.Equal(2, await silo.Grains.GetGrain<IStreetBoard>("s1").Level());
+        Assert.Equal("grid:g1", await silo.Grains.GetGrain<IGridBoard>("g1").Name());
+        var shared = Assert.Throws<ArgumentException>(() => silo.Grains.GetGrain<INamedBoard>("x"));
+        Assert.Contains("several grain classes", shared.Message);
+        Assert.Contains(nameof(StreetBoardGrain), shared.Message);
+    }
+}
+
 public interface IUnimplementedGrain : IGrain
 {
     Task Nothing();

@@ -87,21 +87,19 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
     public Task<JournalLoad> ReadJournalAsync(GrainId grain, CancellationToken cancellationToken) =>
         ReadAsync(grain, async (connection, grain, cancellationToken) =>
         {
-            var snapshot = await ReadSnapshotAsync(connection, grain, cancellationToken).ConfigureAwait(false);
-            var events = await ReadEventsAsync(connection, grain, snapshot?.Sequence ?? 0, int.MaxValue, cancellationToken).ConfigureAwait(false);
-            return new JournalLoad(snapshot, events);
-        }, cancellationToken);
+            var command = Command(connection, SqlText.ReadJournal, grain);
+            await using var commandScope = command.ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            StoredSnapshot? snapshot = null;
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                snapshot = new StoredSnapshot(reader.GetInt64(0), new Payload(reader.GetInt32(1), (PayloadFormat)reader.GetInt16(2), reader.GetFieldValue<byte[]>(3)));
+            }
 
-    private static async Task<StoredSnapshot?> ReadSnapshotAsync(DbConnection connection, GrainId grain, CancellationToken cancellationToken)
-    {
-        var command = Command(connection, SqlText.ReadSnapshot, grain);
-        await using var commandScope = command.ConfigureAwait(false);
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using var readerScope = reader.ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new StoredSnapshot(reader.GetInt64(0), new Payload(reader.GetInt32(1), (PayloadFormat)reader.GetInt16(2), reader.GetFieldValue<byte[]>(3)))
-            : null;
-    }
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            return new JournalLoad(snapshot, await ReadEventRowsAsync(reader, cancellationToken).ConfigureAwait(false));
+        }, cancellationToken);
 
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(GrainId grain, long afterSequence, int maxCount, CancellationToken cancellationToken) =>
         ReadAsync(grain, (connection, grain, cancellationToken) => ReadEventsAsync(connection, grain, afterSequence, maxCount, cancellationToken), cancellationToken);
@@ -114,6 +112,11 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
         SqlText.Add(command, "n", (long)maxCount);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using var readerScope = reader.ConfigureAwait(false);
+        return await ReadEventRowsAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<StoredEvent>> ReadEventRowsAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
         var events = new List<StoredEvent>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

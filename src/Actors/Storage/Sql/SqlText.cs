@@ -37,6 +37,12 @@ internal static class SqlText
     public const string ReadSnapshot =
         "SELECT seq, schema_version, format, payload FROM grain_snapshot WHERE grain_type = @t AND grain_key = @k";
 
+    /// <summary>The snapshot and the events after it, in one round trip (two result sets).</summary>
+    public const string ReadJournal =
+        "SELECT seq, schema_version, format, payload FROM grain_snapshot WHERE grain_type = @t AND grain_key = @k; "
+        + "SELECT seq, recorded_at, schema_version, format, payload FROM grain_journal WHERE grain_type = @t AND grain_key = @k "
+        + "AND seq > COALESCE((SELECT seq FROM grain_snapshot WHERE grain_type = @t AND grain_key = @k), 0) ORDER BY seq";
+
     public const string ReadEvents =
         "SELECT seq, recorded_at, schema_version, format, payload FROM grain_journal WHERE grain_type = @t AND grain_key = @k AND seq > @q ORDER BY seq LIMIT @n";
 
