@@ -45,6 +45,18 @@ internal sealed class PostgresDialect : SqlDialect
     // Held until commit: the next transaction takes its positions only after this one committed.
     public override string FeedOrderLockSql => "SELECT pg_advisory_xact_lock(7345202)";
 
+    public override string ReadStatesBatchSql =>
+        "SELECT s.grain_type, s.grain_key, s.version, s.schema_version, s.format, s.payload FROM grain_state s "
+        + "JOIN unnest(@t::text[], @k::text[]) AS g(grain_type, grain_key) ON s.grain_type = g.grain_type AND s.grain_key = g.grain_key";
+
+    public override string ReadJournalsBatchSql =>
+        "SELECT s.grain_type, s.grain_key, s.seq, s.schema_version, s.format, s.payload FROM grain_snapshot s "
+        + "JOIN unnest(@t::text[], @k::text[]) AS g(grain_type, grain_key) ON s.grain_type = g.grain_type AND s.grain_key = g.grain_key; "
+        + "SELECT j.grain_type, j.grain_key, j.seq, j.recorded_at, j.schema_version, j.format, j.payload FROM grain_journal j "
+        + "JOIN unnest(@t::text[], @k::text[]) AS g(grain_type, grain_key) ON j.grain_type = g.grain_type AND j.grain_key = g.grain_key "
+        + "WHERE j.seq > COALESCE((SELECT s.seq FROM grain_snapshot s WHERE s.grain_type = j.grain_type AND s.grain_key = j.grain_key), 0) "
+        + "ORDER BY j.grain_type, j.grain_key, j.seq";
+
     public override object ToDb(DateTimeOffset time) => time.ToUniversalTime();
 
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);

@@ -27,6 +27,13 @@ internal abstract class SqlDialect
     /// <summary>Statement run before feed inserts so that positions are handed out in commit order.</summary>
     public abstract string FeedOrderLockSql { get; }
 
+    /// <summary>Loads the state rows of many grains at once (parameters @t and @k: arrays of types and keys), or
+    /// null when the database has no array parameters (each grain is then read on its own).</summary>
+    public virtual string? ReadStatesBatchSql => null;
+
+    /// <summary>Loads snapshots, then the events after them, of many grains at once; or null.</summary>
+    public virtual string? ReadJournalsBatchSql => null;
+
     public abstract object ToDb(DateTimeOffset time);
 
     public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);

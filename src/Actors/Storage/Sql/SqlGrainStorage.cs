@@ -19,6 +19,8 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
     private readonly StorageCircuit _circuit;
     private readonly GroupCommitWriter _writer;
     private readonly string? _fenceSiloId;
+    private readonly GroupReader<StoredState?>? _stateReader;
+    private readonly GroupReader<JournalLoad>? _journalReader;
 
     public SqlGrainStorage(
         SqlDialect dialect,
@@ -40,6 +42,11 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
         _metrics = metrics;
         _circuit = new StorageCircuit(time, options.RetryAfter, description);
         _writer = new GroupCommitWriter(dialect.MaxConcurrentBatches, options.MaxBatchSize, CommitBatchAsync);
+        if (dialect.ReadStatesBatchSql is not null && dialect.ReadJournalsBatchSql is not null)
+        {
+            _stateReader = new GroupReader<StoredState?>(2, MaxReadBatch, ReadStatesBatchAsync);
+            _journalReader = new GroupReader<JournalLoad>(2, MaxReadBatch, ReadJournalsBatchAsync);
+        }
         metrics.ObserveStorageQueue(() => _writer.Queued);
     }
 
@@ -66,6 +73,12 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
     }
 
     public Task<StoredState?> ReadStateAsync(GrainId grain, CancellationToken cancellationToken) =>
+        _stateReader is not null ? ReadGroupedAsync(_stateReader, grain, cancellationToken) : ReadStateAloneAsync(grain, cancellationToken);
+
+    public Task<JournalLoad> ReadJournalAsync(GrainId grain, CancellationToken cancellationToken) =>
+        _journalReader is not null ? ReadGroupedAsync(_journalReader, grain, cancellationToken) : ReadJournalAloneAsync(grain, cancellationToken);
+
+    private Task<StoredState?> ReadStateAloneAsync(GrainId grain, CancellationToken cancellationToken) =>
         ReadAsync(grain, static async (connection, grain, cancellationToken) =>
         {
             var command = Command(connection, SqlText.ReadState, grain);
@@ -84,7 +97,7 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
             return new StoredState(version, payload);
         }, cancellationToken);
 
-    public Task<JournalLoad> ReadJournalAsync(GrainId grain, CancellationToken cancellationToken) =>
+    private Task<JournalLoad> ReadJournalAloneAsync(GrainId grain, CancellationToken cancellationToken) =>
         ReadAsync(grain, async (connection, grain, cancellationToken) =>
         {
             var command = Command(connection, SqlText.ReadJournal, grain);
@@ -222,6 +235,12 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
 
     public async ValueTask DisposeAsync()
     {
+        if (_stateReader is not null)
+        {
+            await _stateReader.DisposeAsync().ConfigureAwait(false);
+            await _journalReader!.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _writer.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
