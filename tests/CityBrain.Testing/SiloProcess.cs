@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace CityBrain.Testing;
+
+/// <summary>
+/// A real silo process (the built <c>citybrain</c> executable) for end-to-end and cluster tests: started with
+/// configuration arguments on free loopback ports, its output captured, ready once <c>/readyz</c> answers 200;
+/// stopped gracefully (SIGTERM) or killed (SIGKILL).
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private SiloProcess(Process process, int grpcPort, int httpPort, int clusterPort)
+    {
+        _process = process;
+        GrpcPort = grpcPort;
+        HttpPort = httpPort;
+        ClusterPort = clusterPort;
+    }
+
+    public int GrpcPort { get; }
+
+    public int HttpPort { get; }
+
+    public int ClusterPort { get; }
+
+    public string GrpcUrl => $"http://127.0.0.1:{GrpcPort}";
+
+    public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
+
+    public string ClusterUrl => $"http://127.0.0.1:{ClusterPort}";
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Completes with the exit code when the process ends.</summary>
+    public Task<int> Exited => _exited.Task;
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts a silo with <paramref name="settings"/> (configuration keys such as
+    /// <c>CityBrain:Actors:Storage:Provider</c>) on free ports, and waits until it is ready.</summary>
+    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null)
+    {
+        var grpc = FreePort();
+        var http = FreePort();
+        var cluster = FreePort();
+        var arguments = new List<string>
+        {
+            LocateSilo(),
+            $"--CityBrain:GrpcUrl=http://127.0.0.1:{grpc}",
+            $"--CityBrain:HttpUrl=http://127.0.0.1:{http}",
+            $"--CityBrain:ClusterUrl=http://127.0.0.1:{cluster}",
+        };
+        arguments.AddRange(settings.Select(s => $"--{s.Key}={s.Value}"));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_gcServer"] = "0";
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var silo = new SiloProcess(process, grpc, http, cluster);
+        process.OutputDataReceived += (_, e) => silo.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
+        process.Exited += (_, _) => silo._exited.TrySetResult(process.ExitCode);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await silo.WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(60));
+        return silo;
+    }
+
+    /// <summary>Polls <c>/readyz</c> until it answers 200, failing early if the process exits.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan within)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < within)
+        {
+            if (_exited.Task.IsCompleted)
+            {
+                throw new InvalidOperationException($"The silo exited with code {_exited.Task.Result} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync($"{HttpUrl}/readyz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            // Readiness is an external process's state: poll it, briefly.
+            await Task.WhenAny(_exited.Task, Task.Delay(100));
+        }
+
+        throw new TimeoutException($"The silo was not ready within {within}:\n{Output}");
+    }
+
+    /// <summary>SIGKILL: the process dies at once, with no chance to leave the cluster or flush anything.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+        }
+
+        await Exited.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>SIGTERM: a graceful shutdown; waits for the process to exit and returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan? within = null)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill!.WaitForExitAsync();
+        }
+
+        return await Exited.WaitAsync(within ?? TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>SIGSTOP / SIGCONT: freezes the process (it keeps its sockets but does nothing) or resumes it.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill!.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    /// <summary>The built silo next to this test's build: same configuration (Debug/Release) and framework.</summary>
+    public static string LocateSilo()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory); // tests/X/bin/<Configuration>/<tfm>/
+        var framework = output.Name;
+        var configuration = output.Parent!.Name;
+        for (var directory = output; directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "src", "Silo", "bin", configuration, framework, "citybrain.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"The silo is not built ({configuration}/{framework}): build the solution first.");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
