@@ -35,6 +35,9 @@ internal static partial class ClusterLog
     [LoggerMessage(110, LogLevel.Debug, "Forwarding {Grain} to {Silo} failed (attempt {Attempt}): {Error}")]
     public static partial void ForwardFailed(ILogger logger, GrainId grain, string silo, int attempt, string error);
 
+    [LoggerMessage(112, LogLevel.Warning, "Reading the cluster view failed: {Error}")]
+    public static partial void MonitorFailed(ILogger logger, string error);
+
     [LoggerMessage(111, LogLevel.Information, "Rebalanced after view {Version}: {Deactivated} activations moved away, {TimersForgotten} timers handed over, {TimersLoaded} timers taken over")]
     public static partial void Rebalanced(ILogger logger, long version, int deactivated, int timersForgotten, int timersLoaded);
 }

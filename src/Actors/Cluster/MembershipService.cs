@@ -144,8 +144,7 @@ internal sealed class MembershipService : IClusterMembership, IAsyncDisposable
                     return;
                 }
 
-                await RefreshAsync(token).ConfigureAwait(false);
-                await SuspectAsync(token).ConfigureAwait(false);
+                _refreshSignal.Release(); // the monitor loop reads the view and judges the others' leases
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -249,6 +248,9 @@ internal sealed class MembershipService : IClusterMembership, IAsyncDisposable
         }
     }
 
+    /// <summary>Reads the view on every notification and every heartbeat, and declares dead the silos whose lease
+    /// lapsed. Separate from the heartbeat loop, so that no view change (which may wait for locks) ever delays
+    /// this silo's own lease renewal.</summary>
     private async Task RefreshLoopAsync()
     {
         var token = _stopping.Token;
@@ -263,6 +265,7 @@ internal sealed class MembershipService : IClusterMembership, IAsyncDisposable
                 }
 
                 await RefreshAsync(token).ConfigureAwait(false);
+                await SuspectAsync(token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -270,7 +273,7 @@ internal sealed class MembershipService : IClusterMembership, IAsyncDisposable
             }
             catch (Exception exception)
             {
-                ClusterLog.HeartbeatFailed(_logger, exception.Message);
+                ClusterLog.MonitorFailed(_logger, exception.Message);
             }
         }
     }

@@ -75,28 +75,27 @@ internal sealed class MembershipTable(NpgsqlDataSource dataSource, SiloIdentity 
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>Declares a silo dead if its lease has lapsed by the database clock, and terminates its database
-    /// sessions so that nothing it still has in flight can commit.</summary>
+    /// <summary>Declares a silo dead if its lease has lapsed by the database clock. Its database sessions are
+    /// terminated first: a transaction it left open (holding the share lock of its fencing token) would otherwise
+    /// block the declaration, and nothing it still has in flight may commit afterwards.</summary>
     public Task<bool> TryDeclareDeadAsync(string siloId, long expectedVersion, CancellationToken cancellationToken) =>
         TryChangeAsync(expectedVersion, async (connection, transaction) =>
         {
+            using (var terminate = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @app AND pid <> pg_backend_pid()",
+                connection, transaction))
+            {
+                terminate.Parameters.AddWithValue("app", SiloIdentity.ApplicationNameOf(siloId));
+                await terminate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             using var command = new NpgsqlCommand(
                 "UPDATE cluster_silo SET status = 'dead' WHERE silo_id = @id AND status <> 'dead' " +
                 "AND heartbeat_at < now() - make_interval(secs => @lease)",
                 connection, transaction);
             command.Parameters.AddWithValue("id", siloId);
             command.Parameters.AddWithValue("lease", options.LeaseDuration.TotalSeconds);
-            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
-            {
-                return false;
-            }
-
-            using var terminate = new NpgsqlCommand(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @app AND pid <> pg_backend_pid()",
-                connection, transaction);
-            terminate.Parameters.AddWithValue("app", SiloIdentity.ApplicationNameOf(siloId));
-            await terminate.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }, cancellationToken);
 
     /// <summary>Sets this silo's own status (leaving, then dead on a graceful shutdown).</summary>

@@ -122,7 +122,7 @@ internal sealed partial class GrainRuntime : GrainCallInvoker, IGrainFactory, IA
 
             if (RefusesLocalWork)
             {
-                request.TryFail(new SiloUnavailableException($"{request.Describe()} was refused: this silo is {(_leaving ? "leaving the cluster" : "fenced (its membership lease lapsed)")}. Retry on another silo."));
+                request.TryFail(new SiloUnavailableException($"{request.Describe()} was refused: silo {Membership?.SiloId} is {(_leaving ? "leaving the cluster" : "fenced (its membership lease lapsed)")}. Retry on another silo."));
                 return;
             }
         }
