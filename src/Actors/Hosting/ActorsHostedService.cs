@@ -5,8 +5,10 @@ namespace CityBrain.Actors.Hosting;
 
 /// <summary>Starts the runtime (migrations, timers, housekeeping) and stops it gracefully (grains deactivated,
 /// pending writes committed).</summary>
-internal sealed class ActorsHostedService(GrainRuntime runtime, IGrainStorage storage) : IHostedService
+internal sealed class ActorsHostedService(GrainRuntime runtime, IGrainStorage storage, IHostApplicationLifetime lifetime) : IHostedService
 {
+    private Task _leaving = Task.CompletedTask;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await WaitForStorageAsync(cancellationToken).ConfigureAwait(false);
@@ -23,6 +25,10 @@ internal sealed class ActorsHostedService(GrainRuntime runtime, IGrainStorage st
         runtime.Timers.Start();
         var timers = runtime.Timers.Count;
         runtime.StartHousekeeping();
+
+        // Leave the ring the moment shutdown begins, before the web server stops taking calls, so that the other
+        // silos already route this silo's grains elsewhere while it drains.
+        lifetime.ApplicationStopping.Register(() => _leaving = runtime.BeginLeaveAsync(CancellationToken.None));
         ActorsLog.Started(runtime.Logger, storage.Description, runtime.Registry.Classes.Count, timers);
     }
 
@@ -61,7 +67,8 @@ internal sealed class ActorsHostedService(GrainRuntime runtime, IGrainStorage st
             // stays, so it fires after the next start (or on the silo that takes the grain over).
             await runtime.Timers.DisposeAsync().ConfigureAwait(false);
 
-            // In a cluster: leave the ring, so that new calls go to the other silos while this one drains.
+            // In a cluster: leave the ring (begun when shutdown began), so new calls go to the other silos while this one drains.
+            await _leaving.ConfigureAwait(false);
             await runtime.BeginLeaveAsync(cancellationToken).ConfigureAwait(false);
             await runtime.DeactivateAllAsync(cancellationToken).ConfigureAwait(false);
         }

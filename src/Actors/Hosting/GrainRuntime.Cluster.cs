@@ -14,6 +14,8 @@ internal sealed partial class GrainRuntime : IClusterViewListener, IGrainCallRec
     private ClusterView? _view;
     private volatile bool _fenced;
     private volatile bool _leaving;
+    private readonly Lock _leaveLock = new();
+    private Task? _leave;
 
     /// <summary>Null for a single silo.</summary>
     public MembershipService? Membership { get; set; }
@@ -185,7 +187,15 @@ internal sealed partial class GrainRuntime : IClusterViewListener, IGrainCallRec
     public void OnDeclaredDead() => (OnDeclaredDeadAction ?? (() => Environment.Exit(75)))();
 
     /// <summary>Graceful leave, first half: off the ring, so new calls go to the other silos.</summary>
-    public async Task BeginLeaveAsync(CancellationToken cancellationToken)
+    public Task BeginLeaveAsync(CancellationToken cancellationToken)
+    {
+        lock (_leaveLock)
+        {
+            return _leave ??= LeaveAsync(cancellationToken);
+        }
+    }
+
+    private async Task LeaveAsync(CancellationToken cancellationToken)
     {
         if (Membership is { } membership)
         {

@@ -46,8 +46,8 @@ public sealed class ClusterTests(DatabaseFixture database) : IAsyncLifetime
         {
             options.Cluster.Enabled = true;
             options.Cluster.SiloAddress = Address(index);
-            options.Cluster.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-            options.Cluster.LeaseDuration = TimeSpan.FromSeconds(1.5);
+            options.Cluster.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
+            options.Cluster.LeaseDuration = TimeSpan.FromSeconds(3);
         }, _transport);
 
     [Fact]

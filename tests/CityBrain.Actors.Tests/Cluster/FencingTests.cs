@@ -55,8 +55,8 @@ public sealed class FencingTests(DatabaseFixture database) : IAsyncLifetime
         {
             options.Cluster.Enabled = true;
             options.Cluster.SiloAddress = Address(index);
-            options.Cluster.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-            options.Cluster.LeaseDuration = TimeSpan.FromSeconds(1.5);
+            options.Cluster.HeartbeatInterval = TimeSpan.FromMilliseconds(300);
+            options.Cluster.LeaseDuration = TimeSpan.FromSeconds(3);
             options.Storage.RetryAfter = TimeSpan.FromMilliseconds(200);
         }, _transport);
 

@@ -128,8 +128,12 @@ public sealed class TestSilo : IAsyncDisposable
             inProcess.Register(options.Cluster.SiloAddress, host.Services.GetRequiredService<IGrainCallReceiver>());
         }
 
+        // A silo declared dead exits its process; in a test process that would end every test. Record it instead.
+        var testProbe = host.Services.GetRequiredService<TestProbe>();
+        var runtime = host.Services.GetRequiredService<Hosting.GrainRuntime>();
+        runtime.OnDeclaredDeadAction = () => testProbe.Record("declared-dead:" + runtime.Membership?.SiloId);
         await host.StartAsync();
-        return new TestSilo(host) { Probe = host.Services.GetRequiredService<TestProbe>() };
+        return new TestSilo(host) { Probe = testProbe };
     }
 
     public async Task StopAsync()

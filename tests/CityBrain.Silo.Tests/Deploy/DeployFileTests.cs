@@ -1,3 +1,4 @@
+using CityBrain.Testing;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;

@@ -1,7 +1,7 @@
-namespace CityBrain.Silo.Tests.Deploy;
+namespace CityBrain.Testing;
 
 /// <summary>Finds files of the repository from the test's output folder.</summary>
-internal static class RepositoryFiles
+public static class RepositoryFiles
 {
     public static string Root { get; } = FindRoot();
 

@@ -1,0 +1,229 @@
+using System.Security.Cryptography;
+using CityBrain.Actors;
+using CityBrain.Actors.Cluster;
+using CityBrain.Contracts;
+using CityBrain.Gateway;
+using CityBrain.Gateway.Api;
+using CityBrain.Grpc;
+using Npgsql;
+
+namespace CityBrain.Testing.Cluster;
+
+/// <summary>
+/// Several real silo processes on one PostgreSQL database (CITYBRAIN_PG, or a private server), with the keys to
+/// talk to them: a signing key for API tokens, the cluster secret, and gRPC clients per silo.
+/// </summary>
+public sealed class ClusterHarness : IAsyncDisposable
+{
+    private readonly PostgresServer _server;
+    private readonly Dictionary<string, string> _settings;
+    private readonly List<SiloProcess?> _silos = [];
+    private readonly Dictionary<int, GrpcChannel> _channels = [];
+    private readonly TokenIssuer _tokens;
+
+    private ClusterHarness(PostgresServer server, string connectionString, Dictionary<string, string> settings, TokenIssuer tokens)
+    {
+        _server = server;
+        ConnectionString = connectionString;
+        _settings = settings;
+        _tokens = tokens;
+        FeedToken = tokens.Issue(new Actor { UserId = "load-feed", Role = Role.Feed, Source = LoadSource }, TimeSpan.FromHours(4));
+        AdminToken = tokens.Issue(new Actor { UserId = "cluster-admin", Role = Role.Admin }, TimeSpan.FromHours(4));
+    }
+
+    /// <summary>The intake source of the harness's feed token.</summary>
+    public const string LoadSource = "cluster-load";
+
+    public string ConnectionString { get; }
+
+    public string FeedToken { get; }
+
+    public string AdminToken { get; }
+
+    /// <summary>The silos by index; null once killed or stopped.</summary>
+    public IReadOnlyList<SiloProcess?> Silos => _silos;
+
+    public IEnumerable<int> LiveIndexes => Enumerable.Range(0, _silos.Count).Where(i => _silos[i] is not null);
+
+    /// <summary>Starts <paramref name="count"/> silos (concurrently) and waits until each is ready.</summary>
+    /// <param name="count">How many silos.</param>
+    /// <param name="extraSettings">More configuration for every silo (e.g. a city file, lease times).</param>
+    /// <param name="connectionString">A database to use instead of a fresh one.</param>
+    public static async Task<ClusterHarness> StartAsync(int count, IReadOnlyDictionary<string, string>? extraSettings = null, string? connectionString = null)
+    {
+        var server = await PostgresServer.FromEnvironmentOrStartAsync();
+        connectionString ??= await server.CreateDatabaseAsync("cluster");
+        var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["CityBrain:Actors:Storage:Provider"] = "Postgres",
+            ["CityBrain:Actors:Storage:ConnectionString"] = connectionString,
+            ["CityBrain:Actors:Cluster:Enabled"] = "true",
+            ["CityBrain:Actors:Cluster:HeartbeatInterval"] = "00:00:00.500",
+            ["CityBrain:Actors:Cluster:LeaseDuration"] = "00:00:03",
+            ["CityBrain:ClusterSecret"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
+            ["CityBrain:Auth:SigningKey"] = signingKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:CityBrain.Actors.Cluster"] = "Information",
+        };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        var harness = new ClusterHarness(server, connectionString, settings, new TokenIssuer(new AuthOptions { SigningKey = signingKey }));
+        var started = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => SiloProcess.StartAsync(settings)));
+        harness._silos.AddRange(started);
+        await harness.WaitForActiveMembersAsync(count);
+        return harness;
+    }
+
+    /// <summary>A token for another caller (e.g. a dispatcher).</summary>
+    public string Token(Actor caller) => _tokens.Issue(caller, TimeSpan.FromHours(4));
+
+    public EventIntake.EventIntakeClient Intake(int silo) => new(Channel(silo));
+
+    public Query.QueryClient Query(int silo) => new(Channel(silo));
+
+    /// <summary>One channel per silo; calls carry the feed token unless they set their own authorization header.</summary>
+    public GrpcChannel Channel(int silo)
+    {
+        lock (_channels)
+        {
+            if (!_channels.TryGetValue(silo, out var channel))
+            {
+                var url = _silos[silo]?.GrpcUrl ?? throw new InvalidOperationException($"Silo {silo} is not running.");
+                channel = GrpcChannel.ForAddress(url);
+                _channels[silo] = channel;
+            }
+
+            return channel;
+        }
+    }
+
+    /// <summary>Kills silo <paramref name="index"/> with SIGKILL and returns when the process is gone.</summary>
+    public async Task KillAsync(int index)
+    {
+        var silo = _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
+        _silos[index] = null;
+        DropChannel(index);
+        await silo.KillAsync();
+        await silo.DisposeAsync();
+    }
+
+    /// <summary>Stops silo <paramref name="index"/> with SIGTERM (a graceful leave) and returns its exit code.</summary>
+    public async Task<int> TerminateAsync(int index)
+    {
+        var silo = _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
+        var exit = await silo.TerminateAsync();
+        _silos[index] = null;
+        DropChannel(index);
+        await silo.DisposeAsync();
+        return exit;
+    }
+
+    /// <summary>Starts a new silo process in slot <paramref name="index"/> (a new member: a new generation).</summary>
+    public async Task RestartAsync(int index, IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        if (_silos[index] is not null)
+        {
+            throw new InvalidOperationException($"Silo {index} is still running.");
+        }
+
+        var settings = new Dictionary<string, string>(_settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        _silos[index] = await SiloProcess.StartAsync(settings);
+    }
+
+    /// <summary>Starts one more silo with different settings (e.g. through a proxy) and returns its index.</summary>
+    public async Task<int> AddSiloAsync(IReadOnlyDictionary<string, string> overrides)
+    {
+        _silos.Add(null);
+        await RestartAsync(_silos.Count - 1, overrides);
+        return _silos.Count - 1;
+    }
+
+    /// <summary>The membership table as it is now.</summary>
+    public async Task<IReadOnlyList<SiloInfo>> MembersAsync()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        var snapshot = await new MembershipTable(dataSource, new SiloIdentity("harness", 0), new ClusterOptions()).ReadAsync(CancellationToken.None);
+        return snapshot.Silos;
+    }
+
+    /// <summary>Polls the membership table until <paramref name="count"/> silos are active.</summary>
+    public async Task<IReadOnlyList<SiloInfo>> WaitForActiveMembersAsync(int count, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            var members = await MembersAsync();
+            var active = members.Where(m => m.Status == SiloStatus.Active).ToList();
+            if (active.Count == count)
+            {
+                return active;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Expected {count} active silos, found {active.Count}: {string.Join(", ", members.Select(m => $"{m.Id} {m.Status}"))}");
+            }
+
+            // The membership table is another process's state: poll it.
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Which member owns <paramref name="grain"/> on the ring of <paramref name="activeMembers"/> (the same
+    /// computation every silo makes).</summary>
+    public static SiloInfo OwnerOf(IReadOnlyList<SiloInfo> activeMembers, GrainId grain) =>
+        new HashRing(activeMembers.Where(m => m.Status == SiloStatus.Active), new ClusterOptions().VirtualNodes).Owner(grain);
+
+    /// <summary>The member row of silo <paramref name="index"/> among <paramref name="members"/>.</summary>
+    public SiloInfo MemberOf(IReadOnlyList<SiloInfo> members, int index, SiloProcess? silo = null)
+    {
+        var process = silo ?? _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
+        return members.Where(m => m.Address == process.ClusterUrl).OrderByDescending(m => m.Generation).First();
+    }
+
+    /// <summary>The settings every silo starts with.</summary>
+    public IReadOnlyDictionary<string, string> Settings => _settings;
+
+    private void DropChannel(int index)
+    {
+        lock (_channels)
+        {
+            if (_channels.Remove(index, out var channel))
+            {
+                channel.Dispose();
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_channels)
+        {
+            foreach (var channel in _channels.Values)
+            {
+                channel.Dispose();
+            }
+
+            _channels.Clear();
+        }
+
+        foreach (var silo in _silos)
+        {
+            if (silo is not null)
+            {
+                await silo.DisposeAsync();
+            }
+        }
+
+        await _server.DisposeAsync();
+    }
+}

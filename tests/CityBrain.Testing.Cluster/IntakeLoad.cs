@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CityBrain.Contracts;
+using CityBrain.Gateway.Api;
+using CityBrain.Grpc;
+
+namespace CityBrain.Testing.Cluster;
+
+/// <summary>
+/// Steady intake through every live silo of a <see cref="ClusterHarness"/>, the way a careful feed behaves: each
+/// event goes to the next silo in turn; a call that fails for a transport or availability reason is sent again —
+/// same event, same id, so intake idempotency makes the retry safe — to another live silo, until it is
+/// acknowledged. An acknowledgement is a promise: the event is durably stored.
+/// </summary>
+public sealed class IntakeLoad
+{
+    private readonly ClusterHarness _cluster;
+    private readonly int _workers;
+    private readonly Func<long, IntakeEvent> _event;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _running = [];
+    private long _next;
+    private long _retries;
+    private long _attemptsAtMost = 1;
+
+    public IntakeLoad(ClusterHarness cluster, int workers, Func<long, IntakeEvent> makeEvent)
+    {
+        _cluster = cluster;
+        _workers = workers;
+        _event = makeEvent;
+    }
+
+    /// <summary>Acknowledged events: source event id to incident id (and the time of the ack).</summary>
+    public ConcurrentDictionary<string, (string IncidentId, DateTimeOffset AckedAt)> Acked { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Events that were never acknowledged (given up after every silo failed repeatedly).</summary>
+    public ConcurrentBag<(string EventId, string Error)> GivenUp { get; } = [];
+
+    /// <summary>Calls that failed and were sent again.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>The most attempts one event needed.</summary>
+    public long MostAttempts => Interlocked.Read(ref _attemptsAtMost);
+
+    /// <summary>Raised for every acknowledgement (from worker threads).</summary>
+    public event Action<long>? AckCounted;
+
+    /// <summary>A plain event: a piece of exposed rubbish (category 11.01) in one of the demo city's grids.</summary>
+    public static IntakeEvent SimpleEvent(long sequence) => new()
+    {
+        Source = ClusterHarness.LoadSource,
+        SourceEventId = $"load-{sequence:D8}",
+        CategoryCode = "11.01",
+        Severity = Severity.Normal,
+        Location = new Location { GridId = $"g{sequence % 170 + 1:D3}" },
+        Description = "暴露垃圾 (cluster load)",
+    };
+
+    public void Start()
+    {
+        for (var w = 0; w < _workers; w++)
+        {
+            _running.Add(Task.Run(WorkAsync));
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_running);
+    }
+
+    private async Task WorkAsync()
+    {
+        var headers = new Metadata { { "authorization", "Bearer " + _cluster.FeedToken } };
+        while (!_stop.IsCancellationRequested)
+        {
+            var sequence = Interlocked.Increment(ref _next);
+            var intake = _event(sequence);
+            var attempts = 0;
+            string? lastError = null;
+            while (true)
+            {
+                var live = _cluster.LiveIndexes.ToArray();
+                if (live.Length == 0 || attempts >= 60)
+                {
+                    GivenUp.Add((intake.SourceEventId, lastError ?? "no live silo"));
+                    break;
+                }
+
+                var silo = live[(int)((sequence + attempts) % live.Length)];
+                attempts++;
+                try
+                {
+                    var ack = await _cluster.Intake(silo).SubmitAsync(new SubmitRequest { Event = intake }, headers, DateTime.UtcNow.AddSeconds(15));
+                    Acked[intake.SourceEventId] = (ack.IncidentId, DateTimeOffset.UtcNow);
+                    var most = Interlocked.Read(ref _attemptsAtMost);
+                    while (attempts > most && Interlocked.CompareExchange(ref _attemptsAtMost, attempts, most) != most)
+                    {
+                        most = Interlocked.Read(ref _attemptsAtMost);
+                    }
+
+                    AckCounted?.Invoke(Acked.Count);
+                    break;
+                }
+                catch (Exception exception) when (IsRetryable(exception))
+                {
+                    lastError = exception.Message;
+                    Interlocked.Increment(ref _retries);
+                    if (_stop.IsCancellationRequested)
+                    {
+                        return; // stopping: an unacknowledged event is simply not promised
+                    }
+
+                    // Back off a little so a dying silo is not hammered; the next attempt goes to another silo.
+                    await Task.Delay(Math.Min(50 * attempts, 500));
+                }
+            }
+        }
+    }
+
+    private static bool IsRetryable(Exception exception) => exception switch
+    {
+        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.Cancelled or StatusCode.Aborted,
+        HttpRequestException or IOException or InvalidOperationException or ObjectDisposedException => true,
+        _ => false,
+    };
+
+    /// <summary>A stopwatch-style clock for figures.</summary>
+    public static long Now() => Stopwatch.GetTimestamp();
+}
