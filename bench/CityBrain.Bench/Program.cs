@@ -1,5 +1,6 @@
 using CityBrain.Bench.Actors;
 using CityBrain.Bench.Deadlines;
+using CityBrain.Bench.Failover;
 using CityBrain.Bench.Storage;
 
 // CityBrain benchmarks. Release builds only; each prints progress and ends with one line of figures.
@@ -9,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["actors"] = ActorsBenchmark.RunAsync,
     ["storage"] = StorageBenchmark.RunAsync,
     ["deadlines"] = DeadlineBenchmark.RunAsync,
+    ["failover"] = FailoverBenchmark.RunAsync,
     ["sla"] = CityBrain.Bench.Sla.SlaBenchmark.RunAsync,
 };
 
