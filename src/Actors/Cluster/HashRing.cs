@@ -46,20 +46,5 @@ internal sealed class HashRing
 
     public SiloInfo Owner(GrainId grain) => Owner(grain.StableHash());
 
-    /// <summary>32-bit FNV-1a followed by a finalizer, so neighbouring ids spread over the ring.</summary>
-    internal static uint Hash(string text)
-    {
-        uint hash = 2166136261;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 16777619;
-        }
-
-        hash ^= hash >> 16;
-        hash *= 0x85ebca6b;
-        hash ^= hash >> 13;
-        hash *= 0xc2b2ae35;
-        hash ^= hash >> 16;
-        return hash;
-    }
+    internal static uint Hash(string text) => StableHashing.Hash(text);
 }

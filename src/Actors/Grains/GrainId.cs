@@ -29,25 +29,9 @@ public readonly struct GrainId : IEquatable<GrainId>
     /// it places grains and their timers on the cluster ring.</summary>
     public uint StableHash()
     {
-        uint hash = 2166136261;
-        foreach (var c in Type)
-        {
-            hash = (hash ^ c) * 16777619;
-        }
-
-        hash = (hash ^ '/') * 16777619;
-        foreach (var c in Key)
-        {
-            hash = (hash ^ c) * 16777619;
-        }
-
-        // Finalizer (avalanche): keys differing in one character land far apart on the ring.
-        hash ^= hash >> 16;
-        hash *= 0x85ebca6b;
-        hash ^= hash >> 13;
-        hash *= 0xc2b2ae35;
-        hash ^= hash >> 16;
-        return hash;
+        var hash = StableHashing.Add(StableHashing.Seed, Type);
+        hash = StableHashing.Add(hash, "/");
+        return StableHashing.Finish(StableHashing.Add(hash, Key));
     }
 
     /// <inheritdoc />
