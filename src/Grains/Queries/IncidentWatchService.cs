@@ -30,8 +30,12 @@ public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
         var position = query.FromNow ? await TailAsync(cancellationToken) : query.AfterPosition;
         var lastSent = DateTimeOffset.MinValue;
         var caughtUpSent = false;
+        Task? written = null;
         while (true)
         {
+            // Wait for writes from before the read on: a write that commits after the read but before a wait
+            // registered later would signal nobody, and the watch would sleep until the next write or poll.
+            written ??= feed.WaitAsync(IncidentFeed.Name, position, cancellationToken);
             var entries = await feed.ReadAsync<IncidentChange>(IncidentFeed.Name, position, BatchSize, cancellationToken);
             var batch = new IncidentChangeBatch { CaughtUp = entries.Count < BatchSize };
             foreach (var entry in entries)
@@ -62,7 +66,8 @@ public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
 
             if (batch.CaughtUp)
             {
-                await feed.WaitAsync(IncidentFeed.Name, position, cancellationToken);
+                await written;
+                written = null;
             }
         }
     }
