@@ -6,6 +6,7 @@ using CityBrain.Silo.Commands;
 //   citybrain migrate                                                   apply schema migrations and exit
 //   citybrain silos                                                     list the cluster's silos
 //   citybrain probe http://127.0.0.1:8080/readyz                        health check for containers
+//   citybrain token --role feed --source hotline-12345                 mint an API token with the configured key
 var root = new RootCommand("CityBrain: the event-dispatch backend of a city command center.")
 {
     TreatUnmatchedTokensAsErrors = false,
@@ -14,5 +15,6 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(SilosCommand.Create());
 root.Subcommands.Add(ProbeCommand.Create());
+root.Subcommands.Add(TokenCommand.Create());
 root.SetAction((parse, cancellationToken) => RunCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken));
 return await root.Parse(args).InvokeAsync();

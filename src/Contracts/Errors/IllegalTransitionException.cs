@@ -1,17 +1,32 @@
 namespace CityBrain.Contracts;
 
 /// <summary>The action is not allowed in the incident's current state. Maps to FAILED_PRECONDITION.</summary>
-public sealed class IllegalTransitionException(string incidentId, IncidentStatus current, string action, string detail)
-    : CityBrainException($"Incident {incidentId} is {Describe(current)}: cannot {action}{(detail.Length > 0 ? " (" + detail + ")" : string.Empty)}.")
+public sealed class IllegalTransitionException : CityBrainException
 {
+    /// <summary>Creates the exception.</summary>
+    public IllegalTransitionException(string incidentId, IncidentStatus current, string action, string detail)
+        : base($"Incident {incidentId} is {Describe(current)}: cannot {action}{(detail.Length > 0 ? " (" + detail + ")" : string.Empty)}.")
+    {
+        IncidentId = incidentId;
+        Current = current;
+        Action = action;
+    }
+
+    /// <summary>Re-creates the exception from its message (the runtime does this for a refusal raised on another
+    /// silo, then restores the properties).</summary>
+    public IllegalTransitionException(string message)
+        : base(message)
+    {
+    }
+
     /// <summary>The incident.</summary>
-    public string IncidentId { get; } = incidentId;
+    public string IncidentId { get; init; } = string.Empty;
 
     /// <summary>Its state when the action was refused.</summary>
-    public IncidentStatus Current { get; } = current;
+    public IncidentStatus Current { get; init; }
 
     /// <summary>The refused action (e.g. <c>accept</c>).</summary>
-    public string Action { get; } = action;
+    public string Action { get; init; } = string.Empty;
 
     /// <inheritdoc />
     public override ErrorKind Kind => ErrorKind.FailedPrecondition;

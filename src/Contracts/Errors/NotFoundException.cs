@@ -1,14 +1,28 @@
 namespace CityBrain.Contracts;
 
 /// <summary>No such object (incident, drill, city). Maps to NOT_FOUND.</summary>
-public sealed class NotFoundException(string what, string id)
-    : CityBrainException($"No {what} '{id}'.")
+public sealed class NotFoundException : CityBrainException
 {
+    /// <summary>Creates the exception.</summary>
+    public NotFoundException(string what, string id)
+        : base($"No {what} '{id}'.")
+    {
+        What = what;
+        Id = id;
+    }
+
+    /// <summary>Re-creates the exception from its message (the runtime does this for a refusal raised on another
+    /// silo, then restores the properties).</summary>
+    public NotFoundException(string message)
+        : base(message)
+    {
+    }
+
     /// <summary>What was looked for (e.g. <c>incident</c>).</summary>
-    public string What { get; } = what;
+    public string What { get; init; } = string.Empty;
 
     /// <summary>Its id.</summary>
-    public string Id { get; } = id;
+    public string Id { get; init; } = string.Empty;
 
     /// <inheritdoc />
     public override ErrorKind Kind => ErrorKind.NotFound;

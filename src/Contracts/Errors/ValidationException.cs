@@ -16,6 +16,15 @@ public sealed class ValidationException : CityBrainException
     {
     }
 
+    /// <summary>Re-creates the exception from its message (the runtime does this for a refusal raised on another
+    /// silo): <see cref="Errors"/> then holds one entry with an empty path and the whole message, which already names
+    /// every field.</summary>
+    public ValidationException(string message)
+        : base(message)
+    {
+        Errors = [new FieldError(string.Empty, message)];
+    }
+
     /// <summary>Every problem found, in document order.</summary>
     public IReadOnlyList<FieldError> Errors { get; }
 

@@ -3,6 +3,7 @@ using CityBrain.Grains.City;
 using CityBrain.Grains.Drills;
 using CityBrain.Grains.Evaluation;
 using CityBrain.Grains.Intake;
+using CityBrain.Grains.Queries;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ public static class CityBrainGrainsExtensions
 {
     /// <summary>
     /// Adds the city grains and their services (<see cref="IncidentIntake"/>, <see cref="CityLoader"/>,
-    /// <see cref="DrillService"/>, <see cref="EvaluationService"/>, <see cref="CityDirectory"/>) and a hosted service
+    /// <see cref="DrillService"/>, <see cref="EvaluationService"/>, <see cref="CityDirectory"/>, and for queries
+    /// <see cref="IncidentListService"/>, <see cref="SlaBoardService"/>, <see cref="IncidentWatchService"/>) and a hosted service
     /// that loads the city at start. Call after <c>AddActors</c> so the runtime starts first:
     /// <code>services.AddActors().UseSqlite(cs).AddCityBrainGrains(o => o.CityFile = "deploy/demo/city.yaml");</code>
     /// </summary>
@@ -35,6 +37,9 @@ public static class CityBrainGrainsExtensions
         services.TryAddSingleton<IncidentIntake>();
         services.TryAddSingleton<DrillService>();
         services.TryAddSingleton<EvaluationService>();
+        services.TryAddSingleton<IncidentListService>();
+        services.TryAddSingleton<SlaBoardService>();
+        services.TryAddSingleton<IncidentWatchService>();
         services.AddHostedService<CityStartup>();
         return actors;
     }

@@ -3,6 +3,7 @@ using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Internal;
 using CityBrain.Grains.Lifecycle;
+using CityBrain.Grains.Queries;
 using CityBrain.Grains.Sla;
 using CityBrain.Grains.Hosting;
 using Microsoft.Extensions.Logging;
@@ -90,8 +91,8 @@ internal sealed partial class IncidentGrain(
         }
     }
 
-    /// <summary>Records the events (with the SLA deadline) in one durable append, then tells observers, departments
-    /// and boards. Notices are best effort after the commit: the journal is the truth, and a lost notice only
+    /// <summary>Records the events (with the SLA deadline and the change for the incident feed) in one durable append,
+    /// then tells observers, departments and boards. Notices are best effort after the commit: the journal is the truth, and a lost notice only
     /// delays a view (logged).</summary>
     private async Task CommitAsync(IReadOnlyList<IncidentEvent> events)
     {
@@ -110,6 +111,7 @@ internal sealed partial class IncidentGrain(
         }
 
         ArmSla();
+        Publish(IncidentFeed.Name, IncidentFeed.Describe(State, events));
         await ConfirmEventsAsync();
         var committedAt = TimeProvider.GetUtcNow();
         foreach (var observer in _observers)

@@ -58,6 +58,7 @@ internal static class IncidentRouter
         }
 
         seed.AlertEventIds.Add(e.SourceEventId);
+        seed.Attachments.Add(e.Attachments.Select(a => a.Clone()));
         seed.SuggestedDepartments.Add(city.DepartmentsFor(category, severity));
         return seed;
     }

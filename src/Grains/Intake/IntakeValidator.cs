@@ -11,6 +11,15 @@ internal static partial class IntakeValidator
 {
     public const int MaxDescription = 4000;
 
+    /// <summary>At most this many attachments per event.</summary>
+    public const int MaxAttachments = 10;
+
+    /// <summary>Inline attachment bytes: at most this many per attachment...</summary>
+    public const int MaxAttachmentBytes = 256 * 1024;
+
+    /// <summary>...and this many per event (larger files go to an object store and are linked by uri).</summary>
+    public const int MaxAttachmentBytesTotal = 1024 * 1024;
+
     /// <summary>Checks the event and the caller's right to submit it; throws on the first kind of problem found.</summary>
     public static void Validate(ReportRequest request, CityModel? city, DateTimeOffset now)
     {
@@ -85,6 +94,7 @@ internal static partial class IntakeValidator
             }
         }
 
+        ValidateAttachments(errors, e);
         var location = e.Location;
         if (location is null)
         {
@@ -135,6 +145,68 @@ internal static partial class IntakeValidator
         }
     }
 
+    private static void ValidateAttachments(List<FieldError> errors, IntakeEvent e)
+    {
+        if (e.Attachments.Count > MaxAttachments)
+        {
+            errors.Add(new FieldError("attachments", $"more than {MaxAttachments}"));
+            return;
+        }
+
+        var total = 0;
+        for (var i = 0; i < e.Attachments.Count; i++)
+        {
+            var attachment = e.Attachments[i];
+            var path = $"attachments[{i}]";
+            Text(errors, path + ".name", attachment.Name, 200, required: true);
+            Text(errors, path + ".content_type", attachment.ContentType, 100, required: false);
+            var hasUri = attachment.Uri.Length > 0;
+            var hasData = attachment.Data.Length > 0;
+            if (hasUri == hasData)
+            {
+                errors.Add(new FieldError(path, hasUri ? "has both a uri and data (one of them)" : "needs a uri or data"));
+            }
+
+            if (hasUri && (attachment.Uri.Length > 2048
+                || !Uri.TryCreate(attachment.Uri, UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+            {
+                errors.Add(new FieldError(path + ".uri", "not an http(s) URL of at most 2048 characters"));
+            }
+
+            if (attachment.Data.Length > MaxAttachmentBytes)
+            {
+                errors.Add(new FieldError(path + ".data", $"larger than {MaxAttachmentBytes} bytes (link larger files by uri)"));
+            }
+
+            total += attachment.Data.Length;
+        }
+
+        if (total > MaxAttachmentBytesTotal)
+        {
+            errors.Add(new FieldError("attachments", $"more than {MaxAttachmentBytesTotal} bytes of data in all"));
+        }
+    }
+
+    private static void Text(List<FieldError> errors, string path, string value, int max, bool required)
+    {
+        if (value.Length == 0)
+        {
+            if (required)
+            {
+                errors.Add(new FieldError(path, "required"));
+            }
+        }
+        else if (value.Length > max)
+        {
+            errors.Add(new FieldError(path, $"longer than {max} characters"));
+        }
+        else if (!TextPattern().IsMatch(value))
+        {
+            errors.Add(new FieldError(path, "contains control characters"));
+        }
+    }
+
     private static void Key(List<FieldError> errors, string path, string value, int max)
     {
         if (value.Length == 0)
@@ -169,4 +241,7 @@ internal static partial class IntakeValidator
 
     [GeneratedRegex(@"^[^\p{C}|]+$")]
     private static partial Regex KeyPattern();
+
+    [GeneratedRegex(@"^[^\p{Cc}]+$")]
+    private static partial Regex TextPattern();
 }

@@ -30,7 +30,12 @@ internal static class Permissions
     }
 
     /// <summary>True when the jurisdiction (street, community or grid ids) covers the incident's area; empty = whole city.</summary>
-    public static bool Covers(IReadOnlyCollection<string> jurisdiction, Incident incident)
+    public static bool Covers(IReadOnlyCollection<string> jurisdiction, Incident incident) =>
+        CoversArea(jurisdiction, incident.GridId, incident.CommunityId, incident.StreetId);
+
+    /// <summary>True when the jurisdiction covers an area given by its grid, community and street ids (any may be
+    /// empty, e.g. for a community's own board); an empty jurisdiction covers the whole city.</summary>
+    public static bool CoversArea(IReadOnlyCollection<string> jurisdiction, string gridId, string communityId, string streetId)
     {
         if (jurisdiction.Count == 0)
         {
@@ -39,7 +44,7 @@ internal static class Permissions
 
         foreach (var area in jurisdiction)
         {
-            if (area.Length > 0 && (area == incident.GridId || area == incident.CommunityId || area == incident.StreetId))
+            if (area.Length > 0 && (area == gridId || area == communityId || area == streetId))
             {
                 return true;
             }
@@ -96,21 +101,25 @@ internal static class Permissions
     public static void AuthorizeRead(Incident incident, Actor? actor)
     {
         RequireActor(actor, "read the incident");
-        switch (actor!.Role)
+        if (!CanRead(incident, actor!))
         {
-            case Role.System or Role.Admin or Role.Viewer:
-                return;
-            case Role.Dispatcher or Role.Worker:
-                RequireJurisdiction(incident, actor, "read the incident");
-                return;
-            case Role.Department when actor.DepartmentId.Length > 0 && incident.Assignments.Any(a => a.DepartmentId == actor.DepartmentId):
-                return;
-            case Role.Feed when actor.Source.Length > 0 && actor.Source == incident.Source:
-                return;
-            default:
-                throw Denied(actor, "read the incident", "it is not among the caller's incidents");
+            throw actor!.Role is Role.Dispatcher or Role.Worker
+                ? Denied(actor, "read the incident", $"incident {incident.Id} (grid '{incident.GridId}') is outside the caller's jurisdiction")
+                : Denied(actor, "read the incident", "it is not among the caller's incidents");
         }
     }
+
+    /// <summary>True when the actor may read the incident: administrators, viewers and the center everything;
+    /// dispatchers and grid workers within their jurisdiction; a department the incidents it holds (or held) an
+    /// assignment on; a feed its own source's incidents.</summary>
+    public static bool CanRead(Incident incident, Actor actor) => actor.Role switch
+    {
+        Role.System or Role.Admin or Role.Viewer => true,
+        Role.Dispatcher or Role.Worker => Covers(actor.Jurisdiction, incident),
+        Role.Department => actor.DepartmentId.Length > 0 && incident.Assignments.Any(a => a.DepartmentId == actor.DepartmentId),
+        Role.Feed => actor.Source.Length > 0 && actor.Source == incident.Source,
+        _ => false,
+    };
 
     private static void RequireJurisdiction(Incident incident, Actor actor, string action)
     {

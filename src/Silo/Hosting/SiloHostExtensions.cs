@@ -1,4 +1,6 @@
 using CityBrain.Actors;
+using CityBrain.Gateway;
+using CityBrain.Grains.Hosting;
 using CityBrain.Grpc;
 using CityBrain.Silo.Cluster;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -6,7 +8,8 @@ using Microsoft.Extensions.Options;
 
 namespace CityBrain.Silo.Hosting;
 
-/// <summary>Wires the silo: listeners, the actor runtime, the gRPC server and, in a cluster, the silo-to-silo endpoint.</summary>
+/// <summary>Wires the silo: listeners, the actor runtime with the city, the gRPC server with the public API and, in a
+/// cluster, the silo-to-silo endpoint.</summary>
 internal static class SiloHostExtensions
 {
     /// <summary>Adds the silo's services and Kestrel listeners from the <c>CityBrain</c> configuration section.</summary>
@@ -17,18 +20,21 @@ internal static class SiloHostExtensions
         builder.Services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
         var silo = section.Get<SiloOptions>() ?? new SiloOptions();
         var clustered = section.GetValue<bool>("Actors:Cluster:Enabled");
+        var tls = builder.Configuration.GetSection(TlsOptions.Section).Get<TlsOptions>() ?? new TlsOptions();
+        builder.Services.AddSingleton<IValidateOptions<TlsOptions>, GrpcUrlMatchesTls>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            Listen(kestrel, silo.GrpcUrl, HttpProtocols.Http2);
-            Listen(kestrel, silo.HttpUrl, HttpProtocols.Http1);
+            Listen(kestrel, silo.GrpcUrl, HttpProtocols.Http2, tls);
+            Listen(kestrel, silo.HttpUrl, HttpProtocols.Http1, null);
             if (clustered)
             {
-                Listen(kestrel, silo.ClusterUrl, HttpProtocols.Http2);
+                Listen(kestrel, silo.ClusterUrl, HttpProtocols.Http2, null);
             }
         });
 
-        builder.Services.AddActors();
+        builder.Services.AddActors().AddCityBrainGrains();
+        builder.Services.AddOptions<CityBrainGrainsOptions>().Bind(section);
         builder.Services.Configure<ActorRuntimeOptions>(section.GetSection("Actors"));
         builder.Services.PostConfigure<ActorRuntimeOptions>(actors =>
         {
@@ -44,6 +50,7 @@ internal static class SiloHostExtensions
         }
 
         builder.Services.AddGrpcServer();
+        builder.Services.AddCityBrainGateway(builder.Configuration);
         builder.Services.AddSingleton<ReadyBanner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReadyBanner>());
         return builder;
@@ -58,6 +65,7 @@ internal static class SiloHostExtensions
         var httpHost = $"*:{new Uri(silo.HttpUrl).Port}";
         app.MapGrpcHealthService().RequireHost(grpcHost);
         app.MapGrpcReflectionService().RequireHost(grpcHost);
+        app.MapCityBrainGateway().RequireHost(grpcHost);
         if (app.Services.GetRequiredService<IOptions<ActorRuntimeOptions>>().Value.Cluster.Enabled)
         {
             app.MapGrpcService<SiloCallsService>().RequireHost($"*:{new Uri(silo.ClusterUrl).Port}");
@@ -70,12 +78,20 @@ internal static class SiloHostExtensions
         return app;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols)
+    private static void Listen(KestrelServerOptions kestrel, string url, HttpProtocols protocols, TlsOptions? tls)
     {
         var uri = new Uri(url);
         var address = uri.Host is "localhost" ? System.Net.IPAddress.Loopback
             : uri.Host is "*" or "0.0.0.0" or "+" ? System.Net.IPAddress.Any
             : System.Net.IPAddress.Parse(uri.Host);
-        kestrel.Listen(address, uri.Port, listen => listen.Protocols = protocols);
+        kestrel.Listen(address, uri.Port, listen =>
+        {
+            listen.Protocols = protocols;
+            if (tls is { Enabled: true } && uri.Scheme == Uri.UriSchemeHttps)
+            {
+                // HTTP/2 over TLS is negotiated with ALPN.
+                listen.UseHttps(tls.LoadCertificate());
+            }
+        });
     }
 }

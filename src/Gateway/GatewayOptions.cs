@@ -1,0 +1,12 @@
+namespace CityBrain.Gateway;
+
+/// <summary>Settings of the API services (configuration section <c>CityBrain:Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "CityBrain:Gateway";
+
+    /// <summary>How many events of one SubmitStream are worked on at once (read but not yet acknowledged). The server
+    /// reads no further events while this many wait, so a fast sender is slowed by flow control. Default 1024.</summary>
+    public int StreamWindow { get; set; } = 1024;
+}

@@ -1,0 +1,136 @@
+using CityBrain.Actors;
+using CityBrain.Contracts;
+using CityBrain.Gateway.Api;
+using CityBrain.Gateway.Internal.Errors;
+using CityBrain.Gateway.Internal.Security;
+using CityBrain.Grains.City;
+using CityBrain.Grains.Evaluation;
+using CityBrain.Grains.Queries;
+using CityBrain.Grpc;
+using Microsoft.Extensions.Logging;
+
+namespace CityBrain.Gateway.Internal.Services;
+
+/// <summary>Query: the incident grain (Get, GetJournal), the query services of the city (lists, the SLA board, the
+/// incident feed), the department grain and the evaluation — always as the caller, whose role narrows what it sees.</summary>
+internal sealed class QueryService(
+    IGrainFactory grains,
+    IncidentListService lists,
+    SlaBoardService boards,
+    IncidentWatchService watches,
+    EvaluationService evaluation,
+    CityDirectory city,
+    ILogger<QueryService> logger) : Query.QueryBase
+{
+    public override async Task<IncidentDetail> GetIncident(GetIncidentRequest request, ServerCallContext context)
+    {
+        var actor = context.Caller().Actor;
+        try
+        {
+            var grain = grains.GetGrain<IIncidentGrain>(Ids.Incident(request.IncidentId));
+            var detail = new IncidentDetail { Incident = await grain.Get(actor) };
+            if (!request.OmitJournal)
+            {
+                detail.Journal = await grain.GetJournal(new JournalQuery
+                {
+                    Actor = actor,
+                    AfterSequence = request.JournalAfterSequence,
+                    MaxCount = request.JournalMaxEntries,
+                });
+            }
+
+            return detail;
+        }
+        catch (Exception exception)
+        {
+            throw ApiErrors.ToRpcException(exception, logger, context.Method);
+        }
+    }
+
+    public override async Task<IncidentList> ListIncidents(IncidentListQuery request, ServerCallContext context)
+    {
+        try
+        {
+            return await lists.ListAsync(context.Caller().Actor, request);
+        }
+        catch (Exception exception)
+        {
+            throw ApiErrors.ToRpcException(exception, logger, context.Method);
+        }
+    }
+
+    public override async Task WatchIncidents(IncidentWatchQuery request, IServerStreamWriter<IncidentChangeBatch> responseStream, ServerCallContext context)
+    {
+        var actor = context.Caller().Actor;
+        try
+        {
+            IncidentWatchService.Authorize(actor, request);
+            await foreach (var batch in watches.WatchAsync(actor, request, context.CancellationToken))
+            {
+                await responseStream.WriteAsync(batch, context.CancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The watcher went away, or its deadline passed: the wire layer reports that.
+            throw;
+        }
+        catch (Exception exception)
+        {
+            throw ApiErrors.ToRpcException(exception, logger, context.Method);
+        }
+    }
+
+    public override async Task<SlaBoardView> GetSlaBoard(SlaBoardQuery request, ServerCallContext context)
+    {
+        try
+        {
+            return await boards.GetAsync(context.Caller().Actor, request);
+        }
+        catch (Exception exception)
+        {
+            throw ApiErrors.ToRpcException(exception, logger, context.Method);
+        }
+    }
+
+    public override async Task<DepartmentBoard> ListAssignments(ListAssignmentsRequest request, ServerCallContext context)
+    {
+        var actor = context.Caller().Actor;
+        try
+        {
+            var department = request.DepartmentId;
+            if (actor.Role == Role.Department)
+            {
+                if (department.Length > 0 && department != actor.DepartmentId)
+                {
+                    throw new PermissionDeniedException(actor.UserId, actor.Role, "list assignments", $"a department reads its own assignments only, not those of '{department}'");
+                }
+
+                department = actor.DepartmentId;
+            }
+
+            if (!city.Require().DepartmentsById.ContainsKey(Ids.Key(department, "department_id")))
+            {
+                throw new NotFoundException("department", department);
+            }
+
+            return await grains.GetGrain<IDepartmentGrain>(department).GetAssignments();
+        }
+        catch (Exception exception)
+        {
+            throw ApiErrors.ToRpcException(exception, logger, context.Method);
+        }
+    }
+
+    public override async Task<EvaluationReport> GetEvaluation(EvaluationQuery request, ServerCallContext context)
+    {
+        try
+        {
+            return await evaluation.ComputeAsync(context.Caller().Actor, request);
+        }
+        catch (Exception exception)
+        {
+            throw ApiErrors.ToRpcException(exception, logger, context.Method);
+        }
+    }
+}

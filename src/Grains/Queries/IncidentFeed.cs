@@ -1,0 +1,44 @@
+using CityBrain.Contracts;
+
+namespace CityBrain.Grains.Queries;
+
+/// <summary>
+/// The incident feed: every committed incident transition, published by the incident grain in the same transaction
+/// as its journal append (so the feed and the journals never disagree), in commit order across the center.
+/// </summary>
+public static class IncidentFeed
+{
+    /// <summary>The feed's name in the runtime's change feeds.</summary>
+    public const string Name = "incidents";
+
+    /// <summary>The change to publish for <paramref name="events"/>, just applied to <paramref name="incident"/>.</summary>
+    internal static IncidentChange Describe(Incident incident, IReadOnlyList<IncidentEvent> events)
+    {
+        var change = new IncidentChange
+        {
+            IncidentId = incident.Id,
+            Status = incident.Status,
+            Version = incident.Version,
+            RecordedAt = incident.UpdatedAt,
+            Source = incident.Source,
+            CategoryCode = incident.CategoryCode,
+            Severity = incident.Severity,
+            GridId = incident.GridId,
+            CommunityId = incident.CommunityId,
+            StreetId = incident.StreetId,
+            EscalationLevel = incident.EscalationLevel,
+            Exercise = incident.Exercise,
+            DrillId = incident.DrillId,
+        };
+        foreach (var assignment in incident.Assignments)
+        {
+            if (!change.DepartmentIds.Contains(assignment.DepartmentId))
+            {
+                change.DepartmentIds.Add(assignment.DepartmentId);
+            }
+        }
+
+        change.Events.Add(events);
+        return change;
+    }
+}

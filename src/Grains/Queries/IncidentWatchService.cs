@@ -1,0 +1,177 @@
+using System.Runtime.CompilerServices;
+using CityBrain.Actors;
+using CityBrain.Contracts;
+using CityBrain.Grains.Lifecycle;
+
+namespace CityBrain.Grains.Queries;
+
+/// <summary>
+/// Follows the incident feed (Query.WatchIncidents): batches of the changes the caller may see, each with the feed
+/// position to resume after, so a console that reconnects with the last position it got misses nothing and sees
+/// nothing twice. Positions are the feed's own (commit order across the whole database, on any silo).
+/// </summary>
+public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
+{
+    /// <summary>The most feed entries read at once.</summary>
+    public const int BatchSize = 500;
+
+    /// <summary>While caught up and seeing only changes the caller may not see, the resume position is sent at most this often.</summary>
+    public static readonly TimeSpan PositionInterval = TimeSpan.FromSeconds(5);
+
+    private long _knownTail;
+
+    /// <summary>Streams the visible changes until <paramref name="cancellationToken"/> fires. The first batch with
+    /// <see cref="IncidentChangeBatch.CaughtUp"/> marks the moment everything committed before has been sent.</summary>
+    /// <exception cref="ValidationException">The query is invalid.</exception>
+    /// <exception cref="PermissionDeniedException">The actor does not watch incidents.</exception>
+    public async IAsyncEnumerable<IncidentChangeBatch> WatchAsync(Actor actor, IncidentWatchQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Authorize(actor, query);
+        var position = query.FromNow ? await TailAsync(cancellationToken) : query.AfterPosition;
+        var lastSent = DateTimeOffset.MinValue;
+        var caughtUpSent = false;
+        Task? written = null;
+        while (true)
+        {
+            // Wait for writes from before the read on: a write that commits after the read but before a wait
+            // registered later would signal nobody, and the watch would sleep until the next write or poll.
+            written ??= feed.WaitAsync(IncidentFeed.Name, position, cancellationToken);
+            var entries = await feed.ReadAsync<IncidentChange>(IncidentFeed.Name, position, BatchSize, cancellationToken);
+            var batch = new IncidentChangeBatch { CaughtUp = entries.Count < BatchSize };
+            foreach (var entry in entries)
+            {
+                var change = entry.Value;
+                if (Visible(actor, query, change))
+                {
+                    change.Position = entry.Position;
+                    batch.Changes.Add(change);
+                }
+
+                position = entry.Position;
+            }
+
+            if (position > Volatile.Read(ref _knownTail))
+            {
+                Volatile.Write(ref _knownTail, position);
+            }
+
+            batch.Position = position;
+            var now = time.GetUtcNow();
+            if (batch.Changes.Count > 0 || (batch.CaughtUp && (!caughtUpSent || (entries.Count > 0 && now - lastSent >= PositionInterval))))
+            {
+                yield return batch;
+                lastSent = now;
+                caughtUpSent = batch.CaughtUp;
+            }
+
+            if (batch.CaughtUp)
+            {
+                await written;
+                written = null;
+            }
+        }
+    }
+
+    /// <summary>Checks the caller and the query before anything is read.</summary>
+    public static void Authorize(Actor actor, IncidentWatchQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        Permissions.RequireActor(actor, "watch incidents");
+        if (actor.Role is not (Role.Admin or Role.Viewer or Role.Dispatcher or Role.Worker or Role.Department or Role.System))
+        {
+            throw Permissions.Denied(actor, "watch incidents", $"the role {actor.Role} does not watch incidents");
+        }
+
+        if (query.AfterPosition < 0)
+        {
+            throw new ValidationException("after_position", "must not be negative");
+        }
+
+        foreach (var status in query.Statuses)
+        {
+            if (!Enum.IsDefined(status))
+            {
+                throw new ValidationException("statuses", $"unknown value {(int)status}");
+            }
+        }
+    }
+
+    /// <summary>Whether the actor may see the change and the query asks for it.</summary>
+    public static bool Visible(Actor actor, IncidentWatchQuery query, IncidentChange change)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(change);
+        var allowed = actor.Role switch
+        {
+            Role.Admin or Role.Viewer or Role.System => true,
+            Role.Dispatcher or Role.Worker => Permissions.CoversArea(actor.Jurisdiction, change.GridId, change.CommunityId, change.StreetId),
+            Role.Department => actor.DepartmentId.Length > 0 && change.DepartmentIds.Contains(actor.DepartmentId),
+            _ => false,
+        };
+        return allowed
+            && (query.AreaId.Length == 0 || query.AreaId == change.GridId || query.AreaId == change.CommunityId || query.AreaId == change.StreetId)
+            && (query.Statuses.Count == 0 || query.Statuses.Contains(change.Status))
+            && (query.CategoryCode.Length == 0 || query.CategoryCode == change.CategoryCode)
+            && (!query.RealOnly || !change.Exercise);
+    }
+
+    /// <summary>
+    /// The position of the feed's last entry now (0 when it is empty): probes with one-entry reads, forward from the
+    /// last position this silo saw, doubling the step, then bisecting; each probe is one indexed lookup.
+    /// </summary>
+    public async Task<long> TailAsync(CancellationToken cancellationToken)
+    {
+        async Task<long?> NextAfter(long position)
+        {
+            var next = await feed.ReadAsync<IncidentChange>(IncidentFeed.Name, position, 1, cancellationToken);
+            return next.Count == 0 ? null : next[0].Position;
+        }
+
+        // Invariant: an entry exists at `low`; none exists after `high`.
+        var hint = Volatile.Read(ref _knownTail);
+        var start = hint > 0 ? await NextAfter(hint - 1) ?? await NextAfter(0) : await NextAfter(0);
+        if (start is not { } low)
+        {
+            return 0;
+        }
+
+        var step = 1024L;
+        long high;
+        while (true)
+        {
+            high = low + step;
+            if (await NextAfter(high) is not { } beyond)
+            {
+                break;
+            }
+
+            low = beyond;
+            step = Math.Min(step * 2, long.MaxValue / 4);
+        }
+
+        while (high > low)
+        {
+            if (await NextAfter(low + ((high - low) / 2)) is { } found)
+            {
+                low = found;
+            }
+            else
+            {
+                high = low + ((high - low) / 2);
+            }
+        }
+
+        return Remember(low);
+    }
+
+    private long Remember(long tail)
+    {
+        if (tail > Volatile.Read(ref _knownTail))
+        {
+            Volatile.Write(ref _knownTail, tail);
+        }
+
+        return tail;
+    }
+}

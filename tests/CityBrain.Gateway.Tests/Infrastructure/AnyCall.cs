@@ -1,0 +1,67 @@
+using System.Reflection;
+using CityBrain.Gateway.Api;
+using CityBrain.Grpc;
+using Google.Protobuf;
+
+namespace CityBrain.Gateway.Tests.Infrastructure;
+
+/// <summary>Calls any method of the API with an empty request and reports the status it ended with (OK once a
+/// streaming call delivered a message), for tests that sweep every method.</summary>
+internal static class AnyCall
+{
+    /// <summary>Every method of the five API services.</summary>
+    public static IReadOnlyList<IMethod> ApiMethods { get; } =
+        new[] { typeof(EventIntake), typeof(Dispatch), typeof(Query), typeof(Drills), typeof(Admin) }
+            .SelectMany(service => service.GetFields(BindingFlags.Public | BindingFlags.Static))
+            .Where(field => typeof(IMethod).IsAssignableFrom(field.FieldType))
+            .Select(field => (IMethod)field.GetValue(null)!)
+            .ToList();
+
+    public static IMethod Find(string fullName) => ApiMethods.Single(m => m.FullName == fullName);
+
+    public static async Task<StatusCode> StatusOfAsync(CallInvoker invoker, IMethod method)
+    {
+        var types = method.GetType().GetGenericArguments();
+        var call = typeof(AnyCall).GetMethod(nameof(CallAsync), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(types);
+        try
+        {
+            await (Task)call.Invoke(null, [invoker, method])!;
+            return StatusCode.OK;
+        }
+        catch (RpcException error)
+        {
+            return error.StatusCode;
+        }
+    }
+
+    private static async Task CallAsync<TRequest, TResponse>(CallInvoker invoker, Method<TRequest, TResponse> method)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var options = new CallOptions(cancellationToken: cancel.Token);
+        switch (method.Type)
+        {
+            case MethodType.Unary:
+                await invoker.AsyncUnaryCall(method, new TRequest(), options);
+                break;
+            case MethodType.ServerStreaming:
+            {
+                using var call = invoker.AsyncServerStreamingCall(method, new TRequest(), options);
+                await call.ResponseStream.MoveNextAsync(cancel.Token);
+                break;
+            }
+
+            default:
+            {
+                using var call = invoker.AsyncDuplexStreamingCall(method, options);
+                await call.RequestStream.CompleteAsync();
+                while (await call.ResponseStream.MoveNextAsync(cancel.Token))
+                {
+                }
+
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using CityBrain.Gateway.Tests.Infrastructure;
+using CityBrain.Testing;
+
+namespace CityBrain.Gateway.Tests.Interop;
+
+/// <summary>
+/// The public API with a client nobody here wrote: the real <c>citybrain</c> process (SQLite in a temporary
+/// folder, the demo city), tokens minted by <c>citybrain token</c>, and Debian's python3-grpcio with stubs that
+/// Debian's protoc and grpc_python_plugin generate from our .proto files.
+/// </summary>
+public sealed class PythonInteropTests
+{
+    private const string Python = "/usr/bin/python3";
+    private const string Protoc = "/usr/bin/protoc";
+    private const string GrpcPythonPlugin = "/usr/bin/grpc_python_plugin";
+    private const string InstallHint = "Install Debian's gRPC tooling: apt-get install -y python3-grpcio protobuf-compiler protobuf-compiler-grpc";
+
+    [Fact]
+    public async Task PythonGrpcioClient_SubmitStreamWatchErrorsDeadline_AgainstTheRealSilo()
+    {
+        var grpcCheck = await RunAsync(Python, ["-c", "import grpc"]);
+        Assert.True(grpcCheck.ExitCode == 0, $"{Python} cannot import grpc. {InstallHint}. Output: {grpcCheck.Output}");
+        Assert.True(File.Exists(Protoc) && File.Exists(GrpcPythonPlugin), $"{Protoc} or {GrpcPythonPlugin} is missing. {InstallHint}.");
+
+        var work = Directory.CreateTempSubdirectory("citybrain-api-interop-");
+        try
+        {
+            var protos = Path.Combine(AppContext.BaseDirectory, "Protos");
+            var generate = await RunAsync(Protoc, [
+                $"--proto_path={protos}",
+                $"--python_out={work.FullName}",
+                $"--grpc_out={work.FullName}",
+                $"--plugin=protoc-gen-grpc={GrpcPythonPlugin}",
+                .. Directory.GetFiles(protos, "*.proto"),
+            ]);
+            Assert.True(generate.ExitCode == 0, "protoc failed: " + generate.Output);
+
+            var key = $"--CityBrain:Auth:SigningKey={GatewayServer.SigningKey}";
+            await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["CityBrain:Auth:SigningKey"] = GatewayServer.SigningKey,
+                ["CityBrain:Actors:Storage:Provider"] = "Sqlite",
+                ["CityBrain:Actors:Storage:ConnectionString"] = $"Data Source={Path.Combine(work.FullName, "citybrain.db")}",
+            });
+            var feedToken = await MintAsync("--role", "feed", "--source", "py-feed", "--days", "1", key);
+            var viewerToken = await MintAsync("--role", "viewer", key);
+
+            var script = Path.Combine(AppContext.BaseDirectory, "Interop", "api_client.py");
+            var run = await RunAsync(Python, [script, $"127.0.0.1:{silo.GrpcPort}", work.FullName, feedToken, viewerToken]);
+
+            Assert.True(run.ExitCode == 0, "Python client failed:\n" + run.Output + "\nSilo:\n" + silo.Output);
+            foreach (var check in new[] { "OK ping", "OK submit", "OK get-incident", "OK bidi-stream-1000", "OK watch-caught-up", "OK watch", "OK watch-resume", "OK error-invalid-argument", "OK error-unauthenticated", "OK error-permission-denied", "OK deadline", "ALL OK" })
+            {
+                Assert.Contains(check, run.Output, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(0, await silo.TerminateAsync());
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TokenCommand_WithoutConfiguredKey_FailsSayingSo()
+    {
+        var run = await RunAsync("dotnet", [SiloProcess.LocateSilo(), "token", "--role", "admin", "--CityBrain:Auth:SigningKey="]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("CityBrain:Auth:SigningKey is not configured", run.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Mints a token with the built silo's <c>citybrain token</c> command.</summary>
+    private static async Task<string> MintAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(SiloProcess.LocateSilo());
+        start.ArgumentList.Add("token");
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = await process.StandardOutput.ReadToEndAsync();
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, "citybrain token failed: " + stderr);
+        return stdout.Trim();
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The client talks to loopback only: no proxy may intercept it.
+        foreach (var variable in new[] { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "grpc_proxy", "all_proxy", "ALL_PROXY" })
+        {
+            start.Environment.Remove(variable);
+        }
+
+        start.Environment["no_proxy"] = "127.0.0.1,localhost";
+        start.Environment.Remove("PYTHONPATH");
+        start.Environment.Remove("PYTHONHOME");
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start " + fileName);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var safetyNet = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        try
+        {
+            await process.WaitForExitAsync(safetyNet.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -1,0 +1,145 @@
+using CityBrain.Contracts;
+using CityBrain.Gateway.Api;
+using CityBrain.Gateway.Tests.Infrastructure;
+using CityBrain.Grpc;
+
+namespace CityBrain.Gateway.Tests.Queries;
+
+/// <summary>The Query service over the real server: incidents with their journal, filtered and paged lists narrowed
+/// by the caller's role, department consoles and the evaluation.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class QueryTests(GatewayServer server)
+{
+    private readonly ApiClients _dispatcher = server.For(Who.Dispatcher());
+
+    [Fact]
+    public async Task GetIncident_JournalPaged_ContinuesAfterTheLastSequence()
+    {
+        var id = await NewIncidentAsync(Events.Source("journal"));
+        await _dispatcher.Dispatch.AcceptAsync(new IncidentAction { IncidentId = id });
+        await _dispatcher.Dispatch.AssignAsync(new AssignRequest { IncidentId = id });
+
+        var first = await server.For(Who.Viewer).Query.GetIncidentAsync(new GetIncidentRequest { IncidentId = id, JournalMaxEntries = 2 });
+        var rest = await server.For(Who.Viewer).Query.GetIncidentAsync(new GetIncidentRequest { IncidentId = id, JournalAfterSequence = first.Journal.NextSequence });
+
+        Assert.Equal(IncidentStatus.Assigned, first.Incident.Status);
+        Assert.Equal([1L, 2L], first.Journal.Entries.Select(e => e.Sequence));
+        Assert.Equal([3L], rest.Journal.Entries.Select(e => e.Sequence));
+        Assert.NotNull(rest.Journal.Entries[0].Event.Assigned);
+    }
+
+    [Fact]
+    public async Task ListIncidents_PagedBySource_EveryIncidentOnceAndPagesAtMostTheirSize()
+    {
+        var source = Events.Source("list");
+        var ids = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            ids.Add(await NewIncidentAsync(source));
+        }
+
+        var listed = new List<string>();
+        var query = new IncidentListQuery { Source = source, PageSize = 3 };
+        do
+        {
+            var page = await server.For(Who.Viewer).Query.ListIncidentsAsync(query);
+            Assert.True(page.Incidents.Count <= 3);
+            listed.AddRange(page.Incidents.Select(i => i.Id));
+            query.PageToken = page.NextPageToken;
+        }
+        while (query.PageToken.Length > 0);
+
+        Assert.Equal(ids.Order(), listed.Order());
+    }
+
+    [Fact]
+    public async Task ListIncidents_DispatcherWithJurisdiction_SeesOnlyItsArea()
+    {
+        var source = Events.Source("area");
+        var inside = await NewIncidentAsync(source, "g001");
+        var outside = await NewIncidentAsync(source, "g050");
+
+        var c01 = await ListAllAsync(server.For(Who.Dispatcher("c01")), new IncidentListQuery { Source = source });
+        var city = await ListAllAsync(server.For(Who.Dispatcher()), new IncidentListQuery { Source = source });
+        var filtered = await ListAllAsync(server.For(Who.Viewer), new IncidentListQuery { Source = source, AreaId = "c10" });
+
+        Assert.Equal([inside], c01.Select(i => i.Id));
+        Assert.Equal(new[] { inside, outside }.Order(), city.Select(i => i.Id).Order());
+        Assert.Equal([outside], filtered.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task ListIncidents_ByStatusAndDepartment_Filters()
+    {
+        var source = Events.Source("status");
+        var reported = await NewIncidentAsync(source);
+        var assigned = await NewIncidentAsync(source);
+        await _dispatcher.Dispatch.AcceptAsync(new IncidentAction { IncidentId = assigned });
+        await _dispatcher.Dispatch.AssignAsync(new AssignRequest { IncidentId = assigned, DepartmentId = "sanitation" });
+
+        var byStatus = await ListAllAsync(server.For(Who.Viewer), new IncidentListQuery { Source = source, Statuses = { IncidentStatus.Reported } });
+        var sanitation = await ListAllAsync(server.For(Who.Department("sanitation")), new IncidentListQuery { Source = source });
+
+        Assert.Equal([reported], byStatus.Select(i => i.Id));
+        Assert.Equal([assigned], sanitation.Select(i => i.Id));
+        Assert.Equal(["sanitation"], sanitation[0].DepartmentIds);
+    }
+
+    [Theory]
+    [InlineData("2026-13-01", "", "", "from_day")]
+    [InlineData("2026-01-01", "2026-03-01", "", "to_day: more than 31 days")]
+    [InlineData("2026-01-02", "2026-01-01", "", "to_day: before from_day")]
+    [InlineData("", "", "bm9wZQ==", "page_token")]
+    public async Task ListIncidents_BadQuery_InvalidArgumentNamingTheField(string from, string to, string token, string expected)
+    {
+        var error = await Expect.StatusAsync(StatusCode.InvalidArgument, () =>
+            server.For(Who.Viewer).Query.ListIncidentsAsync(new IncidentListQuery { FromDay = from, ToDay = to, PageToken = token }));
+
+        Assert.Contains(expected, error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListAssignments_Department_ReadsItsOwnConsole()
+    {
+        var id = await NewIncidentAsync(Events.Source("console"));
+        await _dispatcher.Dispatch.AcceptAsync(new IncidentAction { IncidentId = id });
+        await _dispatcher.Dispatch.AssignAsync(new AssignRequest { IncidentId = id, DepartmentId = "landscape" });
+
+        var own = await server.For(Who.Department("landscape")).Query.ListAssignmentsAsync(new ListAssignmentsRequest());
+        var viewed = await server.For(Who.Viewer).Query.ListAssignmentsAsync(new ListAssignmentsRequest { DepartmentId = "landscape" });
+
+        Assert.Contains(own.Open, n => n.IncidentId == id && n.Open);
+        Assert.Equal(own.Open.Count, viewed.Open.Count);
+        await Expect.StatusAsync(StatusCode.NotFound, () => server.For(Who.Viewer).Query.ListAssignmentsAsync(new ListAssignmentsRequest { DepartmentId = "no-such-department" }));
+        await Expect.StatusAsync(StatusCode.InvalidArgument, () => server.For(Who.Viewer).Query.ListAssignmentsAsync(new ListAssignmentsRequest()));
+    }
+
+    [Fact]
+    public async Task GetEvaluation_Today_CountsRealIncidents()
+    {
+        await NewIncidentAsync(Events.Source("evaluation"));
+        var today = server.Clock.GetUtcNow().ToOffset(server.City.UtcOffset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var report = await server.For(Who.Viewer).Query.GetEvaluationAsync(new EvaluationQuery { Period = EvaluationPeriod.Day, Date = today, Scope = EvaluationScope.Grid });
+
+        Assert.True(report.Total.Incidents > 0);
+        await Expect.StatusAsync(StatusCode.InvalidArgument, () => server.For(Who.Viewer).Query.GetEvaluationAsync(new EvaluationQuery { Period = EvaluationPeriod.Day, Date = "yesterday" }));
+    }
+
+    private async Task<string> NewIncidentAsync(string source, string grid = "g001") =>
+        (await server.For(Who.Feed(source)).Intake.SubmitAsync(new SubmitRequest { Event = Events.Alert(server, source, grid) })).IncidentId;
+
+    private static async Task<List<IncidentSummary>> ListAllAsync(ApiClients api, IncidentListQuery query)
+    {
+        var all = new List<IncidentSummary>();
+        do
+        {
+            var page = await api.Query.ListIncidentsAsync(query);
+            all.AddRange(page.Incidents);
+            query.PageToken = page.NextPageToken;
+        }
+        while (query.PageToken.Length > 0);
+
+        return all;
+    }
+}
