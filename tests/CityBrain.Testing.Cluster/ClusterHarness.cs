@@ -111,12 +111,20 @@ public sealed class ClusterHarness : IAsyncDisposable
         await silo.DisposeAsync();
     }
 
-    /// <summary>Stops silo <paramref name="index"/> with SIGTERM (a graceful leave) and returns its exit code.</summary>
+    /// <summary>
+    /// Stops silo <paramref name="index"/> the way an orchestrator does: first it takes the silo out of the set that
+    /// clients send new calls to (as a load balancer does when readiness drops), then sends SIGTERM (a graceful
+    /// leave); calls already on the silo finish. Returns the exit code.
+    /// </summary>
     public async Task<int> TerminateAsync(int index)
     {
         var silo = _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
-        var exit = await silo.TerminateAsync();
         _silos[index] = null;
+
+        // Deregistration delay: calls that picked this silo just before it was taken out reach it before the signal
+        // (what a Kubernetes preStop pause does for a Service's endpoints).
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        var exit = await silo.TerminateAsync();
         DropChannel(index);
         await silo.DisposeAsync();
         return exit;

@@ -21,11 +21,11 @@ public static class Verification
         var byIncident = load.Acked.GroupBy(a => a.Value.IncidentId).Where(g => g.Count() > 1).ToList();
         duplicated += byIncident.Count;
         problems.AddRange(byIncident.Select(g => $"incident {g.Key} acknowledged for {g.Count()} events"));
-        await Parallel.ForEachAsync(load.Acked, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (acked, _) =>
+        await Parallel.ForEachAsync(load.Acked, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (acked, cancellationToken) =>
         {
             try
             {
-                var detail = await query.GetIncidentAsync(new GetIncidentRequest { IncidentId = acked.Value.IncidentId }, headers, DateTime.UtcNow.AddSeconds(30));
+                var detail = await query.GetIncidentAsync(new GetIncidentRequest { IncidentId = acked.Value.IncidentId }, headers, DateTime.UtcNow.AddSeconds(30), cancellationToken);
                 var reports = detail.Journal.Entries.Count(e => e.Event.KindCase == IncidentEvent.KindOneofCase.Reported);
                 if (detail.Incident.SourceEventId != acked.Key || detail.Incident.Source != ClusterHarness.LoadSource)
                 {

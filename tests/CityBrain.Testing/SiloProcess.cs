@@ -180,9 +180,15 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The built silo next to this test's build: same configuration (Debug/Release) and framework.</summary>
+    /// <summary>The built silo next to this test's build: same configuration (Debug/Release) and framework; or the
+    /// <c>citybrain.dll</c> named by <c>CITYBRAIN_SILO</c>.</summary>
     public static string LocateSilo()
     {
+        if (Environment.GetEnvironmentVariable("CITYBRAIN_SILO") is { Length: > 0 } explicitPath)
+        {
+            return explicitPath;
+        }
+
         var output = new DirectoryInfo(AppContext.BaseDirectory); // tests/X/bin/<Configuration>/<tfm>/
         var framework = output.Name;
         var configuration = output.Parent!.Name;
