@@ -72,10 +72,26 @@ public sealed class ClusterHarness : IAsyncDisposable
         }
 
         var harness = new ClusterHarness(server, connectionString, settings, new TokenIssuer(new AuthOptions { SigningKey = signingKey }));
-        var started = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => SiloProcess.StartAsync(settings)));
-        harness._silos.AddRange(started);
-        await harness.WaitForActiveMembersAsync(count);
-        return harness;
+        try
+        {
+            var starting = Enumerable.Range(0, count).Select(_ => SiloProcess.StartAsync(settings)).ToList();
+            try
+            {
+                await Task.WhenAll(starting);
+            }
+            finally
+            {
+                harness._silos.AddRange(starting.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+            }
+
+            await harness.WaitForActiveMembersAsync(count);
+            return harness;
+        }
+        catch
+        {
+            await harness.DisposeAsync(); // no process or server outlives a failed start
+            throw;
+        }
     }
 
     /// <summary>A token for another caller (e.g. a dispatcher).</summary>
