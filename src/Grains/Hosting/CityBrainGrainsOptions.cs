@@ -18,4 +18,12 @@ public sealed class CityBrainGrainsOptions
     /// fires only when something is due — one timer write per transition; for tests that step a manual clock.
     /// </summary>
     public bool ArmSlaDeadlinesExactly { get; set; }
+
+    /// <summary>
+    /// Whether an incident grain deactivates once idle right after it was created (default true). A new incident is
+    /// usually touched next minutes later (accept, or its first SLA warning); kept in memory meanwhile it costs about
+    /// 3 KB and, at a high intake rate, garbage-collection pauses that grow with that rate (every new incident
+    /// survives into the old generation). The next call re-reads its one-entry journal (a grouped read).
+    /// </summary>
+    public bool DeactivateAfterReport { get; set; } = true;
 }
