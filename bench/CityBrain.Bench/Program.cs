@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["storage"] = StorageBenchmark.RunAsync,
     ["deadlines"] = DeadlineBenchmark.RunAsync,
     ["sla"] = CityBrain.Bench.Sla.SlaBenchmark.RunAsync,
+    ["ingest"] = CityBrain.Bench.Ingest.IngestBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
