@@ -20,6 +20,7 @@ namespace CityBrain.Bench.Ingest;
 ///   unary   EventIntake.Submit, closed loop with that many calls in flight;
 ///   stream  EventIntake.SubmitStream on a few streams, acks matched by sequence;
 ///   latency unary submits paced at 70 % of the unary maximum (open loop: latency counts from the scheduled send).
+/// The silo is configured for high-volume intake (<c>CityBrain:DeactivateAfterReport=true</c>).
 /// Arguments: seconds per phase (10), unary concurrency (1024), streams (8); arguments of the form
 /// <c>--CityBrain:Key=value</c> are passed to the silo as settings.
 /// Ends with: ingest unary_events_per_s=N stream_events_per_s=N noop_calls_per_s=N ratio=R ack_p99_ms=N
@@ -50,6 +51,9 @@ internal static class IngestBenchmark
             ["CityBrain:RateLimits:TokenLimit"] = "10000000",
             ["CityBrain:RateLimits:TokensPerPeriod"] = "1000000",
             ["Logging:LogLevel:Default"] = "Warning",
+
+            // Configured for high-volume intake: a new incident does not stay in memory until it is accepted.
+            ["CityBrain:DeactivateAfterReport"] = "true",
         }.Concat(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
             .Select(a => a[2..].Split('=', 2))
             .Select(a => KeyValuePair.Create(a[0], a[1])))

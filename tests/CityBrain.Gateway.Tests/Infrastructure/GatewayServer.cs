@@ -52,10 +52,9 @@ public class GatewayServer : IAsyncLifetime
     /// <summary>Settings beyond the defaults (configuration keys).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    /// <summary>Options of the city grains.</summary>
-    protected virtual void ConfigureGrains(CityBrainGrainsOptions options)
-    {
-    }
+    /// <summary>Options of the city grains: as the silo runs for high-volume intake (new incidents leave memory once
+    /// idle), so every later call on an incident exercises its re-activation.</summary>
+    protected virtual void ConfigureGrains(CityBrainGrainsOptions options) => options.DeactivateAfterReport = true;
 
     public async Task InitializeAsync()
     {

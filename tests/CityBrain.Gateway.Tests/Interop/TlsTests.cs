@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -61,25 +62,52 @@ public sealed class TlsTests
     [Fact]
     public async Task Silo_HttpsUrlWithoutCertificate_StopsAtStartNamingTheKeys()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["CityBrain:GrpcUrl"] = $"https://127.0.0.1:{SiloProcess.FreePort()}",
-            ["CityBrain:Actors:Storage:ConnectionString"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"citybrain-tls-{Guid.NewGuid():N}.db")}",
-        }));
+        var (exitCode, output) = await StartExpectingExitAsync($"--CityBrain:GrpcUrl=https://127.0.0.1:{SiloProcess.FreePort()}");
 
-        Assert.Contains("CityBrain:Tls:CertificateFile is not set", error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("CityBrain:Tls:CertificateFile is not set", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Silo_SigningKeyTooShort_StopsAtStartNamingTheKey()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SiloProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["CityBrain:Auth:SigningKey"] = Convert.ToBase64String(new byte[16]),
-            ["CityBrain:Actors:Storage:ConnectionString"] = $"Data Source={Path.Combine(Path.GetTempPath(), $"citybrain-key-{Guid.NewGuid():N}.db")}",
-        }));
+        var (exitCode, output) = await StartExpectingExitAsync($"--CityBrain:Auth:SigningKey={Convert.ToBase64String(new byte[16])}");
 
-        Assert.Contains("CityBrain:Auth:SigningKey decodes to 16 bytes", error.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("CityBrain:Auth:SigningKey decodes to 16 bytes", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs the silo with a setting that must stop it at start; returns its exit code and everything it printed.</summary>
+    private static async Task<(int ExitCode, string Output)> StartExpectingExitAsync(string setting)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            SiloProcess.LocateSilo(),
+            $"--CityBrain:HttpUrl=http://127.0.0.1:{SiloProcess.FreePort()}",
+            $"--CityBrain:GrpcUrl=http://127.0.0.1:{SiloProcess.FreePort()}",
+            $"--CityBrain:Actors:Storage:ConnectionString=Data Source={Path.Combine(Path.GetTempPath(), $"citybrain-start-{Guid.NewGuid():N}.db")}",
+            setting,
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var safetyNet = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await process.WaitForExitAsync(safetyNet.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            throw;
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static X509Certificate2 SelfSigned()

@@ -6,5 +6,9 @@ namespace CityBrain.Gateway.Tests.Queries;
 /// <summary>A server of its own whose clock these tests move, so SLA deadlines fire (exactly when due).</summary>
 public sealed class SlaServer : GatewayServer
 {
-    protected override void ConfigureGrains(CityBrainGrainsOptions options) => options.ArmSlaDeadlinesExactly = true;
+    protected override void ConfigureGrains(CityBrainGrainsOptions options)
+    {
+        base.ConfigureGrains(options);
+        options.ArmSlaDeadlinesExactly = true;
+    }
 }
