@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["deadlines"] = DeadlineBenchmark.RunAsync,
     ["failover"] = FailoverBenchmark.RunAsync,
     ["sla"] = CityBrain.Bench.Sla.SlaBenchmark.RunAsync,
+    ["ingest"] = CityBrain.Bench.Ingest.IngestBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

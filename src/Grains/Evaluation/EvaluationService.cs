@@ -3,6 +3,7 @@ using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Incidents;
+using CityBrain.Grains.Intake;
 using CityBrain.Grains.Lifecycle;
 
 namespace CityBrain.Grains.Evaluation;
@@ -42,7 +43,7 @@ public sealed class EvaluationService(IGrainFactory grains, CityDirectory city, 
         var incidents = new List<Incident>(ids.Count);
         foreach (var chunk in ids.Chunk(Concurrency))
         {
-            incidents.AddRange(await Task.WhenAll(chunk.Select(id => grains.GetGrain<IIncidentGrain>(id).Get(Reader))));
+            incidents.AddRange((await Task.WhenAll(chunk.Select(id => IncidentIndex.ReadAsync(grains, id, Reader)))).OfType<Incident>());
         }
 
         var report = EvaluationCalculator.Compute(incidents, from, to, time.GetUtcNow(), query.Scope);

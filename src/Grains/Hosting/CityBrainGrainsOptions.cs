@@ -18,4 +18,14 @@ public sealed class CityBrainGrainsOptions
     /// fires only when something is due — one timer write per transition; for tests that step a manual clock.
     /// </summary>
     public bool ArmSlaDeadlinesExactly { get; set; }
+
+    /// <summary>
+    /// Whether an incident grain deactivates once idle right after it was created (default false). For high-volume
+    /// intake: a new incident is usually touched next minutes later (accept, or its first SLA warning); kept in memory
+    /// meanwhile it costs about 3 KB and, at thousands of new incidents a second, garbage-collection pauses that grow
+    /// with the rate (every new incident survives into the old generation). Deactivated, it costs its durable deadline
+    /// only (about 220 bytes), and its next call re-reads its short journal (a grouped read) — which slows a burst of
+    /// transitions on many just-reported incidents (the sla benchmark's lifecycle phase).
+    /// </summary>
+    public bool DeactivateAfterReport { get; set; }
 }

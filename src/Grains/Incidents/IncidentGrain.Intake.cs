@@ -33,20 +33,32 @@ internal sealed partial class IncidentGrain
 
         var e = IncidentRules.SystemEvent(now, request.Actor, request.Exercise ? "exercise event injected" : "event received");
         e.Reported = new Reported { Seed = seed };
-        await CommitAsync([e]);
-        await IndexAsync();
+
+        // The index entry is written alongside the journal append (both join the same group commit), so the ack waits
+        // for one commit instead of two in a row. Should the append fail, the index names an incident that does not
+        // exist (yet): its readers skip such ids, and a retry creates the incident.
+        var indexing = IndexAsync(seed.Exercise, now);
+        await Task.WhenAll(CommitAsync([e]), indexing);
+        if (_deactivateAfterReport)
+        {
+            // Usually touched next minutes later (accept): meanwhile it would only cost memory and GC time.
+            DeactivateOnIdle();
+        }
+
         return Ack(IntakeOutcome.Created);
     }
 
     /// <summary>Real incidents are listed in the daily index (evaluation, lists); drill incidents are not.</summary>
-    private Task IndexAsync()
+    private Task IndexAsync() => IndexAsync(State.Exercise, State.ReportedAt.ToDateTimeOffset());
+
+    private Task IndexAsync(bool exercise, DateTimeOffset reportedAt)
     {
-        if (State.Exercise || city.Current is not { } model)
+        if (exercise || city.Current is not { } model)
         {
             return Task.CompletedTask;
         }
 
-        var day = model.LocalDay(State.ReportedAt.ToDateTimeOffset());
+        var day = model.LocalDay(reportedAt);
         var batch = new IncidentIdBatch();
         batch.Ids.Add(GrainKey);
         return GrainFactory.GetGrain<IIncidentIndexGrain>(IncidentIds.IndexShard(day, GrainKey)).Add(batch);

@@ -27,6 +27,7 @@ internal sealed partial class IncidentGrain(
     private const string SlaDeadline = "sla";
     private readonly IIncidentObserver[] _observers = observers.ToArray();
     private readonly bool _exactDeadlines = options.Value.ArmSlaDeadlinesExactly;
+    private readonly bool _deactivateAfterReport = options.Value.DeactivateAfterReport;
 
     /// <summary>Snapshots keep activation short for long-lived incidents (journals are short otherwise).</summary>
     protected override int SnapshotInterval => 50;

@@ -4,6 +4,7 @@ using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Incidents;
+using CityBrain.Grains.Intake;
 using CityBrain.Grains.Lifecycle;
 
 namespace CityBrain.Grains.Queries;
@@ -66,12 +67,12 @@ public sealed class IncidentListService(IGrainFactory grains, CityDirectory city
                 }
 
                 var take = Math.Min(Math.Min(Concurrency, ids.Count - offset), MaxScan - scanned);
-                var incidents = await Task.WhenAll(ids.Skip(offset).Take(take).Select(id => grains.GetGrain<IIncidentGrain>(id).Get(Reader)));
+                var incidents = await Task.WhenAll(ids.Skip(offset).Take(take).Select(id => IncidentIndex.ReadAsync(grains, id, Reader)));
                 foreach (var incident in incidents)
                 {
                     offset++;
                     scanned++;
-                    if (Permissions.CanRead(incident, actor) && Matches(query, incident))
+                    if (incident is not null && Permissions.CanRead(incident, actor) && Matches(query, incident))
                     {
                         list.Incidents.Add(Summarize(incident));
                         if (list.Incidents.Count == pageSize)

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using CityBrain.Actors;
 using CityBrain.Contracts;
-using CityBrain.Gateway.Api;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Hosting;
 using CityBrain.Grains.Queries;
@@ -53,10 +52,9 @@ public class GatewayServer : IAsyncLifetime
     /// <summary>Settings beyond the defaults (configuration keys).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    /// <summary>Options of the city grains.</summary>
-    protected virtual void ConfigureGrains(CityBrainGrainsOptions options)
-    {
-    }
+    /// <summary>Options of the city grains: as the silo runs for high-volume intake (new incidents leave memory once
+    /// idle), so every later call on an incident exercises its re-activation.</summary>
+    protected virtual void ConfigureGrains(CityBrainGrainsOptions options) => options.DeactivateAfterReport = true;
 
     public async Task InitializeAsync()
     {
@@ -166,24 +164,4 @@ public class GatewayServer : IAsyncLifetime
         var point = City.GridsById[gridId].Polygon.InteriorPoint;
         return (point.X, point.Y);
     }
-}
-
-/// <summary>The clients of the five API services over one channel.</summary>
-public sealed record ApiClients(GrpcChannel Channel)
-{
-    public EventIntake.EventIntakeClient Intake { get; } = new(Channel);
-
-    public Dispatch.DispatchClient Dispatch { get; } = new(Channel);
-
-    public Query.QueryClient Query { get; } = new(Channel);
-
-    public Drills.DrillsClient Drills { get; } = new(Channel);
-
-    public Admin.AdminClient Admin { get; } = new(Channel);
-}
-
-[CollectionDefinition(Name)]
-public sealed class GatewayCollection : ICollectionFixture<GatewayServer>
-{
-    public const string Name = "gateway";
 }

@@ -1,6 +1,7 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
+using CityBrain.Grains.Incidents;
 using CityBrain.Grpc;
 
 namespace CityBrain.Gateway.Tests.Queries;
@@ -124,6 +125,24 @@ public sealed class QueryTests(GatewayServer server)
 
         Assert.True(report.Total.Incidents > 0);
         await Expect.StatusAsync(StatusCode.InvalidArgument, () => server.For(Who.Viewer).Query.GetEvaluationAsync(new EvaluationQuery { Period = EvaluationPeriod.Day, Date = "yesterday" }));
+    }
+
+    [Fact]
+    public async Task ListAndEvaluation_IndexNamesAnIncidentThatDoesNotExist_SkipIt()
+    {
+        // An index entry whose incident append failed (written alongside it) and was never retried.
+        var phantom = IncidentIds.For(Events.Source("phantom"), "lost");
+        var day = server.City.LocalDay(server.Clock.GetUtcNow());
+        var batch = new IncidentIdBatch();
+        batch.Ids.Add(phantom);
+        await server.Grains.GetGrain<IIncidentIndexGrain>(IncidentIds.IndexShard(day, phantom)).Add(batch);
+        var today = server.Clock.GetUtcNow().ToOffset(server.City.UtcOffset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+        var listed = await ListAllAsync(server.For(Who.Viewer), new IncidentListQuery { PageSize = 500 });
+        var report = await server.For(Who.Viewer).Query.GetEvaluationAsync(new EvaluationQuery { Period = EvaluationPeriod.Day, Date = today });
+
+        Assert.DoesNotContain(listed, i => i.Id == phantom);
+        Assert.True(report.Total.Incidents > 0);
     }
 
     private async Task<string> NewIncidentAsync(string source, string grid = "g001") =>

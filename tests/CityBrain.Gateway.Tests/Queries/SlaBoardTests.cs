@@ -1,15 +1,8 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
-using CityBrain.Grains.Hosting;
 
 namespace CityBrain.Gateway.Tests.Queries;
-
-/// <summary>A server of its own whose clock these tests move, so SLA deadlines fire (exactly when due).</summary>
-public sealed class SlaServer : GatewayServer
-{
-    protected override void ConfigureGrains(CityBrainGrainsOptions options) => options.ArmSlaDeadlinesExactly = true;
-}
 
 /// <summary>GetSlaBoard: an incident near its deadline appears on its grid's board, after the breach on its community's
 /// board; who sees it depends on the caller's jurisdiction.</summary>

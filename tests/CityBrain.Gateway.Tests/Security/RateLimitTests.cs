@@ -4,18 +4,6 @@ using CityBrain.Grpc;
 
 namespace CityBrain.Gateway.Tests.Security;
 
-/// <summary>A server whose buckets hold three tokens and refill once an hour.</summary>
-public sealed class RateLimitedServer : GatewayServer
-{
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["CityBrain:RateLimits:TokenLimit"] = "3",
-        ["CityBrain:RateLimits:TokensPerPeriod"] = "1",
-        ["CityBrain:RateLimits:ReplenishmentPeriod"] = "01:00:00",
-        ["CityBrain:RateLimits:QueueLimit"] = "0",
-    };
-}
-
 /// <summary>Per-caller rate limits: beyond its bucket a caller gets RESOURCE_EXHAUSTED, others are unaffected, and
 /// the server keeps serving.</summary>
 public sealed class RateLimitTests(RateLimitedServer server) : IClassFixture<RateLimitedServer>

@@ -86,6 +86,21 @@ public sealed class RoleMatrixTests(GatewayServer server)
     }
 
     [Theory]
+    [InlineData("citybrain.cluster.v1.SiloCalls", false)]
+    [InlineData("grpc.health.v1.Health", false)]
+    [InlineData("grpc.reflection.v1.ServerReflection", false)]
+    [InlineData("citybrain.v1.EventIntake", true)]
+    [InlineData("citybrain.v1.SomethingNew", true)]
+    public void IsApi_OnlyTheCitybrainV1PackageNeedsATokenAndIsCheckedByTheGateway(string service, bool api)
+    {
+        var method = new Method<Google.Protobuf.WellKnownTypes.Empty, Google.Protobuf.WellKnownTypes.Empty>(
+            MethodType.Unary, service, "Call", Google.Protobuf.WellKnownTypes.Empty.Parser, Google.Protobuf.WellKnownTypes.Empty.Parser);
+
+        Assert.Equal(api, RolePolicy.IsApi(method));
+        Assert.False(RolePolicy.Allows(method, Role.Admin) && service.EndsWith("SomethingNew", StringComparison.Ordinal));
+    }
+
+    [Theory]
     [MemberData(nameof(Pairs))]
     public async Task Call_ByRole_AllowedPastTheGateOrPermissionDenied(string method, string role)
     {

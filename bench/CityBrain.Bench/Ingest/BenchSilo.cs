@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using CityBrain.Testing;
+
+namespace CityBrain.Bench.Ingest;
+
+/// <summary>
+/// The built Release silo (<c>citybrain.dll</c>) as a process of its own, configured by arguments and started the way
+/// it runs in production (server GC; <see cref="SiloProcess"/> forces workstation GC for tests that run several).
+/// </summary>
+internal sealed class BenchSilo : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private BenchSilo(Process process, int grpcPort, int httpPort)
+    {
+        _process = process;
+        GrpcPort = grpcPort;
+        HttpPort = httpPort;
+    }
+
+    public int GrpcPort { get; }
+
+    public int HttpPort { get; }
+
+    public string GrpcUrl => $"http://127.0.0.1:{GrpcPort}";
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static async Task<BenchSilo> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var silo = SiloProcess.LocateSilo();
+        if (!silo.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine($"warning: not a Release silo: {silo}");
+        }
+
+        var grpc = SiloProcess.FreePort();
+        var http = SiloProcess.FreePort();
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(silo);
+        start.ArgumentList.Add($"--CityBrain:GrpcUrl=http://127.0.0.1:{grpc}");
+        start.ArgumentList.Add($"--CityBrain:HttpUrl=http://127.0.0.1:{http}");
+        foreach (var (key, value) in settings)
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+
+        start.Environment["DOTNET_gcServer"] = "1";
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var bench = new BenchSilo(process, grpc, http);
+        process.OutputDataReceived += (_, e) => bench.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => bench.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await bench.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return bench;
+    }
+
+    /// <summary>Stops the silo gracefully (SIGTERM) and returns its exit code.</summary>
+    public async Task<int> StopAsync()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+            await kill!.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan within)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < within)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo exited with code {_process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{HttpPort}/readyz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"The silo was not ready within {within}:\n{Output}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}

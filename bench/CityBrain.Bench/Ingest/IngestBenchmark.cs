@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using CityBrain.Bench.Support;
+using CityBrain.Contracts;
+using CityBrain.Gateway;
+using CityBrain.Gateway.Api;
+using CityBrain.Grains.City;
+using CityBrain.Grpc;
+using CityBrain.Testing;
+
+namespace CityBrain.Bench.Ingest;
+
+/// <summary>
+/// The public API's intake, end to end: a Release silo (its own process, server GC) on PostgreSQL (a private server
+/// with fsync on, or CITYBRAIN_PG), driven over HTTP/2 by our gRPC client from this process with a feed token — load
+/// generator, silo and database share the machine. Every event is a new incident; an ack is durable (sent after the
+/// incident's journal append committed). Phases, each for the given seconds after a warm-up:
+///   noop    EventIntake.Ping (authenticated, does nothing) with the same client and concurrency: the baseline;
+///   unary   EventIntake.Submit, closed loop with that many calls in flight;
+///   stream  EventIntake.SubmitStream on a few streams, acks matched by sequence;
+///   latency unary submits paced at 70 % of the unary maximum (open loop: latency counts from the scheduled send).
+/// The silo is configured for high-volume intake (<c>CityBrain:DeactivateAfterReport=true</c>).
+/// Arguments: seconds per phase (10), unary concurrency (1024), streams (8); arguments of the form
+/// <c>--CityBrain:Key=value</c> are passed to the silo as settings.
+/// Ends with: ingest unary_events_per_s=N stream_events_per_s=N noop_calls_per_s=N ratio=R ack_p99_ms=N
+/// </summary>
+internal static class IngestBenchmark
+{
+    private const string Source = "bench-ingest";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var seconds = positional.Length > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 10;
+        var concurrency = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 1024;
+        var streams = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 8;
+        var phase = TimeSpan.FromSeconds(seconds);
+
+        await using var postgres = await PostgresServer.FromEnvironmentOrStartAsync();
+        var connection = await postgres.CreateDatabaseAsync("bench_ingest") + ";No Reset On Close=true";
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        BenchHost.Progress($"starting a Release silo on PostgreSQL ({(postgres.IsPrivate ? "private server, fsync on" : "CITYBRAIN_PG")})");
+        await using var silo = await BenchSilo.StartAsync(new Dictionary<string, string>
+        {
+            ["CityBrain:Actors:Storage:Provider"] = "Postgres",
+            ["CityBrain:Actors:Storage:ConnectionString"] = connection,
+            ["CityBrain:Auth:SigningKey"] = key,
+
+            // The limiter runs, with room for the benchmark's single source.
+            ["CityBrain:RateLimits:TokenLimit"] = "10000000",
+            ["CityBrain:RateLimits:TokensPerPeriod"] = "1000000",
+            ["Logging:LogLevel:Default"] = "Warning",
+
+            // Configured for high-volume intake: a new incident does not stay in memory until it is accepted.
+            ["CityBrain:DeactivateAfterReport"] = "true",
+        }.Concat(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
+            .Select(a => a[2..].Split('=', 2))
+            .Select(a => KeyValuePair.Create(a[0], a[1])))
+            .GroupBy(s => s.Key, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.OrdinalIgnoreCase));
+
+        var token = new TokenIssuer(new AuthOptions { SigningKey = key }).Issue(new Actor { UserId = Source, Role = Role.Feed, Source = Source }, TimeSpan.FromDays(1));
+        using var channel = GrpcChannel.ForAddress(silo.GrpcUrl, new GrpcChannelOptions
+        {
+            CallCredentials = (_, headers, _) =>
+            {
+                headers.Add("authorization", "Bearer " + token);
+                return ValueTask.CompletedTask;
+            },
+        });
+        var client = new EventIntake.EventIntakeClient(channel);
+        var events = new EventSource(CityFile.Parse(CityLoader.DemoCityText()));
+
+        BenchHost.Progress("warming up (no-op, unary, stream)");
+        await ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(3), async () => await client.PingAsync(new PingRequest()));
+        await ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(5), async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() }));
+        await StreamAsync(client, events, streams, TimeSpan.FromSeconds(5));
+
+        BenchHost.Progress($"no-op: Ping, {concurrency} calls in flight, {seconds} s");
+        var noop = await ClosedLoopAsync(concurrency, phase, async () => await client.PingAsync(new PingRequest()));
+        BenchHost.Progress($"  {noop:N0} calls/s");
+
+        BenchHost.Progress($"unary: Submit, {concurrency} calls in flight, {seconds} s");
+        var unary = await ClosedLoopAsync(concurrency, phase, async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() }));
+        BenchHost.Progress($"  {unary:N0} durable events/s ({unary / noop:P0} of the no-op rate)");
+
+        BenchHost.Progress($"stream: SubmitStream, {streams} streams, {seconds} s");
+        var (stream, streamP99) = await StreamAsync(client, events, streams, phase);
+        BenchHost.Progress($"  {stream:N0} durable events/s, ack p99 {streamP99:F1} ms at full load");
+
+        var target = 0.7 * unary;
+        BenchHost.Progress($"latency: Submit paced at {target:N0} events/s (70 % of the unary maximum), {seconds} s");
+        var (achieved, p50, p99, max) = await PacedAsync(client, events, target, phase);
+        BenchHost.Progress($"  achieved {achieved:N0} events/s; ack p50 {p50:F1} ms, p99 {p99:F1} ms, max {max:F1} ms");
+
+        BenchHost.Progress($"stopping the silo (exit code {await silo.StopAsync()}); {events.Issued:N0} events submitted in all");
+        Console.WriteLine(FormattableString.Invariant(
+            $"ingest unary_events_per_s={unary:F0} stream_events_per_s={stream:F0} noop_calls_per_s={noop:F0} ratio={unary / noop:F2} ack_p99_ms={p99:F1}"));
+        return 0;
+    }
+
+    /// <summary>Keeps <paramref name="concurrency"/> calls in flight for <paramref name="duration"/>; returns completed calls per second.</summary>
+    private static async Task<double> ClosedLoopAsync(int concurrency, TimeSpan duration, Func<Task> call)
+    {
+        var completed = 0L;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            while (watch.Elapsed < duration)
+            {
+                await call();
+                Interlocked.Increment(ref completed);
+            }
+        })));
+        return completed / watch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Streams events on <paramref name="streams"/> streams for <paramref name="duration"/> (the server's window
+    /// and HTTP/2 flow control pace the writers); returns acked events per second and the ack p99 from write to ack.</summary>
+    private static async Task<(double Rate, double P99)> StreamAsync(EventIntake.EventIntakeClient client, EventSource events, int streams, TimeSpan duration)
+    {
+        var acked = 0L;
+        var refused = 0L;
+        var recorders = new List<LatencyRecorder>();
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, streams).Select(_ =>
+        {
+            var recorder = new LatencyRecorder(1 << 16);
+            lock (recorders)
+            {
+                recorders.Add(recorder);
+            }
+
+            return Task.Run(async () =>
+            {
+                using var call = client.SubmitStream();
+                var sent = new System.Collections.Concurrent.ConcurrentDictionary<ulong, long>();
+                var reading = Task.Run(async () =>
+                {
+                    while (await call.ResponseStream.MoveNextAsync())
+                    {
+                        var ack = call.ResponseStream.Current;
+                        if (sent.TryRemove(ack.Sequence, out var at) && watch.Elapsed < duration)
+                        {
+                            lock (recorder)
+                            {
+                                recorder.Add(Stopwatch.GetTimestamp() - at);
+                            }
+
+                            Interlocked.Increment(ref acked);
+                        }
+
+                        if (ack.ResultCase != StreamAck.ResultOneofCase.Ack)
+                        {
+                            Interlocked.Increment(ref refused);
+                        }
+                    }
+                });
+                var buffered = new WriteOptions(WriteFlags.BufferHint);
+                ulong sequence = 0;
+                while (watch.Elapsed < duration)
+                {
+                    sequence++;
+                    sent[sequence] = Stopwatch.GetTimestamp();
+                    call.RequestStream.WriteOptions = sequence % 32 == 0 ? null : buffered;
+                    await call.RequestStream.WriteAsync(new StreamEvent { Sequence = sequence, Event = events.Next() });
+                }
+
+                await call.RequestStream.CompleteAsync();
+                await reading;
+            });
+        }));
+        if (Interlocked.Read(ref refused) > 0)
+        {
+            BenchHost.Progress($"  warning: {refused:N0} events refused");
+        }
+
+        return (acked / duration.TotalSeconds, Ms(LatencyRecorder.Percentile(recorders, 99)));
+    }
+
+    /// <summary>Starts unary submits at a fixed rate (open loop) for <paramref name="duration"/>; the latency of each
+    /// counts from when it was due, so a stall shows in the percentiles instead of slowing the load.</summary>
+    private static async Task<(double Rate, double P50, double P99, double Max)> PacedAsync(EventIntake.EventIntakeClient client, EventSource events, double rate, TimeSpan duration)
+    {
+        var recorder = new LatencyRecorder((int)(rate * duration.TotalSeconds) + 1024);
+        var worstBySecond = new double[(int)Math.Ceiling(duration.TotalSeconds)];
+        var clientPause = GC.GetTotalPauseDuration();
+        var inFlight = new List<Task>();
+        var started = 0L;
+        var watch = Stopwatch.StartNew();
+        var origin = Stopwatch.GetTimestamp();
+        while (watch.Elapsed < duration)
+        {
+            var due = (long)(watch.Elapsed.TotalSeconds * rate);
+            for (; started < due; started++)
+            {
+                var scheduled = origin + (long)(started / rate * Stopwatch.Frequency);
+                var second = Math.Min((int)(started / rate), worstBySecond.Length - 1);
+                var submit = client.SubmitAsync(new SubmitRequest { Event = events.Next() }).ResponseAsync;
+                inFlight.Add(submit.ContinueWith(
+                    _ =>
+                    {
+                        var latency = Stopwatch.GetTimestamp() - scheduled;
+                        lock (recorder)
+                        {
+                            recorder.Add(latency);
+                            worstBySecond[second] = Math.Max(worstBySecond[second], Ms(latency));
+                        }
+                    },
+                    TaskScheduler.Default));
+            }
+
+            await Task.Delay(1);
+        }
+
+        await Task.WhenAll(inFlight);
+        BenchHost.Progress(FormattableString.Invariant(
+            $"  worst ack per second (ms): {string.Join(' ', worstBySecond.Select(w => w.ToString("F0", CultureInfo.InvariantCulture)))}; this process paused {(GC.GetTotalPauseDuration() - clientPause).TotalMilliseconds:F0} ms for GC"));
+        var recorders = new[] { recorder };
+        return (started / duration.TotalSeconds, Ms(LatencyRecorder.Percentile(recorders, 50)), Ms(LatencyRecorder.Percentile(recorders, 99)), Ms(LatencyRecorder.Percentile(recorders, 100)));
+    }
+
+    private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    /// <summary>New events of one feed, spread over the demo city's grids by coordinates (the silo finds the grid).</summary>
+    private sealed class EventSource(CityModel city)
+    {
+        private readonly string _run = Guid.NewGuid().ToString("N")[..6];
+        private readonly Location[] _locations = city.Grids
+            .Select(g => new Location { Longitude = g.Polygon.InteriorPoint.X, Latitude = g.Polygon.InteriorPoint.Y, Address = g.Name })
+            .ToArray();
+
+        private long _next;
+
+        public long Issued => Interlocked.Read(ref _next);
+
+        public IntakeEvent Next()
+        {
+            var n = Interlocked.Increment(ref _next);
+            return new IntakeEvent
+            {
+                Source = Source,
+                SourceEventId = string.Create(CultureInfo.InvariantCulture, $"{_run}-{n}"),
+                MessageType = MessageType.Alert,
+                CategoryCode = "11.01",
+                Location = _locations[n % _locations.Length],
+                Description = "垃圾堆放 (bench)",
+            };
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using CityBrain.Gateway.Api;
+using CityBrain.Grpc;
+
+namespace CityBrain.Gateway.Tests.Infrastructure;
+
+/// <summary>The clients of the five API services over one channel.</summary>
+public sealed record ApiClients(GrpcChannel Channel)
+{
+    public EventIntake.EventIntakeClient Intake { get; } = new(Channel);
+
+    public Dispatch.DispatchClient Dispatch { get; } = new(Channel);
+
+    public Query.QueryClient Query { get; } = new(Channel);
+
+    public Drills.DrillsClient Drills { get; } = new(Channel);
+
+    public Admin.AdminClient Admin { get; } = new(Channel);
+}
