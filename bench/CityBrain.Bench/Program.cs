@@ -4,7 +4,7 @@ using CityBrain.Bench.Failover;
 using CityBrain.Bench.Storage;
 
 // CityBrain benchmarks. Release builds only; each prints progress and ends with one line of figures.
-//   dotnet run -c Release --project bench/CityBrain.Bench -- <actors|storage|deadlines>
+//   dotnet run -c Release --project bench/CityBrain.Bench -- <actors|storage|deadlines|sla|ingest|failover>
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["actors"] = ActorsBenchmark.RunAsync,
