@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CityBrain.Gateway.Tests.Infrastructure;
 using CityBrain.Testing;
 
@@ -66,7 +65,7 @@ public sealed class PythonInteropTests
     [Fact]
     public async Task TokenCommand_WithoutConfiguredKey_FailsSayingSo()
     {
-        var run = await RunAsync("dotnet", [SiloProcess.LocateSilo(), "token", "--role", "admin", "--CityBrain:Auth:SigningKey="]);
+        var run = await ToolProcess.RunSiloAsync(["token", "--role", "admin", "--CityBrain:Auth:SigningKey="], TimeSpan.FromMinutes(1));
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("CityBrain:Auth:SigningKey is not configured", run.Output, StringComparison.Ordinal);
@@ -75,59 +74,11 @@ public sealed class PythonInteropTests
     /// <summary>Mints a token with the built silo's <c>citybrain token</c> command.</summary>
     private static async Task<string> MintAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(SiloProcess.LocateSilo());
-        start.ArgumentList.Add("token");
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = await process.StandardOutput.ReadToEndAsync();
-        var stderr = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, "citybrain token failed: " + stderr);
-        return stdout.Trim();
+        var run = await ToolProcess.RunSiloAsync(["token", .. arguments], TimeSpan.FromMinutes(1));
+        Assert.True(run.ExitCode == 0, "citybrain token failed: " + run.StandardError);
+        return run.StandardOutput.Trim();
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The client talks to loopback only: no proxy may intercept it.
-        foreach (var variable in new[] { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "grpc_proxy", "all_proxy", "ALL_PROXY" })
-        {
-            start.Environment.Remove(variable);
-        }
-
-        start.Environment["no_proxy"] = "127.0.0.1,localhost";
-        start.Environment.Remove("PYTHONPATH");
-        start.Environment.Remove("PYTHONHOME");
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start " + fileName);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var safetyNet = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(safetyNet.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<ToolRun> RunAsync(string fileName, string[] arguments) =>
+        ToolProcess.RunAsync(fileName, arguments, TimeSpan.FromMinutes(3));
 }

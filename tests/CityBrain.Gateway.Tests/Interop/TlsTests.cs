@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -78,36 +77,24 @@ public sealed class TlsTests
     }
 
     /// <summary>Runs the silo with a setting that must stop it at start; returns its exit code and everything it printed.</summary>
-    private static async Task<(int ExitCode, string Output)> StartExpectingExitAsync(string setting)
+    private static async Task<ToolRun> StartExpectingExitAsync(string setting)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[]
-        {
-            SiloProcess.LocateSilo(),
-            $"--CityBrain:HttpUrl=http://127.0.0.1:{SiloProcess.FreePort()}",
-            $"--CityBrain:GrpcUrl=http://127.0.0.1:{SiloProcess.FreePort()}",
-            $"--CityBrain:Actors:Storage:ConnectionString=Data Source={Path.Combine(Path.GetTempPath(), $"citybrain-start-{Guid.NewGuid():N}.db")}",
-            setting,
-        })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var safetyNet = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var database = Path.Combine(Path.GetTempPath(), $"citybrain-start-{Guid.NewGuid():N}.db");
         try
         {
-            await process.WaitForExitAsync(safetyNet.Token);
+            return await ToolProcess.RunSiloAsync(
+                [
+                    $"--CityBrain:HttpUrl=http://127.0.0.1:{SiloProcess.FreePort()}",
+                    $"--CityBrain:GrpcUrl=http://127.0.0.1:{SiloProcess.FreePort()}",
+                    $"--CityBrain:Actors:Storage:ConnectionString=Data Source={database}",
+                    setting,
+                ],
+                TimeSpan.FromMinutes(1));
         }
-        catch (OperationCanceledException)
+        finally
         {
-            process.Kill();
-            throw;
+            File.Delete(database);
         }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static X509Certificate2 SelfSigned()

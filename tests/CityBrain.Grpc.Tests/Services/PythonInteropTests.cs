@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using CityBrain.Testing;
 using CityBrain.Grpc.Tests.Infrastructure;
 
 namespace CityBrain.Grpc.Tests.Services;
@@ -61,43 +61,6 @@ public sealed class PythonInteropTests(GrpcTestServer server)
         await server.AssertServesNormalCallAsync();
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The client talks to loopback only: no proxy may intercept it.
-        foreach (var variable in new[] { "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "grpc_proxy", "all_proxy", "ALL_PROXY" })
-        {
-            start.Environment.Remove(variable);
-        }
-
-        start.Environment["no_proxy"] = "127.0.0.1,localhost";
-        start.Environment.Remove("PYTHONPATH");
-        start.Environment.Remove("PYTHONHOME");
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Cannot start " + fileName);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var safetyNet = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(safetyNet.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<ToolRun> RunAsync(string fileName, string[] arguments) =>
+        ToolProcess.RunAsync(fileName, arguments, TimeSpan.FromMinutes(2));
 }
