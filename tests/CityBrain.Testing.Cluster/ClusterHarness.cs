@@ -20,10 +20,12 @@ public sealed class ClusterHarness : IAsyncDisposable
     private readonly List<SiloProcess?> _silos = [];
     private readonly Dictionary<int, GrpcChannel> _channels = [];
     private readonly TokenIssuer _tokens;
+    private readonly string? _cityFile;
 
-    private ClusterHarness(PostgresServer server, string connectionString, Dictionary<string, string> settings, TokenIssuer tokens)
+    private ClusterHarness(PostgresServer server, string connectionString, Dictionary<string, string> settings, TokenIssuer tokens, string? cityFile)
     {
         _server = server;
+        _cityFile = cityFile;
         ConnectionString = connectionString;
         _settings = settings;
         _tokens = tokens;
@@ -49,7 +51,13 @@ public sealed class ClusterHarness : IAsyncDisposable
     /// <param name="count">How many silos.</param>
     /// <param name="extraSettings">More configuration for every silo (e.g. a city file, lease times).</param>
     /// <param name="connectionString">A database to use instead of a fresh one.</param>
-    public static async Task<ClusterHarness> StartAsync(int count, IReadOnlyDictionary<string, string>? extraSettings = null, string? connectionString = null)
+    /// <param name="acceptTarget">When set, the silos run the demo city with this default accept target (e.g. "4s"),
+    /// so deadlines fall due within a run; the harness removes the city file when disposed.</param>
+    public static async Task<ClusterHarness> StartAsync(
+        int count,
+        IReadOnlyDictionary<string, string>? extraSettings = null,
+        string? connectionString = null,
+        string? acceptTarget = null)
     {
         var server = await PostgresServer.FromEnvironmentOrStartAsync();
         connectionString ??= await server.CreateDatabaseAsync("cluster");
@@ -71,7 +79,13 @@ public sealed class ClusterHarness : IAsyncDisposable
             settings[key] = value;
         }
 
-        var harness = new ClusterHarness(server, connectionString, settings, new TokenIssuer(new AuthOptions { SigningKey = signingKey }));
+        var cityFile = acceptTarget is null ? null : TestCity.WithAcceptTarget(acceptTarget);
+        if (cityFile is not null)
+        {
+            settings["CityBrain:CityFile"] = cityFile;
+        }
+
+        var harness = new ClusterHarness(server, connectionString, settings, new TokenIssuer(new AuthOptions { SigningKey = signingKey }), cityFile);
         try
         {
             var starting = Enumerable.Range(0, count).Select(_ => SiloProcess.StartAsync(settings)).ToList();
@@ -249,5 +263,9 @@ public sealed class ClusterHarness : IAsyncDisposable
         }
 
         await _server.DisposeAsync();
+        if (_cityFile is not null)
+        {
+            File.Delete(_cityFile);
+        }
     }
 }

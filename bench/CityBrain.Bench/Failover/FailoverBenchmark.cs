@@ -20,10 +20,7 @@ internal static class FailoverBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         BenchHost.Progress("starting PostgreSQL and three Release silos");
-        await using var cluster = await ClusterHarness.StartAsync(3, new Dictionary<string, string>
-        {
-            ["CityBrain:CityFile"] = TestCity.WithAcceptTarget($"{AcceptTarget.TotalSeconds}s"),
-        });
+        await using var cluster = await ClusterHarness.StartAsync(3, acceptTarget: $"{AcceptTarget.TotalSeconds}s");
         var load = new IntakeLoad(cluster, workers: 32, IntakeLoad.SimpleEvent);
         load.Start();
         BenchHost.Progress("steady intake for 10 s");

@@ -21,10 +21,7 @@ public sealed class ClusterProcessTests
     [Fact]
     public async Task SiloKilledUnderLoad_LosesNoAcknowledgedEvent_ItsDeadlinesFireOnSurvivors_AndItRejoins()
     {
-        await using var cluster = await ClusterHarness.StartAsync(3, new Dictionary<string, string>
-        {
-            ["CityBrain:CityFile"] = TestCity.WithAcceptTarget(AcceptTarget),
-        });
+        await using var cluster = await ClusterHarness.StartAsync(3, acceptTarget: AcceptTarget);
         var load = new IntakeLoad(cluster, workers: 8, IntakeLoad.SimpleEvent);
         load.Start();
         await WaitForAcksAsync(load, 300);
