@@ -189,6 +189,32 @@ public sealed class StateStorageTests(DatabaseFixture database)
         Assert.Equal(scripts, Convert.ToInt64(await command.ExecuteScalarAsync()));
     }
 
+    [Fact]
+    public async Task Migrate_Postgres_KeysCompareByteByByte()
+    {
+        var connection = await database.NewDatabaseAsync(StorageKind.Postgres);
+        await using (await TestSilo.StartAsync(StorageKind.Postgres, connection, _clock))
+        {
+        }
+
+        await using var db = Open(StorageKind.Postgres, connection);
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = "SELECT table_name || '.' || column_name || '=' || COALESCE(collation_name, 'default') FROM information_schema.columns "
+            + "WHERE table_name LIKE 'grain\\_%' AND column_name IN ('grain_type', 'grain_key', 'name', 'feed') ORDER BY 1";
+        var columns = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                columns.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal(12, columns.Count);
+        Assert.All(columns, column => Assert.EndsWith("=C", column, StringComparison.Ordinal));
+    }
+
     internal static DbConnection Open(StorageKind kind, string connection) =>
         kind == StorageKind.Postgres ? new NpgsqlConnection(connection) : new SqliteConnection(connection);
 
