@@ -57,7 +57,33 @@ internal sealed class PostgresDialect : SqlDialect
         + "WHERE j.seq > COALESCE((SELECT s.seq FROM grain_snapshot s WHERE s.grain_type = j.grain_type AND s.grain_key = j.grain_key), 0) "
         + "ORDER BY j.grain_type, j.grain_key, j.seq";
 
+    // unnest yields the rows in array order, so feed positions (bigserial) follow the batch order.
+    public override string BulkInsertEventsSql =>
+        "INSERT INTO grain_journal (grain_type, grain_key, seq, schema_version, format, payload, recorded_at) "
+        + "SELECT * FROM unnest(@t::text[], @k::text[], @q::bigint[], @s::integer[], @f::smallint[], @p::bytea[], @u::timestamptz[]) "
+        + "ON CONFLICT DO NOTHING RETURNING grain_type, grain_key, seq";
+
+    public override string BulkUpsertTimersSql =>
+        "INSERT INTO grain_timer (grain_type, grain_key, name, due_at, period_ms, grain_hash) "
+        + "SELECT * FROM unnest(@t::text[], @k::text[], @n::text[], @d::timestamptz[], @m::bigint[], @h::bigint[]) "
+        + "ON CONFLICT (grain_type, grain_key, name) DO UPDATE SET due_at = excluded.due_at, period_ms = excluded.period_ms";
+
+    public override string BulkInsertFeedSql =>
+        "INSERT INTO grain_feed (feed, grain_type, grain_key, schema_version, format, payload, recorded_at) "
+        + "SELECT * FROM unnest(@n::text[], @t::text[], @k::text[], @s::integer[], @f::smallint[], @p::bytea[], @u::timestamptz[])";
+
     public override object ToDb(DateTimeOffset time) => time.ToUniversalTime();
+
+    public override object ToDbArray(DateTimeOffset[] times)
+    {
+        var utc = new DateTimeOffset[times.Length];
+        for (var i = 0; i < times.Length; i++)
+        {
+            utc[i] = times[i].ToUniversalTime();
+        }
+
+        return utc;
+    }
 
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 

@@ -34,7 +34,22 @@ internal abstract class SqlDialect
     /// <summary>Loads snapshots, then the events after them, of many grains at once; or null.</summary>
     public virtual string? ReadJournalsBatchSql => null;
 
+    /// <summary>Inserts journal events given as arrays (@t, @k, @q, @s, @f, @p, @u), skipping those already present,
+    /// and returns (grain_type, grain_key, seq) of each row inserted; or null when the database has no array
+    /// parameters (each event is then its own statement).</summary>
+    public virtual string? BulkInsertEventsSql => null;
+
+    /// <summary>Upserts timers given as arrays (@t, @k, @n, @d, @m, @h), each at most once; or null.</summary>
+    public virtual string? BulkUpsertTimersSql => null;
+
+    /// <summary>Inserts feed entries given as arrays (@n, @t, @k, @s, @f, @p, @u), positions in array order; or null.</summary>
+    public virtual string? BulkInsertFeedSql => null;
+
     public abstract object ToDb(DateTimeOffset time);
+
+    /// <summary>Times as one array parameter, for the bulk statements.</summary>
+    public virtual object ToDbArray(DateTimeOffset[] times) =>
+        throw new NotSupportedException($"{Name} has no array parameters.");
 
     public abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
 

@@ -63,32 +63,12 @@ internal sealed partial class SqlGrainStorage
         await using var transactionScope = transaction.ConfigureAwait(false);
 
         var ok = new bool[batch.Count];
-        var checkedStatements = new StatementList();
-        var checkedOwners = new List<int>(batch.Count);
         if (_fenceSiloId is not null)
         {
             await CheckMembershipAsync(connection, transaction).ConfigureAwait(false);
         }
 
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var group = batch[i].Group;
-            if (group.Kind == WriteKind.TimersOnly)
-            {
-                ok[i] = true;
-            }
-            else
-            {
-                AddCheckedStatement(checkedStatements, group);
-                checkedOwners.Add(i);
-            }
-        }
-
-        var affected = await checkedStatements.ExecuteAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
-        for (var j = 0; j < affected.Length; j++)
-        {
-            ok[checkedOwners[j]] = affected[j] == 1;
-        }
+        await RunCheckedStatementsAsync(connection, transaction, batch, ok).ConfigureAwait(false);
 
         var dependent = new StatementList();
         var mustWrite = new List<int>();
@@ -100,26 +80,8 @@ internal sealed partial class SqlGrainStorage
             }
         }
 
-        var feedEntries = false;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (ok[i] && batch[i].Group.Feed.Count > 0)
-            {
-                if (!feedEntries)
-                {
-                    dependent.Add(_dialect.FeedOrderLockSql);
-                    feedEntries = true;
-                }
-
-                foreach (var entry in batch[i].Group.Feed)
-                {
-                    WithPayload(dependent.Add(SqlText.InsertFeed), batch[i].Group.Grain, entry.Payload)
-                        .With("n", entry.Feed)
-                        .With("u", _dialect.ToDb(batch[i].Group.At));
-                }
-            }
-        }
-
+        AddTimerStatements(dependent, batch, ok);
+        var feedEntries = AddFeedStatements(dependent, batch, ok);
         var dependentAffected = await dependent.ExecuteAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
         foreach (var index in mustWrite)
         {
@@ -137,6 +99,148 @@ internal sealed partial class SqlGrainStorage
         }
 
         return ok;
+    }
+
+    /// <summary>
+    /// Phase 1: each group's version-checked write; a write that finds its version taken (no row inserted or
+    /// updated) is a conflict for that group alone. Where the database takes arrays, the first events of all appends
+    /// go in one statement that returns the rows it inserted; the rest (state writes, and an append repeating a
+    /// grain and sequence already in the batch) run one statement each, after it, so the earlier write wins.
+    /// </summary>
+    private async Task RunCheckedStatementsAsync(DbConnection connection, DbTransaction transaction, List<PendingCommit> batch, bool[] ok)
+    {
+        var bulkSql = _dialect.BulkInsertEventsSql;
+        var bulkEvents = new BulkRows.Events();
+        var bulkOwners = new List<int>();
+        var checkedStatements = new StatementList();
+        var checkedOwners = new List<int>(batch.Count);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var group = batch[i].Group;
+            if (group.Kind == WriteKind.TimersOnly)
+            {
+                ok[i] = true;
+            }
+            else if (bulkSql is not null && group.Kind == WriteKind.AppendEvents
+                && bulkEvents.TryAdd(group.Grain, group.ExpectedVersion + 1, group.Events[0].RecordedAt, group.Events[0].Payload))
+            {
+                bulkOwners.Add(i);
+            }
+            else
+            {
+                AddCheckedStatement(checkedStatements, group);
+                checkedOwners.Add(i);
+            }
+        }
+
+        if (bulkEvents.Count > 0)
+        {
+            var statement = new StatementList.Statement(bulkSql!);
+            bulkEvents.AddParameters(statement, _dialect);
+            var inserted = new HashSet<(string Type, string Key, long Seq)>();
+            var command = statement.CreateCommand(connection, transaction);
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync().ConfigureAwait(false))
+                    {
+                        inserted.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+                    }
+                }
+            }
+
+            foreach (var i in bulkOwners)
+            {
+                var group = batch[i].Group;
+                ok[i] = inserted.Contains((group.Grain.Type, group.Grain.Key, group.ExpectedVersion + 1));
+            }
+        }
+
+        var affected = await checkedStatements.ExecuteAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
+        for (var j = 0; j < affected.Length; j++)
+        {
+            ok[checkedOwners[j]] = affected[j] == 1;
+        }
+    }
+
+    /// <summary>The timer changes of the groups that passed: one upsert over arrays when the database takes them and
+    /// no timer is changed twice in the batch, else one statement per change in batch order.</summary>
+    private void AddTimerStatements(StatementList statements, List<PendingCommit> batch, bool[] ok)
+    {
+        var bulkSql = _dialect.BulkUpsertTimersSql;
+        var bulk = new BulkRows.Timers();
+        if (bulkSql is not null)
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (ok[i])
+                {
+                    foreach (var timer in batch[i].Group.Timers)
+                    {
+                        bulk.Add(batch[i].Group.Grain, timer);
+                    }
+                }
+            }
+        }
+
+        var rowByRow = bulkSql is null || !bulk.Unique;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (ok[i])
+            {
+                AddTimerChanges(statements, batch[i].Group, upserts: rowByRow);
+            }
+        }
+
+        if (!rowByRow && bulk.Count > 0)
+        {
+            bulk.AddParameters(statements.Add(bulkSql!), _dialect);
+        }
+    }
+
+    /// <summary>The feed entries of the groups that passed, after the lock that orders positions by commit.</summary>
+    private bool AddFeedStatements(StatementList statements, List<PendingCommit> batch, bool[] ok)
+    {
+        var bulkSql = _dialect.BulkInsertFeedSql;
+        var bulk = new BulkRows.Feed();
+        var any = false;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var group = batch[i].Group;
+            if (!ok[i] || group.Feed.Count == 0)
+            {
+                continue;
+            }
+
+            if (!any)
+            {
+                statements.Add(_dialect.FeedOrderLockSql);
+                any = true;
+            }
+
+            foreach (var entry in group.Feed)
+            {
+                if (bulkSql is not null)
+                {
+                    bulk.Add(group.Grain, group.At, entry);
+                }
+                else
+                {
+                    WithPayload(statements.Add(SqlText.InsertFeed), group.Grain, entry.Payload)
+                        .With("n", entry.Feed)
+                        .With("u", _dialect.ToDb(group.At));
+                }
+            }
+        }
+
+        if (bulk.Count > 0)
+        {
+            bulk.AddParameters(statements.Add(bulkSql!), _dialect);
+        }
+
+        return any;
     }
 
     /// <summary>
@@ -200,7 +304,11 @@ internal sealed partial class SqlGrainStorage
                     .With("u", _dialect.ToDb(group.At));
             }
         }
+    }
 
+    /// <summary>One statement per timer change of the group: deletes always, upserts when <paramref name="upserts"/>.</summary>
+    private void AddTimerChanges(StatementList statements, WriteGroup group, bool upserts)
+    {
         foreach (var timer in group.Timers)
         {
             if (timer.IsDelete)
@@ -211,7 +319,7 @@ internal sealed partial class SqlGrainStorage
                     statement.With("d", _dialect.ToDb(due));
                 }
             }
-            else
+            else if (upserts)
             {
                 WithGrain(statements.Add(SqlText.UpsertTimer), group.Grain)
                     .With("n", timer.Name)

@@ -85,5 +85,19 @@ internal sealed class StatementList
             Parameters.Add((name, value));
             return this;
         }
+
+        /// <summary>A command for this statement alone (e.g. to read what it returns).</summary>
+        public DbCommand CreateCommand(DbConnection connection, DbTransaction transaction)
+        {
+            var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Sql;
+            foreach (var (name, value) in Parameters)
+            {
+                SqlText.Add(command, name, value);
+            }
+
+            return command;
+        }
     }
 }
