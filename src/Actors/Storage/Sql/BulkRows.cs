@@ -13,9 +13,10 @@ internal static class BulkRows
     internal sealed class Events
     {
         private readonly HashSet<(string Type, string Key, long Seq)> _keys = [];
-        private readonly List<(GrainId Grain, long Seq, DateTimeOffset RecordedAt, Payload Payload)> _rows = [];
+        private readonly PayloadColumns _columns = new();
+        private readonly List<long> _seqs = [];
 
-        public int Count => _rows.Count;
+        public int Count => _seqs.Count;
 
         /// <summary>Adds the event unless the batch already holds one with the same grain and sequence.</summary>
         public bool TryAdd(GrainId grain, long seq, DateTimeOffset recordedAt, Payload payload)
@@ -25,29 +26,13 @@ internal static class BulkRows
                 return false;
             }
 
-            _rows.Add((grain, seq, recordedAt, payload));
+            _columns.Add(grain, recordedAt, payload);
+            _seqs.Add(seq);
             return true;
         }
 
-        public void AddParameters(StatementList.Statement statement, SqlDialect dialect)
-        {
-            var types = new string[_rows.Count];
-            var keys = new string[_rows.Count];
-            var seqs = new long[_rows.Count];
-            var schemas = new int[_rows.Count];
-            var formats = new short[_rows.Count];
-            var payloads = new byte[_rows.Count][];
-            var times = new DateTimeOffset[_rows.Count];
-            for (var i = 0; i < _rows.Count; i++)
-            {
-                var (grain, seq, recordedAt, payload) = _rows[i];
-                (types[i], keys[i], seqs[i]) = (grain.Type, grain.Key, seq);
-                (schemas[i], formats[i], payloads[i], times[i]) = (payload.Schema, (short)payload.Format, payload.Bytes, recordedAt);
-            }
-
-            statement.With("t", types).With("k", keys).With("q", seqs).With("s", schemas).With("f", formats).With("p", payloads)
-                .With("u", dialect.ToDbArray(times));
-        }
+        public void AddParameters(StatementList.Statement statement, SqlDialect dialect) =>
+            _columns.AddParameters(statement.With("q", _seqs.ToArray()), dialect);
     }
 
     /// <summary>Timer upserts; valid only when no timer appears twice (an upsert may not touch a row twice).</summary>
@@ -95,30 +80,43 @@ internal static class BulkRows
     /// <summary>Feed entries, in batch order (positions follow it).</summary>
     internal sealed class Feed
     {
-        private readonly List<(GrainId Grain, DateTimeOffset At, FeedWrite Entry)> _rows = [];
+        private readonly PayloadColumns _columns = new();
+        private readonly List<string> _feeds = [];
 
-        public int Count => _rows.Count;
+        public int Count => _feeds.Count;
 
-        public void Add(GrainId grain, DateTimeOffset at, FeedWrite entry) => _rows.Add((grain, at, entry));
-
-        public void AddParameters(StatementList.Statement statement, SqlDialect dialect)
+        public void Add(GrainId grain, DateTimeOffset at, FeedWrite entry)
         {
-            var feeds = new string[_rows.Count];
-            var types = new string[_rows.Count];
-            var keys = new string[_rows.Count];
-            var schemas = new int[_rows.Count];
-            var formats = new short[_rows.Count];
-            var payloads = new byte[_rows.Count][];
-            var times = new DateTimeOffset[_rows.Count];
-            for (var i = 0; i < _rows.Count; i++)
-            {
-                var (grain, at, entry) = _rows[i];
-                (feeds[i], types[i], keys[i], times[i]) = (entry.Feed, grain.Type, grain.Key, at);
-                (schemas[i], formats[i], payloads[i]) = (entry.Payload.Schema, (short)entry.Payload.Format, entry.Payload.Bytes);
-            }
-
-            statement.With("n", feeds).With("t", types).With("k", keys).With("s", schemas).With("f", formats).With("p", payloads)
-                .With("u", dialect.ToDbArray(times));
+            _columns.Add(grain, at, entry.Payload);
+            _feeds.Add(entry.Feed);
         }
+
+        public void AddParameters(StatementList.Statement statement, SqlDialect dialect) =>
+            _columns.AddParameters(statement.With("n", _feeds.ToArray()), dialect);
+    }
+
+    /// <summary>The columns journal events and feed entries share: grain (@t, @k), payload (@s, @f, @p) and time (@u).</summary>
+    private sealed class PayloadColumns
+    {
+        private readonly List<string> _types = [];
+        private readonly List<string> _keys = [];
+        private readonly List<int> _schemas = [];
+        private readonly List<short> _formats = [];
+        private readonly List<byte[]> _payloads = [];
+        private readonly List<DateTimeOffset> _times = [];
+
+        public void Add(GrainId grain, DateTimeOffset at, Payload payload)
+        {
+            _types.Add(grain.Type);
+            _keys.Add(grain.Key);
+            _schemas.Add(payload.Schema);
+            _formats.Add((short)payload.Format);
+            _payloads.Add(payload.Bytes);
+            _times.Add(at);
+        }
+
+        public void AddParameters(StatementList.Statement statement, SqlDialect dialect) =>
+            statement.With("t", _types.ToArray()).With("k", _keys.ToArray()).With("s", _schemas.ToArray())
+                .With("f", _formats.ToArray()).With("p", _payloads.ToArray()).With("u", dialect.ToDbArray(_times.ToArray()));
     }
 }
