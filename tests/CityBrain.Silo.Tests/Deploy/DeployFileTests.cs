@@ -81,7 +81,11 @@ public sealed partial class DeployFileTests
         Assert.Equal(new Dictionary<string, int> { ["grpc"] = GrpcPort, ["http"] = HttpPort, ["cluster"] = ClusterPort }, ports);
         Assert.Equal("/readyz", container["readinessProbe"]["httpGet"]["path"].ToString());
         Assert.Equal("/healthz", container["livenessProbe"]["httpGet"]["path"].ToString());
-        Assert.True(int.Parse(podSpec["terminationGracePeriodSeconds"].ToString()) >= 30);
+        // The pre-stop pause and then the host's whole shutdown (the graceful leave) fit in the grace period.
+        var preStop = ((YamlSequenceNode)container["lifecycle"]["preStop"]["exec"]["command"]).Children.Select(c => c.ToString()).ToList();
+        Assert.Equal("sleep", preStop[0]);
+        var shutdown = TimeSpan.FromSeconds(int.Parse(preStop[1])) + new Microsoft.Extensions.Hosting.HostOptions().ShutdownTimeout;
+        Assert.True(TimeSpan.FromSeconds(int.Parse(podSpec["terminationGracePeriodSeconds"].ToString())) > shutdown, $"the grace period must exceed {shutdown}");
 
         var settings = new Dictionary<string, string>();
         foreach (var source in new[] { Find("ConfigMap")["data"], Find("Secret")["stringData"] })
