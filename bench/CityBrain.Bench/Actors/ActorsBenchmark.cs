@@ -20,7 +20,8 @@ internal static class ActorsBenchmark
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
         var duration = TimeSpan.FromSeconds(seconds);
-        using var host = await BenchHost.StartAsync(StorageProvider.Sqlite, BenchHost.TempSqlite());
+        using var database = BenchHost.TempSqlite();
+        using var host = await BenchHost.StartAsync(StorageProvider.Sqlite, database.ConnectionString);
         var factory = host.Services.GetRequiredService<IGrainFactory>();
 
         var grains = Enumerable.Range(0, Grains).Select(i => factory.GetGrain<IPingGrain>($"p{i}")).ToArray();

@@ -26,7 +26,22 @@ internal static class BenchHost
         return host;
     }
 
-    public static string TempSqlite() => $"Data Source={Path.Combine(Path.GetTempPath(), "citybrain-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db")}";
+    /// <summary>A SQLite database in the temporary folder, deleted (with its journal files) when disposed.</summary>
+    public static TempSqliteDatabase TempSqlite() => new(Path.Combine(Path.GetTempPath(), "citybrain-bench-" + Guid.NewGuid().ToString("N")[..8] + ".db"));
 
     public static void Progress(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+}
+
+/// <summary>A benchmark's temporary SQLite file.</summary>
+internal sealed class TempSqliteDatabase(string path) : IDisposable
+{
+    public string ConnectionString { get; } = $"Data Source={path}";
+
+    public void Dispose()
+    {
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(path + suffix);
+        }
+    }
 }
