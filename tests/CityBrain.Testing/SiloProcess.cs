@@ -14,6 +14,7 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly List<(string Text, TaskCompletionSource Printed)> _watches = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SiloProcess(Process process, int grpcPort, int httpPort, int clusterPort)
@@ -167,6 +168,38 @@ public sealed class SiloProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>Completes when the process prints a line containing <paramref name="text"/> (or printed one already).</summary>
+    /// <exception cref="TimeoutException">No such line within <paramref name="within"/>.</exception>
+    public async Task WaitForOutputAsync(string text, TimeSpan within)
+    {
+        var printed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            _watches.Add((text, printed));
+        }
+
+        try
+        {
+            await printed.Task.WaitAsync(within);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The silo printed no line containing '{text}' within {within}:\n{Output}");
+        }
+        finally
+        {
+            lock (_output)
+            {
+                _watches.Remove((text, printed));
+            }
+        }
+    }
+
     private void Append(string? line)
     {
         if (line is null)
@@ -177,6 +210,13 @@ public sealed class SiloProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            foreach (var (text, printed) in _watches)
+            {
+                if (line.Contains(text, StringComparison.Ordinal))
+                {
+                    printed.TrySetResult();
+                }
+            }
         }
     }
 

@@ -4,7 +4,8 @@ using CityBrain.Grains.Internal;
 
 namespace CityBrain.Grains.City;
 
-/// <summary>Stores the city definition's text durably, with a version that increases on every change.</summary>
+/// <summary>Stores the city definition's text durably, with a version that increases on every change, and announces
+/// each change on the feed <see cref="CityLoader.FeedName"/> (with the write) so every silo installs it.</summary>
 [GrainType("city")]
 internal sealed class CityGrain : Grain<CityDocument>, ICityGrain
 {
@@ -25,6 +26,7 @@ internal sealed class CityGrain : Grain<CityDocument>, ICityGrain
             Version = State.Version + 1,
             LoadedAt = Times.Stamp(TimeProvider.GetUtcNow()),
         };
+        Publish(CityLoader.FeedName, new CityDocument { Version = State.Version, Sha256 = sha, FileName = document.FileName });
         await WriteStateAsync();
         return State;
     }

@@ -16,6 +16,10 @@ public sealed class CityLoader(IGrainFactory grains, CityDirectory directory, IL
     /// <summary>The key of the city grain.</summary>
     public const string CityKey = "current";
 
+    /// <summary>The change feed on which the city grain announces each new version (entries: <see cref="CityDocument"/>
+    /// without its text).</summary>
+    public const string FeedName = "city";
+
     /// <summary>Validates, stores and installs a definition.</summary>
     /// <exception cref="ValidationException">The definition is invalid; every error is listed.</exception>
     /// <exception cref="PermissionDeniedException">The actor is not an administrator.</exception>

@@ -16,8 +16,9 @@ public static class CityBrainGrainsExtensions
     /// <summary>
     /// Adds the city grains and their services (<see cref="IncidentIntake"/>, <see cref="CityLoader"/>,
     /// <see cref="DrillService"/>, <see cref="EvaluationService"/>, <see cref="CityDirectory"/>, and for queries
-    /// <see cref="IncidentListService"/>, <see cref="SlaBoardService"/>, <see cref="IncidentWatchService"/>) and a hosted service
-    /// that loads the city at start. Call after <c>AddActors</c> so the runtime starts first:
+    /// <see cref="IncidentListService"/>, <see cref="SlaBoardService"/>, <see cref="IncidentWatchService"/>), a hosted
+    /// service that loads the city at start, and one that installs every later version whichever silo loaded it
+    /// (<see cref="CityWatcher"/>). Call after <c>AddActors</c> so the runtime starts first:
     /// <code>services.AddActors().UseSqlite(cs).AddCityBrainGrains(o => o.CityFile = "deploy/demo/city.yaml");</code>
     /// </summary>
     public static IActorsBuilder AddCityBrainGrains(this IActorsBuilder actors, Action<CityBrainGrainsOptions>? configure = null)
@@ -41,6 +42,7 @@ public static class CityBrainGrainsExtensions
         services.TryAddSingleton<SlaBoardService>();
         services.TryAddSingleton<IncidentWatchService>();
         services.AddHostedService<CityStartup>();
+        services.AddHostedService<CityWatcher>();
         return actors;
     }
 }

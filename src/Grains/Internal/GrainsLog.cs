@@ -22,4 +22,7 @@ internal static partial class GrainsLog
 
     [LoggerMessage(7, LogLevel.Error, "An incident observer threw for {Incident}")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, string incident);
+
+    [LoggerMessage(8, LogLevel.Warning, "Watching the city feed failed; retrying in {Delay}")]
+    public static partial void CityWatchFailed(ILogger logger, Exception exception, TimeSpan delay);
 }

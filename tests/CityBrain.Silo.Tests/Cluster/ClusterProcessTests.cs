@@ -101,6 +101,32 @@ public sealed class ClusterProcessTests
     }
 
     [Fact]
+    public async Task CityLoadedThroughOneSilo_IsInstalledOnTheOthers()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(2, new Dictionary<string, string>
+        {
+            ["Logging:LogLevel:CityBrain.Grains.City"] = "Information",
+        });
+        var feed = new Metadata { { "authorization", "Bearer " + cluster.FeedToken } };
+        var admin = new Metadata { { "authorization", "Bearer " + cluster.AdminToken } };
+        var newCategory = IntakeLoad.SimpleEvent(700_000);
+        newCategory.CategoryCode = "98.77";
+
+        // Silo 1 validates intake against its own copy of the city: the category does not exist yet.
+        var before = await Assert.ThrowsAsync<RpcException>(() => cluster.Intake(1).SubmitAsync(new SubmitRequest { Event = newCategory }, feed).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, before.StatusCode);
+        Assert.Contains("category_code", before.Status.Detail, StringComparison.Ordinal);
+
+        var text = RepositoryFiles.Read("deploy/demo/city.yaml")
+            + "\n  - { code: \"98.77\", name: cluster-test, kind: event, departments: [sanitation] }\n";
+        var loaded = await new Admin.AdminClient(cluster.Channel(0)).LoadCityAsync(new LoadCityRequest { Text = text, FileName = "city.yaml" }, admin);
+        await cluster.Silos[1]!.WaitForOutputAsync($"City definition version {loaded.Version} installed from storage", TimeSpan.FromSeconds(30));
+
+        var ack = await cluster.Intake(1).SubmitAsync(new SubmitRequest { Event = newCategory }, feed);
+        Assert.Equal(IntakeOutcome.Created, ack.Outcome);
+    }
+
+    [Fact]
     public async Task SiloLosesTheDatabase_FencesItself_WritesNothing_AndExitsWhenItFindsItselfDead()
     {
         await using var cluster = await ClusterHarness.StartAsync(2);
