@@ -8,7 +8,8 @@ internal sealed partial class SqlGrainStorage
     /// <summary>
     /// Commits a batch of write groups in one transaction. Phase 1 runs each group's version-checked statement;
     /// a statement that affects no row is a conflict for that group alone. Phase 2 runs the rest of the groups
-    /// that passed (further journal events, snapshots, timers). Then one commit makes everything durable.
+    /// that passed (further journal events, snapshots, timers, feed entries). Then one commit makes everything
+    /// durable. Where the dialect has bulk statements, each phase writes a table's rows in one statement.
     /// </summary>
     private async Task CommitBatchAsync(List<PendingCommit> batch)
     {
