@@ -55,6 +55,7 @@ internal static class SlaBenchmark
 
         var before = GC.GetTotalMemory(forceFullCollection: true);
         BenchHost.Progress($"reporting {incidents:N0} incidents ({concurrency} concurrent feeds; every {unansweredEvery}th left unanswered, accept target 20 s)");
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var start = Stopwatch.GetTimestamp();
         await RunAsync(incidents, concurrency, async i =>
         {
@@ -63,7 +64,8 @@ internal static class SlaBenchmark
         });
         var reported = Stopwatch.GetElapsedTime(start);
         var afterReport = observer.Transitions;
-        BenchHost.Progress($"  {incidents:N0} reported in {reported.TotalSeconds:F1} s: {afterReport / reported.TotalSeconds:N0} transitions/s (GC: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F1} s)");
+        var allocatedPerIncident = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)incidents;
+        BenchHost.Progress($"  {incidents:N0} reported in {reported.TotalSeconds:F1} s: {afterReport / reported.TotalSeconds:N0} transitions/s, {allocatedPerIncident:N0} bytes allocated per report (GC: {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F1} s)");
         var after = GC.GetTotalMemory(forceFullCollection: true);
         var bytesPerIncident = (after - before) / (double)incidents;
         BenchHost.Progress($"  heap: {bytesPerIncident:N0} bytes per open incident ({incidents:N0} open, {grains.GetType().Name})");
