@@ -24,7 +24,7 @@ internal sealed partial class SqlGrainStorage
                     reader.GetInt64(0),
                     new GrainId(reader.GetString(1), reader.GetString(2)),
                     _dialect.ReadTime(reader, 3),
-                    new Payload(reader.GetInt32(4), (PayloadFormat)reader.GetInt16(5), reader.GetFieldValue<byte[]>(6))));
+                    ReadPayload(reader, 4)));
             }
 
             return (IReadOnlyList<StoredFeedEntry>)entries;

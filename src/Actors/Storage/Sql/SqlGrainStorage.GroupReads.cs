@@ -19,7 +19,7 @@ internal sealed partial class SqlGrainStorage
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 var grain = new GrainId(reader.GetString(0), reader.GetString(1));
-                Payload? payload = reader.IsDBNull(5) ? null : new Payload(reader.GetInt32(3), (PayloadFormat)reader.GetInt16(4), reader.GetFieldValue<byte[]>(5));
+                Payload? payload = reader.IsDBNull(5) ? null : ReadPayload(reader, 3);
                 states[grain] = new StoredState(reader.GetInt64(2), payload);
             }
 
@@ -36,7 +36,7 @@ internal sealed partial class SqlGrainStorage
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 snapshots[new GrainId(reader.GetString(0), reader.GetString(1))] =
-                    new StoredSnapshot(reader.GetInt64(2), new Payload(reader.GetInt32(3), (PayloadFormat)reader.GetInt16(4), reader.GetFieldValue<byte[]>(5)));
+                    new StoredSnapshot(reader.GetInt64(2), ReadPayload(reader, 3));
             }
 
             await reader.NextResultAsync().ConfigureAwait(false);
@@ -52,7 +52,7 @@ internal sealed partial class SqlGrainStorage
                 list.Add(new StoredEvent(
                     reader.GetInt64(2),
                     _dialect.ReadTime(reader, 3),
-                    new Payload(reader.GetInt32(4), (PayloadFormat)reader.GetInt16(5), reader.GetFieldValue<byte[]>(6))));
+                    ReadPayload(reader, 4)));
             }
 
             foreach (var pending in found)

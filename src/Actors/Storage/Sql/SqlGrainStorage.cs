@@ -93,7 +93,7 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
             var version = reader.GetInt64(0);
             Payload? payload = reader.IsDBNull(3)
                 ? null
-                : new Payload(reader.GetInt32(1), (PayloadFormat)reader.GetInt16(2), reader.GetFieldValue<byte[]>(3));
+                : ReadPayload(reader, 1);
             return new StoredState(version, payload);
         }, cancellationToken);
 
@@ -107,7 +107,7 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
             StoredSnapshot? snapshot = null;
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                snapshot = new StoredSnapshot(reader.GetInt64(0), new Payload(reader.GetInt32(1), (PayloadFormat)reader.GetInt16(2), reader.GetFieldValue<byte[]>(3)));
+                snapshot = new StoredSnapshot(reader.GetInt64(0), ReadPayload(reader, 1));
             }
 
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
@@ -128,6 +128,10 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
         return await ReadEventRowsAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>A payload stored as three columns from <paramref name="ordinal"/>: schema version, format, bytes.</summary>
+    private static Payload ReadPayload(DbDataReader reader, int ordinal) =>
+        new(reader.GetInt32(ordinal), (PayloadFormat)reader.GetInt16(ordinal + 1), reader.GetFieldValue<byte[]>(ordinal + 2));
+
     private async Task<IReadOnlyList<StoredEvent>> ReadEventRowsAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         var events = new List<StoredEvent>();
@@ -136,7 +140,7 @@ internal sealed partial class SqlGrainStorage : IGrainStorage
             events.Add(new StoredEvent(
                 reader.GetInt64(0),
                 _dialect.ReadTime(reader, 1),
-                new Payload(reader.GetInt32(2), (PayloadFormat)reader.GetInt16(3), reader.GetFieldValue<byte[]>(4))));
+                ReadPayload(reader, 2)));
         }
 
         return events;

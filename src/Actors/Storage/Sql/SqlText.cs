@@ -34,9 +34,6 @@ internal static class SqlText
         + "ON CONFLICT (grain_type, grain_key) DO UPDATE SET seq = excluded.seq, schema_version = excluded.schema_version, format = excluded.format, payload = excluded.payload, created_at = excluded.created_at "
         + "WHERE grain_snapshot.seq < excluded.seq";
 
-    public const string ReadSnapshot =
-        "SELECT seq, schema_version, format, payload FROM grain_snapshot WHERE grain_type = @t AND grain_key = @k";
-
     /// <summary>The snapshot and the events after it, in one round trip (two result sets).</summary>
     public const string ReadJournal =
         "SELECT seq, schema_version, format, payload FROM grain_snapshot WHERE grain_type = @t AND grain_key = @k; "
