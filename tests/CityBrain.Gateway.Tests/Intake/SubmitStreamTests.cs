@@ -104,11 +104,15 @@ public sealed class SubmitStreamTests(GatewayServer server)
         var source = Events.Source("stream-retry");
         var api = server.For(Who.Feed(source));
         var events = Enumerable.Range(1, 50).Select(i => new StreamEvent { Sequence = (ulong)i, Event = Events.Alert(server, source) }).ToList();
-        await RunAsync(api, events);
+        var first = await RunAsync(api, events);
 
         var again = await RunAsync(api, events);
 
+        Assert.Equal(50, first.Count);
+        Assert.All(first.Values, a => Assert.Equal(IntakeOutcome.Created, a.Ack.Outcome));
+        Assert.Equal(50, again.Count);
         Assert.All(again.Values, a => Assert.Equal(IntakeOutcome.Existing, a.Ack.Outcome));
+        Assert.All(events, e => Assert.Equal(first[e.Sequence].Ack.IncidentId, again[e.Sequence].Ack.IncidentId));
     }
 
     [Fact]

@@ -118,12 +118,14 @@ public sealed class QueryTests(GatewayServer server)
     [Fact]
     public async Task GetEvaluation_Today_CountsRealIncidents()
     {
-        await NewIncidentAsync(Events.Source("evaluation"));
         var today = server.Clock.GetUtcNow().ToOffset(server.City.UtcOffset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var query = new EvaluationQuery { Period = EvaluationPeriod.Day, Date = today, Scope = EvaluationScope.Grid };
+        var before = await server.For(Who.Viewer).Query.GetEvaluationAsync(query);
 
-        var report = await server.For(Who.Viewer).Query.GetEvaluationAsync(new EvaluationQuery { Period = EvaluationPeriod.Day, Date = today, Scope = EvaluationScope.Grid });
+        await NewIncidentAsync(Events.Source("evaluation"));
+        var report = await server.For(Who.Viewer).Query.GetEvaluationAsync(query);
 
-        Assert.True(report.Total.Incidents > 0);
+        Assert.Equal(before.Total.Incidents + 1, report.Total.Incidents);
         await Expect.StatusAsync(StatusCode.InvalidArgument, () => server.For(Who.Viewer).Query.GetEvaluationAsync(new EvaluationQuery { Period = EvaluationPeriod.Day, Date = "yesterday" }));
     }
 
@@ -133,16 +135,18 @@ public sealed class QueryTests(GatewayServer server)
         // An index entry whose incident append failed (written alongside it) and was never retried.
         var phantom = IncidentIds.For(Events.Source("phantom"), "lost");
         var day = server.City.LocalDay(server.Clock.GetUtcNow());
+        var today = server.Clock.GetUtcNow().ToOffset(server.City.UtcOffset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var evaluation = new EvaluationQuery { Period = EvaluationPeriod.Day, Date = today };
+        var before = await server.For(Who.Viewer).Query.GetEvaluationAsync(evaluation);
         var batch = new IncidentIdBatch();
         batch.Ids.Add(phantom);
         await server.Grains.GetGrain<IIncidentIndexGrain>(IncidentIds.IndexShard(day, phantom)).Add(batch);
-        var today = server.Clock.GetUtcNow().ToOffset(server.City.UtcOffset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
         var listed = await ListAllAsync(server.For(Who.Viewer), new IncidentListQuery { PageSize = 500 });
-        var report = await server.For(Who.Viewer).Query.GetEvaluationAsync(new EvaluationQuery { Period = EvaluationPeriod.Day, Date = today });
+        var report = await server.For(Who.Viewer).Query.GetEvaluationAsync(evaluation);
 
         Assert.DoesNotContain(listed, i => i.Id == phantom);
-        Assert.True(report.Total.Incidents > 0);
+        Assert.Equal(before.Total.Incidents, report.Total.Incidents);
     }
 
     private async Task<string> NewIncidentAsync(string source, string grid = "g001") =>

@@ -97,7 +97,15 @@ public sealed class RoleMatrixTests(GatewayServer server)
             MethodType.Unary, service, "Call", Google.Protobuf.WellKnownTypes.Empty.Parser, Google.Protobuf.WellKnownTypes.Empty.Parser);
 
         Assert.Equal(api, RolePolicy.IsApi(method));
-        Assert.False(RolePolicy.Allows(method, Role.Admin) && service.EndsWith("SomethingNew", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Allows_ApiServiceWithoutAPolicy_RefusedEvenToAdmin()
+    {
+        var method = new Method<Google.Protobuf.WellKnownTypes.Empty, Google.Protobuf.WellKnownTypes.Empty>(
+            MethodType.Unary, "citybrain.v1.SomethingNew", "Call", Google.Protobuf.WellKnownTypes.Empty.Parser, Google.Protobuf.WellKnownTypes.Empty.Parser);
+
+        Assert.False(RolePolicy.Allows(method, Role.Admin));
     }
 
     [Theory]
