@@ -70,7 +70,8 @@ internal static class Notifications
         {
             for (var level = 0; level <= Math.Min(after.EscalationLevel, chain.Count - 1); level++)
             {
-                notices.Add(new Notice(chain[level], BoardKey(after, chain[level]), null, new BoardClear { IncidentId = after.Id }, null));
+                var (board, key) = BoardOf(after, chain[level]);
+                notices.Add(new Notice(board, key, null, new BoardClear { IncidentId = after.Id }, null));
             }
         }
 
@@ -94,9 +95,9 @@ internal static class Notifications
 
     private static Notice Board(Incident incident, IReadOnlyList<EscalationLevel> chain, int level, SlaClockKind clock, string department, bool breached, IncidentEvent e)
     {
-        var kind = chain[Math.Clamp(level, 0, chain.Count - 1)];
+        var (board, key) = BoardOf(incident, chain[Math.Clamp(level, 0, chain.Count - 1)]);
         var running = IncidentFold.Running(incident, clock, department);
-        return new Notice(kind, BoardKey(incident, kind), new BoardEntry
+        return new Notice(board, key, new BoardEntry
         {
             IncidentId = incident.Id,
             Clock = clock,
@@ -110,11 +111,12 @@ internal static class Notifications
         }, null, null);
     }
 
-    /// <summary>The board of a level for this incident; an incident outside every grid goes to its street.</summary>
-    public static string BoardKey(Incident incident, EscalationLevel level) => level switch
+    /// <summary>The board of a level for this incident: the level and the key of its grain. An incident outside every
+    /// grid (or community) goes to its street's board, the one the SLA board reads for it.</summary>
+    public static (EscalationLevel Level, string Key) BoardOf(Incident incident, EscalationLevel level) => level switch
     {
-        EscalationLevel.Grid when incident.GridId.Length > 0 => incident.GridId,
-        EscalationLevel.Community when incident.CommunityId.Length > 0 => incident.CommunityId,
-        _ => incident.StreetId,
+        EscalationLevel.Grid when incident.GridId.Length > 0 => (level, incident.GridId),
+        EscalationLevel.Community when incident.CommunityId.Length > 0 => (level, incident.CommunityId),
+        _ => (EscalationLevel.Street, incident.StreetId),
     };
 }
