@@ -43,5 +43,10 @@ public sealed class CityDirectory
         }
     }
 
+    /// <summary>The summary of the current model with its own version and hash (one snapshot, never two halves).</summary>
+    /// <exception cref="CityNotLoadedException">No city is loaded.</exception>
+    public CitySummary Summarize() =>
+        _current is { } current ? current.Model.Summarize(current.Version, current.Sha256) : throw new CityNotLoadedException();
+
     private sealed record Snapshot(CityModel Model, long Version, string Sha256);
 }

@@ -33,10 +33,6 @@ public static partial class CityFile
         return model;
     }
 
-    /// <summary>Reads and validates a city file from disk.</summary>
-    public static async Task<CityModel> LoadAsync(string path, CancellationToken cancellationToken = default) =>
-        Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
-
     /// <summary>The SHA-256 of a definition's text, lower-case hex.</summary>
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 

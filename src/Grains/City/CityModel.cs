@@ -172,28 +172,6 @@ public sealed class CityModel
 
     private static long Milliseconds(TimeSpan? value) => value is { } v ? (long)v.TotalMilliseconds : 0;
 
-    /// <summary>True when an area id of a jurisdiction (street, community or grid id) covers the grid; an empty
-    /// jurisdiction covers the whole city. An incident outside every grid belongs to its street only.</summary>
-    public bool Covers(IReadOnlyCollection<string> jurisdiction, string gridId, string communityId, string streetId)
-    {
-        if (jurisdiction.Count == 0)
-        {
-            return true;
-        }
-
-        foreach (var area in jurisdiction)
-        {
-            if ((gridId.Length > 0 && area == gridId)
-                || (communityId.Length > 0 && area == communityId)
-                || (streetId.Length > 0 && area == streetId))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>The local calendar day of an instant, as yyyyMMdd.</summary>
     public string LocalDay(DateTimeOffset at) => at.ToOffset(UtcOffset).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
 

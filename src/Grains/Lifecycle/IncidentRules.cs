@@ -1,6 +1,7 @@
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Internal;
+using CityBrain.Grains.Sla;
 using Google.Protobuf.WellKnownTypes;
 using static CityBrain.Grains.Lifecycle.Permissions;
 
@@ -178,7 +179,7 @@ internal static class IncidentRules
                     throw new IllegalTransitionException(s.Id, s.Status, action, "the incident is finished");
                 }
 
-                var top = Math.Max(0, (s.Policy?.EscalationLevels ?? 3) - 1);
+                var top = SlaEngine.TopLevel(s);
                 if (s.EscalationLevel >= top)
                 {
                     throw new IllegalTransitionException(s.Id, s.Status, action, "it is already at the top of the escalation chain");

@@ -130,7 +130,8 @@ internal static class SlaEngine
     private static long Interval(Incident incident, SlaClock clock) =>
         incident.Policy is { ReescalateMs: > 0 } policy ? policy.ReescalateMs : Math.Max(clock.TargetMs, 1000);
 
-    private static int TopLevel(Incident incident) => Math.Max(0, (incident.Policy?.EscalationLevels ?? 3) - 1);
+    /// <summary>The highest escalation level the incident can reach (its chain's length less one).</summary>
+    internal static int TopLevel(Incident incident) => Math.Max(0, (incident.Policy?.EscalationLevels ?? 3) - 1);
 
     /// <summary>The warnings, breaches and escalations due at <paramref name="now"/> and not yet recorded.</summary>
     public static List<IncidentEvent> Evaluate(Incident incident, DateTimeOffset now)

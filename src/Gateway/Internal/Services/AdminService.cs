@@ -51,7 +51,7 @@ internal sealed class AdminService(
                 throw new CityNotLoadedException();
             }
 
-            return city.Require().Summarize(city.Version, city.Sha256);
+            return city.Summarize();
         }
         catch (Exception exception)
         {
@@ -64,7 +64,7 @@ internal sealed class AdminService(
         try
         {
             var document = await grains.GetGrain<ICityGrain>(CityLoader.CityKey).Get();
-            return new CityInfo { Summary = city.Require().Summarize(city.Version, city.Sha256), Document = document };
+            return new CityInfo { Summary = city.Summarize(), Document = document };
         }
         catch (Exception exception)
         {
