@@ -1,4 +1,3 @@
-using CityBrain.Gateway.Internal.Hosting;
 using CityBrain.Gateway.Internal.Services;
 using CityBrain.Grpc;
 using Microsoft.AspNetCore.Builder;
@@ -14,7 +13,7 @@ public static class GatewayEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapCityBrainGateway(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return new ConventionGroup(
+        return GrpcServiceEndpointConventionBuilder.Combine(
         [
             endpoints.MapGrpcService<EventIntakeService>(),
             endpoints.MapGrpcService<DispatchService>(),

@@ -12,6 +12,13 @@ public sealed class GrpcServiceEndpointConventionBuilder : IEndpointConventionBu
         _builders = builders;
     }
 
+    /// <summary>One builder for several mapped services, e.g. to put them all behind <c>RequireHost</c>.</summary>
+    public static GrpcServiceEndpointConventionBuilder Combine(params IReadOnlyList<IEndpointConventionBuilder> builders)
+    {
+        ArgumentNullException.ThrowIfNull(builders);
+        return new(builders);
+    }
+
     /// <inheritdoc />
     public void Add(Action<EndpointBuilder> convention)
     {

@@ -35,10 +35,18 @@ public sealed class LazyDeadlineTests(DatabaseFixture database)
         await silo.ActAsync(id, Who.Dispatcher, c => c.Accept = new AcceptAction());
         await silo.ActAsync(id, Who.Dispatcher, c => c.Suspend = new SuspendAction(), "waiting for the reporter");
 
+        // Suspended: the assign warning (due 4 min after acceptance) does not come while the clock is paused.
         _clock.Advance(TimeSpan.FromMinutes(30));
-        await silo.ActAsync(id, Who.Dispatcher, c => c.Resume = new ResumeAction());
-        _clock.Advance(TimeSpan.FromMinutes(4));
+        await silo.Incident(id).Get(Who.Admin); // queued behind any firing
+        Assert.Equal(3, await silo.JournalLengthAsync(id));
 
+        // Resumed: the warning is due 4 min later, not at once (the 30 paused minutes shift it).
+        await silo.ActAsync(id, Who.Dispatcher, c => c.Resume = new ResumeAction());
+        _clock.Advance(TimeSpan.FromMinutes(4) - TimeSpan.FromSeconds(1));
+        await silo.Incident(id).Get(Who.Admin);
+        Assert.Equal(4, await silo.JournalLengthAsync(id));
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
         await silo.WarnedAsync(id, SlaClockKind.Assign);
     }
 }
