@@ -143,17 +143,16 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     /// <summary>
     /// Stops silo <paramref name="index"/> the way an orchestrator does: first it takes the silo out of the set that
-    /// clients send new calls to (as a load balancer does when readiness drops), then sends SIGTERM (a graceful
-    /// leave); calls already on the silo finish. Returns the exit code.
+    /// clients send new calls to (as a load balancer does when readiness drops), waits until the clients' calls to it
+    /// have ended (<paramref name="clientsDone"/>, what a Kubernetes preStop pause allows for), then sends SIGTERM (a
+    /// graceful leave). Returns the exit code.
     /// </summary>
-    public async Task<int> TerminateAsync(int index)
+    public async Task<int> TerminateAsync(int index, Func<int, Task> clientsDone)
     {
+        ArgumentNullException.ThrowIfNull(clientsDone);
         var silo = _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
         _silos[index] = null;
-
-        // Deregistration delay: calls that picked this silo just before it was taken out reach it before the signal
-        // (what a Kubernetes preStop pause does for a Service's endpoints).
-        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        await clientsDone(index).WaitAsync(TimeSpan.FromSeconds(30));
         var exit = await silo.TerminateAsync();
         DropChannel(index);
         await silo.DisposeAsync();

@@ -19,6 +19,9 @@ public sealed class IntakeLoad
     private readonly Func<long, IntakeEvent> _event;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _running = [];
+    private readonly Lock _callsLock = new();
+    private readonly Dictionary<int, int> _callsTo = [];
+    private readonly List<(int Silo, TaskCompletionSource Idle)> _idleWaiters = [];
     private long _next;
     private long _retries;
     private long _attemptsAtMost = 1;
@@ -89,6 +92,11 @@ public sealed class IntakeLoad
                 }
 
                 var silo = live[(int)((sequence + attempts) % live.Length)];
+                if (!TryStartCall(silo))
+                {
+                    continue; // taken out of the load since the snapshot: no call was made, pick again
+                }
+
                 attempts++;
                 try
                 {
@@ -114,6 +122,59 @@ public sealed class IntakeLoad
 
                     // Back off a little so a dying silo is not hammered; the next attempt goes to another silo.
                     await Task.Delay(Math.Min(50 * attempts, 500));
+                }
+                finally
+                {
+                    EndCall(silo);
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes once no call of this load is on its way to silo <paramref name="silo"/> (and the harness has
+    /// taken it out of the load, so no new one starts): the moment an orchestrator may signal it.</summary>
+    public Task WhenNoCallsToAsync(int silo)
+    {
+        lock (_callsLock)
+        {
+            if (_callsTo.GetValueOrDefault(silo) == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _idleWaiters.Add((silo, idle));
+            return idle.Task;
+        }
+    }
+
+    /// <summary>Counts a call to <paramref name="silo"/>, unless the harness no longer lists it as live.</summary>
+    private bool TryStartCall(int silo)
+    {
+        lock (_callsLock)
+        {
+            if (!_cluster.LiveIndexes.Contains(silo))
+            {
+                return false;
+            }
+
+            _callsTo[silo] = _callsTo.GetValueOrDefault(silo) + 1;
+            return true;
+        }
+    }
+
+    private void EndCall(int silo)
+    {
+        lock (_callsLock)
+        {
+            var left = _callsTo[silo] - 1;
+            _callsTo[silo] = left;
+            if (left == 0)
+            {
+                foreach (var waiter in _idleWaiters.Where(w => w.Silo == silo).ToList())
+                {
+                    waiter.Idle.TrySetResult();
+                    _idleWaiters.Remove(waiter);
                 }
             }
         }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace CityBrain.Testing;
@@ -56,7 +54,7 @@ public sealed class PostgresServer : IAsyncDisposable
             await RunAsync("chown", $"postgres:postgres {data}", asPostgres: false);
         }
 
-        var server = new PostgresServer(bin, data, FreePort());
+        var server = new PostgresServer(bin, data, SiloProcess.FreePort());
         await RunAsync(Path.Combine(bin, "initdb"), $"-D {data} -U postgres --auth=trust -E UTF8 --no-sync --no-instructions", asPostgres: true);
         await File.AppendAllTextAsync(Path.Combine(data, "postgresql.conf"),
             $"\nlisten_addresses = '127.0.0.1'\nport = {server._port}\nunix_socket_directories = '{data}'\nfsync = {(fsync ? "on" : "off")}\nmax_connections = 200\nshared_buffers = 256MB\n");
@@ -132,12 +130,6 @@ public sealed class PostgresServer : IAsyncDisposable
             "No PostgreSQL server found under /usr/lib/postgresql. Install it (apt-get install -y postgresql; scripts/test.sh does this) or set CITYBRAIN_PG to a server's connection string.");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task RunAsync(string file, string arguments, bool asPostgres)
     {

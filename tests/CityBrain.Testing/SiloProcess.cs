@@ -58,9 +58,8 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <c>CityBrain:Actors:Storage:Provider</c>) on free ports, and waits until it is ready.</summary>
     public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null)
     {
-        var grpc = FreePort();
-        var http = FreePort();
-        var cluster = FreePort();
+        var ports = FreePorts(3);
+        var (grpc, http, cluster) = (ports[0], ports[1], ports[2]);
         var arguments = new List<string>
         {
             LocateSilo(),
@@ -244,10 +243,29 @@ public sealed class SiloProcess : IAsyncDisposable
         throw new FileNotFoundException($"The silo is not built ({configuration}/{framework}): build the solution first.");
     }
 
-    public static int FreePort()
+    public static int FreePort() => FreePorts(1)[0];
+
+    /// <summary>Distinct free loopback ports: each stays bound until all are chosen, so two cannot be the same.</summary>
+    public static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = new List<TcpListener>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listeners.Add(listener);
+                listener.Start();
+            }
+
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var listener in listeners)
+            {
+                listener.Dispose();
+            }
+        }
     }
 }

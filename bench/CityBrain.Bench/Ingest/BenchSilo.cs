@@ -47,8 +47,8 @@ internal sealed class BenchSilo : IAsyncDisposable
             Console.Error.WriteLine($"warning: not a Release silo: {silo}");
         }
 
-        var grpc = SiloProcess.FreePort();
-        var http = SiloProcess.FreePort();
+        var ports = SiloProcess.FreePorts(2);
+        var (grpc, http) = (ports[0], ports[1]);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(silo);
         start.ArgumentList.Add($"--CityBrain:GrpcUrl=http://127.0.0.1:{grpc}");

@@ -80,12 +80,13 @@ public sealed class TlsTests
     private static async Task<ToolRun> StartExpectingExitAsync(string setting)
     {
         var database = Path.Combine(Path.GetTempPath(), $"citybrain-start-{Guid.NewGuid():N}.db");
+        var ports = SiloProcess.FreePorts(2);
         try
         {
             return await ToolProcess.RunSiloAsync(
                 [
-                    $"--CityBrain:HttpUrl=http://127.0.0.1:{SiloProcess.FreePort()}",
-                    $"--CityBrain:GrpcUrl=http://127.0.0.1:{SiloProcess.FreePort()}",
+                    $"--CityBrain:HttpUrl=http://127.0.0.1:{ports[0]}",
+                    $"--CityBrain:GrpcUrl=http://127.0.0.1:{ports[1]}",
                     $"--CityBrain:Actors:Storage:ConnectionString=Data Source={database}",
                     setting,
                 ],

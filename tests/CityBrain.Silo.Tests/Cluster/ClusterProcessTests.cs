@@ -86,7 +86,7 @@ public sealed class ClusterProcessTests
         // already on it finish. Every call from then on reaches the other silos, including calls for the grains
         // the leaving silo held: none of them may fail.
         var retriesBefore = load.Retries;
-        var leaving = cluster.TerminateAsync(2);
+        var leaving = cluster.TerminateAsync(2, load.WhenNoCallsToAsync);
         var exitCode = await leaving;
         await WaitForAcksAsync(load, load.Acked.Count + 600);
         await load.StopAsync();
