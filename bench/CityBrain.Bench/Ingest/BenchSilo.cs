@@ -12,6 +12,7 @@ namespace CityBrain.Bench.Ingest;
 /// </summary>
 internal sealed class BenchSilo : IAsyncDisposable
 {
+    private const string SiloPrefix = "SILO_";
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -25,6 +26,8 @@ internal sealed class BenchSilo : IAsyncDisposable
     public int GrpcPort { get; }
 
     public int HttpPort { get; }
+
+    public int ProcessId => _process.Id;
 
     public string GrpcUrl => $"http://127.0.0.1:{GrpcPort}";
 
@@ -59,6 +62,15 @@ internal sealed class BenchSilo : IAsyncDisposable
         }
 
         start.Environment["DOTNET_gcServer"] = "1";
+
+        // For A/B runs of runtime settings on the silo alone: SILO_DOTNET_GCgen0size=... reaches it as DOTNET_GCgen0size.
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => ((string)e.Key, (string?)e.Value))
+            .Where(e => e.Item1.StartsWith(SiloPrefix, StringComparison.Ordinal)))
+        {
+            start.Environment[name[SiloPrefix.Length..]] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var bench = new BenchSilo(process, grpc, http);
         process.OutputDataReceived += (_, e) => bench.Append(e.Data);

@@ -78,16 +78,19 @@ internal static class IngestBenchmark
         await StreamAsync(client, events, streams, TimeSpan.FromSeconds(5));
 
         BenchHost.Progress($"no-op: Ping, {concurrency} calls in flight, {seconds} s");
+        var cpu = CpuSample.Take(silo.ProcessId);
         var noop = await ClosedLoopAsync(concurrency, phase, async () => await client.PingAsync(new PingRequest()));
-        BenchHost.Progress($"  {noop:N0} calls/s");
+        BenchHost.Progress($"  {noop:N0} calls/s; {(CpuSample.Take(silo.ProcessId) - cpu).PerOperation(noop * seconds)}");
 
         BenchHost.Progress($"unary: Submit, {concurrency} calls in flight, {seconds} s");
+        cpu = CpuSample.Take(silo.ProcessId);
         var unary = await ClosedLoopAsync(concurrency, phase, async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() }));
-        BenchHost.Progress($"  {unary:N0} durable events/s ({unary / noop:P0} of the no-op rate)");
+        BenchHost.Progress($"  {unary:N0} durable events/s ({unary / noop:P0} of the no-op rate); {(CpuSample.Take(silo.ProcessId) - cpu).PerOperation(unary * seconds)}");
 
         BenchHost.Progress($"stream: SubmitStream, {streams} streams, {seconds} s");
+        cpu = CpuSample.Take(silo.ProcessId);
         var (stream, streamP99) = await StreamAsync(client, events, streams, phase);
-        BenchHost.Progress($"  {stream:N0} durable events/s, ack p99 {streamP99:F1} ms at full load");
+        BenchHost.Progress($"  {stream:N0} durable events/s, ack p99 {streamP99:F1} ms at full load; {(CpuSample.Take(silo.ProcessId) - cpu).PerOperation(stream * seconds)}");
 
         var target = 0.7 * unary;
         BenchHost.Progress($"latency: Submit paced at {target:N0} events/s (70 % of the unary maximum), {seconds} s");
