@@ -22,8 +22,9 @@ internal sealed partial class ActivationData
     internal async ValueTask<VoidResult> DeactivateAsync(DeactivationReason reason)
     {
         var grain = Instance;
-        if (grain is null)
+        if (grain is null || !_class.HasOnDeactivate)
         {
+            // Nothing to run: no cancellation source and timer for a hook that does nothing.
             return default;
         }
 

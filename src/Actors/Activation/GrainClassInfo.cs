@@ -14,6 +14,7 @@ internal sealed class GrainClassInfo
         TypeName = grainClass.GetCustomAttribute<GrainTypeAttribute>()?.Name ?? DefaultTypeName(grainClass);
         IsReentrant = grainClass.IsDefined(typeof(ReentrantAttribute), inherit: true);
         IsRemindable = typeof(IRemindable).IsAssignableFrom(grainClass);
+        HasOnDeactivate = grainClass.GetMethod(nameof(Grain.OnDeactivateAsync), [typeof(DeactivationReason), typeof(CancellationToken)])?.DeclaringType != typeof(Grain);
         _factory = ActivatorUtilities.CreateFactory(grainClass, Type.EmptyTypes);
     }
 
@@ -25,6 +26,9 @@ internal sealed class GrainClassInfo
     public bool IsReentrant { get; }
 
     public bool IsRemindable { get; }
+
+    /// <summary>Whether the class overrides <see cref="Grain.OnDeactivateAsync"/> (else deactivation has nothing to run).</summary>
+    public bool HasOnDeactivate { get; }
 
     public Grain Create(IServiceProvider services) => (Grain)_factory(services, null);
 

@@ -97,13 +97,21 @@ public abstract class Grain
     protected void Publish<T>(string feed, T value)
     {
         ArgumentException.ThrowIfNullOrEmpty(feed);
-        (_stagedFeed ??= []).Add(new FeedWrite(feed, PayloadCodec<T>.Encode(value)));
+        (_stagedFeed ??= new List<FeedWrite>(1)).Add(new FeedWrite(feed, PayloadCodec<T>.Encode(value)));
     }
 
     private void Stage(TimerChange change)
     {
-        var staged = _stagedTimers ??= [];
-        staged.RemoveAll(c => c.Name == change.Name);
+        // Usually one change per commit: a list of one, and no predicate delegate to find an earlier change.
+        var staged = _stagedTimers ??= new List<TimerChange>(1);
+        for (var i = staged.Count - 1; i >= 0; i--)
+        {
+            if (staged[i].Name == change.Name)
+            {
+                staged.RemoveAt(i);
+            }
+        }
+
         staged.Add(change);
     }
 

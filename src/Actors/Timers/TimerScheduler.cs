@@ -132,8 +132,9 @@ internal sealed class TimerScheduler : IAsyncDisposable
     {
         lock (_lock)
         {
-            foreach (var change in changes)
+            for (var i = 0; i < changes.Count; i++)
             {
+                var change = changes[i];
                 if (!change.IsDelete)
                 {
                     Set(grain, change.Name, change.DueAt!.Value.UtcTicks, change.Period?.Ticks ?? 0);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -17,12 +18,38 @@ public static class IncidentIds
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
         ArgumentException.ThrowIfNullOrEmpty(sourceEventId);
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(source + "\u001f" + sourceEventId));
-        var text = new StringBuilder("inc-", 24);
+
+        // Computed for every submitted event: hashed from a stack buffer, no intermediate strings or arrays.
+        var length = Encoding.UTF8.GetByteCount(source) + 1 + Encoding.UTF8.GetByteCount(sourceEventId);
+        var rented = length <= 512 ? null : ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var input = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+            var written = Encoding.UTF8.GetBytes(source, input);
+            input[written++] = 0x1f;
+            Encoding.UTF8.GetBytes(sourceEventId, input[written..]);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(input, hash);
+            return Encode(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary><c>inc-</c> and the first 100 bits of <paramref name="hash"/> in base 32.</summary>
+    private static string Encode(ReadOnlySpan<byte> hash)
+    {
+        Span<char> text = stackalloc char[24];
+        "inc-".CopyTo(text);
         var buffer = 0;
         var bits = 0;
         var index = 0;
-        while (text.Length < 24)
+        for (var i = 4; i < text.Length; i++)
         {
             if (bits < 5)
             {
@@ -30,30 +57,13 @@ public static class IncidentIds
                 bits += 8;
             }
 
-            text.Append(Alphabet[(buffer >> (bits - 5)) & 31]);
+            text[i] = Alphabet[(buffer >> (bits - 5)) & 31];
             bits -= 5;
         }
 
-        return text.ToString();
+        return new string(text);
     }
 
     /// <summary>The key of a camera channel grain: source, camera and alarm type.</summary>
     public static string Channel(string source, string cameraId, string alarmType) => $"{source}|{cameraId}|{alarmType}";
-
-    /// <summary>The key of a daily index shard: local day and shard (16 shards).</summary>
-    public static string IndexShard(string localDay, string incidentId) => $"{localDay}-{(uint)StringHash(incidentId) % IndexShards:D2}";
-
-    /// <summary>Number of shards of the daily index.</summary>
-    public const int IndexShards = 16;
-
-    private static int StringHash(string text)
-    {
-        var hash = 17;
-        foreach (var c in text)
-        {
-            hash = unchecked(hash * 31 + c);
-        }
-
-        return hash;
-    }
 }

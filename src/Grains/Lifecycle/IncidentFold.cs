@@ -1,4 +1,5 @@
 using CityBrain.Contracts;
+using CityBrain.Grains.Internal;
 using CityBrain.Grains.Sla;
 
 namespace CityBrain.Grains.Lifecycle;
@@ -45,7 +46,7 @@ public static class IncidentFold
                 s.Status = IncidentStatus.Rejected;
                 break;
             case IncidentEvent.KindOneofCase.Assigned:
-                foreach (var target in e.Assigned.Targets)
+                foreach (var target in e.Assigned.Targets.Items())
                 {
                     s.Assignments.Add(new Assignment
                     {
@@ -82,7 +83,7 @@ public static class IncidentFold
                 break;
             case IncidentEvent.KindOneofCase.Verified:
                 s.ReworkCount++;
-                foreach (var assignment in s.Assignments)
+                foreach (var assignment in s.Assignments.Items())
                 {
                     if (!assignment.Archived && assignment.Status == AssignmentStatus.Handled)
                     {
@@ -109,7 +110,7 @@ public static class IncidentFold
             case IncidentEvent.KindOneofCase.Reopened:
                 s.ReopenCount++;
                 s.ClosedAt = null;
-                foreach (var assignment in s.Assignments)
+                foreach (var assignment in s.Assignments.Items())
                 {
                     assignment.Archived = true;
                 }
@@ -220,7 +221,7 @@ public static class IncidentFold
     private static void Recompute(Incident s)
     {
         int dispatched = 0, onSite = 0, handled = 0;
-        foreach (var a in s.Assignments)
+        foreach (var a in s.Assignments.Items())
         {
             if (a.Archived)
             {

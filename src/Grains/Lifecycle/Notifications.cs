@@ -1,4 +1,5 @@
 using CityBrain.Contracts;
+using CityBrain.Grains.Internal;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Sla;
 
@@ -27,7 +28,7 @@ internal static class Notifications
             switch (e.KindCase)
             {
                 case IncidentEvent.KindOneofCase.Assigned:
-                    foreach (var target in e.Assigned.Targets)
+                    foreach (var target in e.Assigned.Targets.Items())
                     {
                         var clock = IncidentFold.Running(after, SlaClockKind.OnSite, target.DepartmentId);
                         notices.Add(Department(after, target.DepartmentId, open: true, e.At, clock?.DueAt));

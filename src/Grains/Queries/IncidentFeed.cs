@@ -1,4 +1,5 @@
 using CityBrain.Contracts;
+using CityBrain.Grains.Internal;
 
 namespace CityBrain.Grains.Queries;
 
@@ -30,7 +31,7 @@ public static class IncidentFeed
             Exercise = incident.Exercise,
             DrillId = incident.DrillId,
         };
-        foreach (var assignment in incident.Assignments)
+        foreach (var assignment in incident.Assignments.Items())
         {
             if (!change.DepartmentIds.Contains(assignment.DepartmentId))
             {

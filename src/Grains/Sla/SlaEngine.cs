@@ -24,7 +24,7 @@ internal static class SlaEngine
         var at = Times.At(e.At);
         if (IsTerminal(after.Status) && !wasTerminal)
         {
-            foreach (var clock in after.Clocks)
+            foreach (var clock in after.Clocks.Items())
             {
                 Stop(clock, at);
             }
@@ -34,7 +34,7 @@ internal static class SlaEngine
 
         if (e.KindCase == IncidentEvent.KindOneofCase.Suspended)
         {
-            foreach (var clock in after.Clocks)
+            foreach (var clock in after.Clocks.Items())
             {
                 if (clock.State == SlaClockState.Running && Definition(clock.Kind).PausesWhileSuspended)
                 {
@@ -45,7 +45,7 @@ internal static class SlaEngine
         }
         else if (e.KindCase == IncidentEvent.KindOneofCase.Resumed)
         {
-            foreach (var clock in after.Clocks)
+            foreach (var clock in after.Clocks.Items())
             {
                 if (clock.State == SlaClockState.Paused)
                 {
@@ -57,9 +57,12 @@ internal static class SlaEngine
             }
         }
 
-        foreach (var definition in SlaDefinitions.All)
+        // Index loops: this runs for every event, and an interface enumerator is an allocation each time.
+        var definitions = SlaDefinitions.All;
+        for (var d = 0; d < definitions.Count; d++)
         {
-            foreach (var clock in after.Clocks)
+            var definition = definitions[d];
+            foreach (var clock in after.Clocks.Items())
             {
                 if (clock.Kind == definition.Kind && clock.State is SlaClockState.Running or SlaClockState.Paused && definition.Stops(after, e, clock))
                 {
@@ -73,8 +76,10 @@ internal static class SlaEngine
                 continue;
             }
 
-            foreach (var department in definition.Starts(after, e))
+            var departments = definition.Starts(after, e);
+            for (var i = 0; i < departments.Count; i++)
             {
+                var department = departments[i];
                 var clock = new SlaClock
                 {
                     Kind = definition.Kind,
@@ -144,7 +149,7 @@ internal static class SlaEngine
 
         var level = incident.EscalationLevel;
         var stamp = Times.Stamp(now);
-        foreach (var clock in incident.Clocks)
+        foreach (var clock in incident.Clocks.Items())
         {
             if (clock.State != SlaClockState.Running || clock.TargetMs <= 0)
             {
@@ -217,7 +222,7 @@ internal static class SlaEngine
         }
 
         DateTimeOffset? next = null;
-        foreach (var clock in incident.Clocks)
+        foreach (var clock in incident.Clocks.Items())
         {
             if (clock.State != SlaClockState.Running || clock.TargetMs <= 0)
             {

@@ -10,11 +10,12 @@ internal static class BulkRows
 {
     /// <summary>Journal events; one per (grain, sequence), since a second would be silently dropped by the
     /// statement's <c>ON CONFLICT DO NOTHING</c> instead of being reported as a conflict.</summary>
-    internal sealed class Events
+    /// <param name="capacity">The rows expected (the batch's size): the columns are allocated once.</param>
+    internal sealed class Events(int capacity)
     {
-        private readonly HashSet<(string Type, string Key, long Seq)> _keys = [];
-        private readonly PayloadColumns _columns = new();
-        private readonly List<long> _seqs = [];
+        private readonly HashSet<(string Type, string Key, long Seq)> _keys = new(capacity);
+        private readonly PayloadColumns _columns = new(capacity);
+        private readonly List<long> _seqs = new(capacity);
 
         public int Count => _seqs.Count;
 
@@ -36,10 +37,11 @@ internal static class BulkRows
     }
 
     /// <summary>Timer upserts; valid only when no timer appears twice (an upsert may not touch a row twice).</summary>
-    internal sealed class Timers
+    /// <param name="capacity">The rows expected (the batch's size).</param>
+    internal sealed class Timers(int capacity)
     {
-        private readonly HashSet<(string Type, string Key, string Name)> _keys = [];
-        private readonly List<(GrainId Grain, TimerChange Change)> _upserts = [];
+        private readonly HashSet<(string Type, string Key, string Name)> _keys = new(capacity);
+        private readonly List<(GrainId Grain, TimerChange Change)> _upserts = new(capacity);
 
         public int Count => _upserts.Count;
 
@@ -78,10 +80,11 @@ internal static class BulkRows
     }
 
     /// <summary>Feed entries, in batch order (positions follow it).</summary>
-    internal sealed class Feed
+    /// <param name="capacity">The rows expected (the batch's size).</param>
+    internal sealed class Feed(int capacity)
     {
-        private readonly PayloadColumns _columns = new();
-        private readonly List<string> _feeds = [];
+        private readonly PayloadColumns _columns = new(capacity);
+        private readonly List<string> _feeds = new(capacity);
 
         public int Count => _feeds.Count;
 
@@ -96,14 +99,14 @@ internal static class BulkRows
     }
 
     /// <summary>The columns journal events and feed entries share: grain (@t, @k), payload (@s, @f, @p) and time (@u).</summary>
-    private sealed class PayloadColumns
+    private sealed class PayloadColumns(int capacity)
     {
-        private readonly List<string> _types = [];
-        private readonly List<string> _keys = [];
-        private readonly List<int> _schemas = [];
-        private readonly List<short> _formats = [];
-        private readonly List<byte[]> _payloads = [];
-        private readonly List<DateTimeOffset> _times = [];
+        private readonly List<string> _types = new(capacity);
+        private readonly List<string> _keys = new(capacity);
+        private readonly List<int> _schemas = new(capacity);
+        private readonly List<short> _formats = new(capacity);
+        private readonly List<byte[]> _payloads = new(capacity);
+        private readonly List<DateTimeOffset> _times = new(capacity);
 
         public void Add(GrainId grain, DateTimeOffset at, Payload payload)
         {
