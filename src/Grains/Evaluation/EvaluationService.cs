@@ -2,7 +2,6 @@ using System.Globalization;
 using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
-using CityBrain.Grains.Incidents;
 using CityBrain.Grains.Intake;
 using CityBrain.Grains.Lifecycle;
 
@@ -13,10 +12,9 @@ namespace CityBrain.Grains.Evaluation;
 /// through the daily index, reads each incident (its state is the fold of its journal) and tallies them with
 /// <see cref="EvaluationCalculator"/>.
 /// </summary>
-public sealed class EvaluationService(IGrainFactory grains, CityDirectory city, TimeProvider time)
+public sealed class EvaluationService(IGrainFactory grains, IFeedReader feed, CityDirectory city, TimeProvider time)
 {
     private const int Concurrency = 64;
-    private static readonly Actor Reader = new() { UserId = "evaluation", Role = Role.System };
 
     /// <summary>The figures of the period.</summary>
     /// <exception cref="ValidationException">The period or date is invalid.</exception>
@@ -34,16 +32,13 @@ public sealed class EvaluationService(IGrainFactory grains, CityDirectory city, 
         var ids = new List<string>();
         for (var day = from; day < to; day = day.AddDays(1))
         {
-            var key = day.ToOffset(model.UtcOffset).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-            var shards = await Task.WhenAll(Enumerable.Range(0, IncidentIds.IndexShards)
-                .Select(shard => grains.GetGrain<IIncidentIndexGrain>($"{key}-{shard:D2}").List()));
-            ids.AddRange(shards.SelectMany(s => s.Ids));
+            ids.AddRange(await IncidentIndex.ListDayAsync(feed, day.ToOffset(model.UtcOffset).ToString("yyyyMMdd", CultureInfo.InvariantCulture), CancellationToken.None));
         }
 
         var incidents = new List<Incident>(ids.Count);
         foreach (var chunk in ids.Chunk(Concurrency))
         {
-            incidents.AddRange((await Task.WhenAll(chunk.Select(id => IncidentIndex.ReadAsync(grains, id, Reader)))).OfType<Incident>());
+            incidents.AddRange(await Task.WhenAll(chunk.Select(id => IncidentIndex.GetAsync(grains, id))));
         }
 
         var report = EvaluationCalculator.Compute(incidents, from, to, time.GetUtcNow(), query.Scope);

@@ -14,7 +14,6 @@ internal sealed partial class IncidentGrain
         {
             // A retry (or a second feed naming the same event): the incident it created before.
             IntakeValidator.Validate(request, null, now);
-            await IndexAsync();
             return Ack(IntakeOutcome.Existing);
         }
 
@@ -34,11 +33,13 @@ internal sealed partial class IncidentGrain
         var e = IncidentRules.SystemEvent(now, request.Actor, request.Exercise ? "exercise event injected" : "event received");
         e.Reported = new Reported { Seed = seed };
 
-        // The index entry is written alongside the journal append (both join the same group commit), so the ack waits
-        // for one commit instead of two in a row. Should the append fail, the index names an incident that does not
-        // exist (yet): its readers skip such ids, and a retry creates the incident.
-        var indexing = IndexAsync(seed.Exercise, now);
-        await Task.WhenAll(CommitAsync([e]), indexing);
+        if (!seed.Exercise)
+        {
+            // The daily index entry is part of the same append: no write of its own, and never without the incident.
+            Publish(IncidentIndex.Feed(model.LocalDay(now)), IncidentIndex.Entry);
+        }
+
+        await CommitAsync([e]);
         if (_deactivateAfterReport)
         {
             // Usually touched next minutes later (accept): meanwhile it would only cost memory and GC time.
@@ -46,22 +47,6 @@ internal sealed partial class IncidentGrain
         }
 
         return Ack(IntakeOutcome.Created);
-    }
-
-    /// <summary>Real incidents are listed in the daily index (evaluation, lists); drill incidents are not.</summary>
-    private Task IndexAsync() => IndexAsync(State.Exercise, State.ReportedAt.ToDateTimeOffset());
-
-    private Task IndexAsync(bool exercise, DateTimeOffset reportedAt)
-    {
-        if (exercise || city.Current is not { } model)
-        {
-            return Task.CompletedTask;
-        }
-
-        var day = model.LocalDay(reportedAt);
-        var batch = new IncidentIdBatch();
-        batch.Ids.Add(GrainKey);
-        return GrainFactory.GetGrain<IIncidentIndexGrain>(IncidentIds.IndexShard(day, GrainKey)).Add(batch);
     }
 
     public async Task<SubmitAck> MergeAlert(ReportRequest request)

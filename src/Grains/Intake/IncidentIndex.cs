@@ -1,24 +1,56 @@
 using CityBrain.Actors;
 using CityBrain.Contracts;
+using Google.Protobuf.WellKnownTypes;
 
 namespace CityBrain.Grains.Intake;
 
-/// <summary>Reading incidents through the daily index (<see cref="IIncidentIndexGrain"/>).</summary>
+/// <summary>
+/// The daily index of real incidents (lists, evaluation): a change feed per local report day, <c>incident-day/yyyyMMdd</c>.
+/// A new incident publishes its id there in the same transaction as its first journal append, so the index names
+/// every real incident exactly once, never one that does not exist, and costs no write of its own. Drill incidents
+/// are not indexed. Entries are in commit order; a reader resumes after the last position it saw, so a paged list
+/// neither repeats nor skips an incident while new ones arrive.
+/// </summary>
 internal static class IncidentIndex
 {
-    /// <summary>
-    /// The incident, or null when it does not exist: the index entry is written alongside the incident's first journal
-    /// append, so an append that failed (and was not retried yet) leaves an id without an incident.
-    /// </summary>
-    public static async Task<Incident?> ReadAsync(IGrainFactory grains, string id, Actor reader)
+    /// <summary>The most entries one read returns.</summary>
+    private const int ReadPage = 5000;
+
+    private static readonly Actor Reader = new() { UserId = "incident-index", Role = Role.System };
+
+    /// <summary>What an entry carries: nothing beyond the publishing grain, which is the incident.</summary>
+    public static Empty Entry { get; } = new();
+
+    /// <summary>The feed of a local day (<c>yyyyMMdd</c>, as <see cref="City.CityModel.LocalDay"/> gives it).</summary>
+    public static string Feed(string localDay) => "incident-day/" + localDay;
+
+    /// <summary>Up to <paramref name="maxCount"/> incidents of the day reported after <paramref name="afterPosition"/>,
+    /// as (position, incident id), in report order.</summary>
+    public static async Task<IReadOnlyList<(long Position, string IncidentId)>> ReadAsync(
+        IFeedReader feed, string localDay, long afterPosition, int maxCount, CancellationToken cancellationToken)
     {
-        try
+        var entries = await feed.ReadAsync<Empty>(Feed(localDay), afterPosition, maxCount, cancellationToken);
+        return entries.Select(e => (e.Position, e.Grain.Key)).ToList();
+    }
+
+    /// <summary>Every incident id of the day, in report order.</summary>
+    public static async Task<List<string>> ListDayAsync(IFeedReader feed, string localDay, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        var after = 0L;
+        while (true)
         {
-            return await grains.GetGrain<IIncidentGrain>(id).Get(reader);
-        }
-        catch (NotFoundException)
-        {
-            return null;
+            var page = await ReadAsync(feed, localDay, after, ReadPage, cancellationToken);
+            ids.AddRange(page.Select(e => e.IncidentId));
+            if (page.Count < ReadPage)
+            {
+                return ids;
+            }
+
+            after = page[^1].Position;
         }
     }
+
+    /// <summary>An indexed incident, read with the system's right to read every incident.</summary>
+    public static Task<Incident> GetAsync(IGrainFactory grains, string incidentId) => grains.GetGrain<IIncidentGrain>(incidentId).Get(Reader);
 }

@@ -3,19 +3,20 @@ using System.Text;
 using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
-using CityBrain.Grains.Incidents;
 using CityBrain.Grains.Intake;
 using CityBrain.Grains.Lifecycle;
 
 namespace CityBrain.Grains.Queries;
 
 /// <summary>
-/// Filtered, paged lists of real incidents (Query.ListIncidents): enumerates the daily index of the requested local
-/// days, newest day first and by id within a day, reads each incident and keeps those the caller may read and the
-/// filter matches. A page reads at most <see cref="MaxScan"/> incidents, so a narrow filter over many days returns
-/// short pages with a token to go on rather than one long call.
+/// Filtered, paged lists of real incidents (Query.ListIncidents): reads the daily index (<see cref="IncidentIndex"/>)
+/// of the requested local days, newest day first and in report order within a day, reads each incident and keeps
+/// those the caller may read and the filter matches. The page token is the day and the index position reached, so
+/// paging neither repeats nor skips an incident while new ones are reported. A page reads at most
+/// <see cref="MaxScan"/> incidents, so a narrow filter over many days returns short pages with a token to go on
+/// rather than one long call.
 /// </summary>
-public sealed class IncidentListService(IGrainFactory grains, CityDirectory city, TimeProvider time)
+public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, CityDirectory city, TimeProvider time)
 {
     /// <summary>The most incidents one page reads.</summary>
     public const int MaxScan = 2000;
@@ -24,7 +25,6 @@ public sealed class IncidentListService(IGrainFactory grains, CityDirectory city
     public const int MaxDays = 31;
 
     private const int Concurrency = 64;
-    private static readonly Actor Reader = new() { UserId = "incident-list", Role = Role.System };
 
     /// <summary>One page of the list as <paramref name="actor"/> may see it.</summary>
     /// <exception cref="ValidationException">A day, the page size or the page token is invalid.</exception>
@@ -52,49 +52,41 @@ public sealed class IncidentListService(IGrainFactory grains, CityDirectory city
             throw new ValidationException("to_day", $"more than {MaxDays} days after from_day");
         }
 
-        var (day, offset) = query.PageToken.Length == 0 ? (to, 0) : ParseToken(query.PageToken, from, to);
+        var (day, after) = query.PageToken.Length == 0 ? (to, 0L) : ParseToken(query.PageToken, from, to);
         var list = new IncidentList();
         var scanned = 0;
-        for (; day >= from; day = day.AddDays(-1), offset = 0)
+        for (; day >= from; day = day.AddDays(-1), after = 0)
         {
-            var ids = await DayAsync(day);
-            while (offset < ids.Count)
+            var key = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            while (true)
             {
                 if (list.Incidents.Count == pageSize || scanned >= MaxScan)
                 {
-                    list.NextPageToken = Token(day, offset);
+                    list.NextPageToken = Token(day, after);
                     return list;
                 }
 
-                var take = Math.Min(Math.Min(Concurrency, ids.Count - offset), MaxScan - scanned);
-                var incidents = await Task.WhenAll(ids.Skip(offset).Take(take).Select(id => IncidentIndex.ReadAsync(grains, id, Reader)));
-                foreach (var incident in incidents)
+                var take = Math.Min(Concurrency, MaxScan - scanned);
+                var entries = await IncidentIndex.ReadAsync(feed, key, after, take, CancellationToken.None);
+                var incidents = await Task.WhenAll(entries.Select(entry => IncidentIndex.GetAsync(grains, entry.IncidentId)));
+                for (var i = 0; i < incidents.Length && list.Incidents.Count < pageSize; i++)
                 {
-                    offset++;
+                    after = entries[i].Position;
                     scanned++;
-                    if (incident is not null && Permissions.CanRead(incident, actor) && Matches(query, incident))
+                    if (Permissions.CanRead(incidents[i], actor) && Matches(query, incidents[i]))
                     {
-                        list.Incidents.Add(Summarize(incident));
-                        if (list.Incidents.Count == pageSize)
-                        {
-                            break;
-                        }
+                        list.Incidents.Add(Summarize(incidents[i]));
                     }
+                }
+
+                if (entries.Count < take && list.Incidents.Count < pageSize)
+                {
+                    break; // every entry of the day was read (a full page returns its token above instead)
                 }
             }
         }
 
         return list;
-    }
-
-    private async Task<List<string>> DayAsync(DateOnly day)
-    {
-        var key = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var shards = await Task.WhenAll(Enumerable.Range(0, IncidentIds.IndexShards)
-            .Select(shard => grains.GetGrain<IIncidentIndexGrain>($"{key}-{shard:D2}").List()));
-        var ids = shards.SelectMany(s => s.Ids).Distinct(StringComparer.Ordinal).ToList();
-        ids.Sort(StringComparer.Ordinal);
-        return ids;
     }
 
     private static bool Matches(IncidentListQuery query, Incident incident) =>
@@ -138,20 +130,20 @@ public sealed class IncidentListService(IGrainFactory grains, CityDirectory city
             ? day
             : throw new ValidationException(field, $"'{text}' is not a day (yyyy-MM-dd)");
 
-    private static string Token(DateOnly day, int offset) =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes(FormattableString.Invariant($"{day:yyyyMMdd}:{offset}")));
+    private static string Token(DateOnly day, long after) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes(FormattableString.Invariant($"{day:yyyyMMdd}:{after}")));
 
-    private static (DateOnly Day, int Offset) ParseToken(string token, DateOnly from, DateOnly to)
+    private static (DateOnly Day, long After) ParseToken(string token, DateOnly from, DateOnly to)
     {
         try
         {
             var parts = Encoding.ASCII.GetString(Convert.FromBase64String(token)).Split(':');
             if (parts.Length == 2
                 && DateOnly.TryParseExact(parts[0], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
-                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var after)
                 && day >= from && day <= to)
             {
-                return (day, offset);
+                return (day, after);
             }
         }
         catch (FormatException)

@@ -29,6 +29,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
+    public IFeedReader Feed => _host.Services.GetRequiredService<IFeedReader>();
+
     public IncidentIntake Intake => _host.Services.GetRequiredService<IncidentIntake>();
 
     public DrillService Drills => _host.Services.GetRequiredService<DrillService>();

@@ -1,5 +1,6 @@
 using CityBrain.Contracts;
 using CityBrain.Grains.Incidents;
+using CityBrain.Grains.Intake;
 using CityBrain.Grains.Tests.Infrastructure;
 using CityBrain.Testing;
 
@@ -29,8 +30,8 @@ public sealed class IntakeTests(DatabaseFixture database)
         Assert.All(concurrent, ack => Assert.Equal(first.IncidentId, ack.IncidentId));
         Assert.Equal(1, await silo.JournalLengthAsync(first.IncidentId));
         var day = silo.City.LocalDay(_clock.GetUtcNow());
-        var shard = await silo.Grains.GetGrain<IIncidentIndexGrain>(IncidentIds.IndexShard(day, first.IncidentId)).List();
-        Assert.Equal([first.IncidentId], shard.Ids);
+        var indexed = await IncidentIndex.ListDayAsync(silo.Feed, day, CancellationToken.None);
+        Assert.Equal([first.IncidentId], indexed);
     }
 
     public static TheoryData<string, string> BadEvents => new()
