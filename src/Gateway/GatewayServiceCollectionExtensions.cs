@@ -1,3 +1,4 @@
+using CityBrain.Gateway.Internal.Errors;
 using CityBrain.Gateway.Internal.Hosting;
 using CityBrain.Gateway.Internal.RateLimiting;
 using CityBrain.Gateway.Internal.Security;
@@ -41,6 +42,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<TokenValidator>();
         services.TryAddSingleton<CallerRateLimiter>();
         services.AddGrpcInterceptor<AuthInterceptor>();
+        services.AddGrpcExceptionMapper<ApiExceptionMapper>();
 
         services.TryAddSingleton<EventIntakeService>();
         services.TryAddSingleton<DispatchService>();

@@ -34,7 +34,8 @@ public static class GrpcServiceCollectionExtensions
             sp.GetRequiredService<IOptions<GrpcServerOptions>>().Value,
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("CityBrain.Grpc.Server"),
             [.. sp.GetServices<IGrpcServerInterceptor>()],
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<IGrpcExceptionMapper>()));
         return services;
     }
 
@@ -45,7 +46,19 @@ public static class GrpcServiceCollectionExtensions
         where TInterceptor : class, IGrpcServerInterceptor
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddSingleton<IGrpcServerInterceptor, TInterceptor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IGrpcServerInterceptor, TInterceptor>());
+        return services;
+    }
+
+    /// <summary>Registers <typeparamref name="TMapper"/> as the server's <see cref="IGrpcExceptionMapper"/> (the last one
+    /// registered wins).</summary>
+    /// <typeparam name="TMapper">The mapper type.</typeparam>
+    /// <param name="services">The service collection.</param>
+    public static IServiceCollection AddGrpcExceptionMapper<TMapper>(this IServiceCollection services)
+        where TMapper : class, IGrpcExceptionMapper
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton<IGrpcExceptionMapper, TMapper>();
         return services;
     }
 }

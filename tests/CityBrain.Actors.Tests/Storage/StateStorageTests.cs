@@ -189,6 +189,25 @@ public sealed class StateStorageTests(DatabaseFixture database)
         Assert.Equal(scripts, Convert.ToInt64(await command.ExecuteScalarAsync()));
     }
 
+    [Theory]
+    [MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Migrate_TimersHaveNoHashIndex(StorageKind kind)
+    {
+        var connection = await database.NewDatabaseAsync(kind);
+        await using (await TestSilo.StartAsync(kind, connection, _clock))
+        {
+        }
+
+        await using var db = Open(kind, connection);
+        await db.OpenAsync();
+        await using var command = db.CreateCommand();
+        command.CommandText = kind == StorageKind.Postgres
+            ? "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'grain_timer' AND indexdef LIKE '%grain_hash%'"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'grain_timer' AND sql LIKE '%grain_hash%'";
+
+        Assert.Equal(0L, Convert.ToInt64(await command.ExecuteScalarAsync()));
+    }
+
     [Fact]
     public async Task Migrate_Postgres_KeysCompareByteByByte()
     {

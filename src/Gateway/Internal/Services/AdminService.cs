@@ -1,12 +1,10 @@
 using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
-using CityBrain.Gateway.Internal.Errors;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Hosting;
 using CityBrain.Grpc;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Gateway.Internal.Services;
@@ -16,59 +14,37 @@ internal sealed class AdminService(
     CityLoader loader,
     CityDirectory city,
     IGrainFactory grains,
-    IOptions<CityBrainGrainsOptions> options,
-    ILogger<AdminService> logger) : Admin.AdminBase
+    IOptions<CityBrainGrainsOptions> options) : Admin.AdminBase
 {
     public override async Task<CitySummary> LoadCity(LoadCityRequest request, ServerCallContext context)
     {
-        try
+        if (request.Text.Length == 0)
         {
-            if (request.Text.Length == 0)
-            {
-                throw new ValidationException("text", "required");
-            }
+            throw new ValidationException("text", "required");
+        }
 
-            return await loader.LoadAsync(context.Caller().Actor, request.Text, request.FileName.Length > 0 ? request.FileName : "city.yaml");
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        return await loader.LoadAsync(context.Caller().Actor, request.Text, request.FileName.Length > 0 ? request.FileName : "city.yaml");
     }
 
     public override async Task<CitySummary> ReloadCity(ReloadCityRequest request, ServerCallContext context)
     {
-        try
+        if (options.Value.CityFile is { } file)
         {
-            if (options.Value.CityFile is { } file)
-            {
-                var text = await File.ReadAllTextAsync(file, context.CancellationToken);
-                return await loader.LoadAsync(context.Caller().Actor, text, Path.GetFileName(file));
-            }
-
-            if (!await loader.RefreshAsync())
-            {
-                throw new CityNotLoadedException();
-            }
-
-            return city.Summarize();
+            var text = await File.ReadAllTextAsync(file, context.CancellationToken);
+            return await loader.LoadAsync(context.Caller().Actor, text, Path.GetFileName(file));
         }
-        catch (Exception exception)
+
+        if (!await loader.RefreshAsync())
         {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
+            throw new CityNotLoadedException();
         }
+
+        return city.Summarize();
     }
 
     public override async Task<CityInfo> GetCity(GetCityRequest request, ServerCallContext context)
     {
-        try
-        {
-            var document = await grains.GetGrain<ICityGrain>(CityLoader.CityKey).Get();
-            return new CityInfo { Summary = city.Summarize(), Document = document };
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        var document = await grains.GetGrain<ICityGrain>(CityLoader.CityKey).Get();
+        return new CityInfo { Summary = city.Summarize(), Document = document };
     }
 }

@@ -1,16 +1,14 @@
 using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
-using CityBrain.Gateway.Internal.Errors;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Grpc;
-using Microsoft.Extensions.Logging;
 
 namespace CityBrain.Gateway.Internal.Services;
 
 /// <summary>Dispatch: each call is one <see cref="IncidentCommand"/> on the incident grain (<c>Execute</c>), with the
 /// caller's actor from the token; the grain decides, records and returns the incident.</summary>
-internal sealed class DispatchService(IGrainFactory grains, ILogger<DispatchService> logger) : Dispatch.DispatchBase
+internal sealed class DispatchService(IGrainFactory grains) : Dispatch.DispatchBase
 {
     public override Task<Incident> Accept(IncidentAction request, ServerCallContext context) =>
         ExecuteAsync(context, request.IncidentId, request.Reason, new IncidentCommand { Accept = new AcceptAction() });
@@ -57,15 +55,8 @@ internal sealed class DispatchService(IGrainFactory grains, ILogger<DispatchServ
 
     public override async Task<Incident> MarkDuplicate(MarkDuplicateRequest request, ServerCallContext context)
     {
-        try
-        {
-            var other = Ids.Incident(request.DuplicateOf, "duplicate_of");
-            return await ExecuteAsync(context, request.IncidentId, request.Reason, new IncidentCommand { MarkDuplicate = new MarkDuplicateAction { DuplicateOf = other } });
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        var other = Ids.Incident(request.DuplicateOf, "duplicate_of");
+        return await ExecuteAsync(context, request.IncidentId, request.Reason, new IncidentCommand { MarkDuplicate = new MarkDuplicateAction { DuplicateOf = other } });
     }
 
     /// <summary>Retracts alerts as the incident's source would with a CAP cancel; the caller must be able to act on the
@@ -73,43 +64,29 @@ internal sealed class DispatchService(IGrainFactory grains, ILogger<DispatchServ
     public override async Task<Incident> Retract(RetractRequest request, ServerCallContext context)
     {
         var actor = context.Caller().Actor;
-        try
+        var grain = grains.GetGrain<IIncidentGrain>(Ids.Incident(request.IncidentId));
+        var incident = await grain.Get(actor);
+        var alerts = request.SourceEventId.Length > 0 ? [request.SourceEventId] : incident.AlertEventIds.ToArray();
+        foreach (var alert in alerts)
         {
-            var grain = grains.GetGrain<IIncidentGrain>(Ids.Incident(request.IncidentId));
-            var incident = await grain.Get(actor);
-            var alerts = request.SourceEventId.Length > 0 ? [request.SourceEventId] : incident.AlertEventIds.ToArray();
-            foreach (var alert in alerts)
+            var cancel = new IntakeEvent
             {
-                var cancel = new IntakeEvent
-                {
-                    Source = incident.Source,
-                    SourceEventId = alert,
-                    MessageType = MessageType.Cancel,
-                    ReferencesEventId = alert,
-                };
-                await grain.RetractAlert(new ReportRequest { Actor = actor, Event = cancel });
-            }
+                Source = incident.Source,
+                SourceEventId = alert,
+                MessageType = MessageType.Cancel,
+                ReferencesEventId = alert,
+            };
+            await grain.RetractAlert(new ReportRequest { Actor = actor, Event = cancel });
+        }
 
-            return await grain.Get(actor);
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        return await grain.Get(actor);
     }
 
     private async Task<Incident> ExecuteAsync(ServerCallContext context, string incidentId, string reason, IncidentCommand command)
     {
-        try
-        {
-            command.IncidentId = Ids.Incident(incidentId);
-            command.Actor = context.Caller().Actor;
-            command.Reason = reason;
-            return await grains.GetGrain<IIncidentGrain>(command.IncidentId).Execute(command);
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        command.IncidentId = Ids.Incident(incidentId);
+        command.Actor = context.Caller().Actor;
+        command.Reason = reason;
+        return await grains.GetGrain<IIncidentGrain>(command.IncidentId).Execute(command);
     }
 }

@@ -1,55 +1,32 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
-using CityBrain.Gateway.Internal.Errors;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Grains.Drills;
 using CityBrain.Grpc;
-using Microsoft.Extensions.Logging;
 
 namespace CityBrain.Gateway.Internal.Services;
 
 /// <summary>Drills: <see cref="DrillService"/> (the drill grain keyed by the scenario's id).</summary>
-internal sealed class DrillsService(DrillService drills, ILogger<DrillsService> logger) : Drills.DrillsBase
+internal sealed class DrillsService(DrillService drills) : Drills.DrillsBase
 {
     public override async Task<DrillStatus> StartDrill(DrillScenarioRequest request, ServerCallContext context)
     {
-        try
+        return await drills.StartAsync(new StartDrillRequest
         {
-            return await drills.StartAsync(new StartDrillRequest
-            {
-                Actor = context.Caller().Actor,
-                ScenarioText = request.ScenarioText,
-                FileName = request.FileName,
-            });
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+            Actor = context.Caller().Actor,
+            ScenarioText = request.ScenarioText,
+            FileName = request.FileName,
+        });
     }
 
     public override async Task<DrillStatus> GetDrillStatus(DrillRef request, ServerCallContext context)
     {
-        try
-        {
-            var status = await drills.StatusAsync(Ids.Key(request.DrillId, "drill_id"));
-            return status.State == DrillState.Unspecified ? throw new NotFoundException("drill", request.DrillId) : status;
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        var status = await drills.StatusAsync(Ids.Key(request.DrillId, "drill_id"));
+        return status.State == DrillState.Unspecified ? throw new NotFoundException("drill", request.DrillId) : status;
     }
 
     public override async Task<DrillReport> GetDrillReport(DrillRef request, ServerCallContext context)
     {
-        try
-        {
-            return await drills.ReportAsync(Ids.Key(request.DrillId, "drill_id"));
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        return await drills.ReportAsync(Ids.Key(request.DrillId, "drill_id"));
     }
 }

@@ -1,6 +1,5 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
-using CityBrain.Gateway.Internal.Errors;
 using CityBrain.Gateway.Internal.RateLimiting;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Grains.Intake;
@@ -25,14 +24,7 @@ internal sealed class EventIntakeService(
     public override async Task<SubmitAck> Submit(SubmitRequest request, ServerCallContext context)
     {
         var caller = context.Caller();
-        try
-        {
-            return await intake.SubmitAsync(caller.Actor, request.Event ?? throw new ValidationException("event", "required"));
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        return await intake.SubmitAsync(caller.Actor, request.Event ?? throw new ValidationException("event", "required"));
     }
 
     public override async Task SubmitStream(IAsyncStreamReader<StreamEvent> requestStream, IServerStreamWriter<StreamAck> responseStream, ServerCallContext context)

@@ -1,13 +1,11 @@
 using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
-using CityBrain.Gateway.Internal.Errors;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Evaluation;
 using CityBrain.Grains.Queries;
 using CityBrain.Grpc;
-using Microsoft.Extensions.Logging;
 
 namespace CityBrain.Gateway.Internal.Services;
 
@@ -19,118 +17,70 @@ internal sealed class QueryService(
     SlaBoardService boards,
     IncidentWatchService watches,
     EvaluationService evaluation,
-    CityDirectory city,
-    ILogger<QueryService> logger) : Query.QueryBase
+    CityDirectory city) : Query.QueryBase
 {
     public override async Task<IncidentDetail> GetIncident(GetIncidentRequest request, ServerCallContext context)
     {
         var actor = context.Caller().Actor;
-        try
+        var grain = grains.GetGrain<IIncidentGrain>(Ids.Incident(request.IncidentId));
+        var detail = new IncidentDetail { Incident = await grain.Get(actor) };
+        if (!request.OmitJournal)
         {
-            var grain = grains.GetGrain<IIncidentGrain>(Ids.Incident(request.IncidentId));
-            var detail = new IncidentDetail { Incident = await grain.Get(actor) };
-            if (!request.OmitJournal)
+            detail.Journal = await grain.GetJournal(new JournalQuery
             {
-                detail.Journal = await grain.GetJournal(new JournalQuery
-                {
-                    Actor = actor,
-                    AfterSequence = request.JournalAfterSequence,
-                    MaxCount = request.JournalMaxEntries,
-                });
-            }
+                Actor = actor,
+                AfterSequence = request.JournalAfterSequence,
+                MaxCount = request.JournalMaxEntries,
+            });
+        }
 
-            return detail;
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        return detail;
     }
 
     public override async Task<IncidentList> ListIncidents(IncidentListQuery request, ServerCallContext context)
     {
-        try
-        {
-            return await lists.ListAsync(context.Caller().Actor, request);
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        return await lists.ListAsync(context.Caller().Actor, request);
     }
 
     public override async Task WatchIncidents(IncidentWatchQuery request, IServerStreamWriter<IncidentChangeBatch> responseStream, ServerCallContext context)
     {
         var actor = context.Caller().Actor;
-        try
+        // The watch checks the caller and the query before its first batch, so a refusal writes nothing.
+        await foreach (var batch in watches.WatchAsync(actor, request, context.CancellationToken))
         {
-            // The watch checks the caller and the query before its first batch, so a refusal writes nothing.
-            await foreach (var batch in watches.WatchAsync(actor, request, context.CancellationToken))
-            {
-                await responseStream.WriteAsync(batch, context.CancellationToken);
-            }
-        }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
-        {
-            // The watcher went away, or its deadline passed: the wire layer reports that.
-            throw;
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
+            await responseStream.WriteAsync(batch, context.CancellationToken);
         }
     }
 
     public override async Task<SlaBoardView> GetSlaBoard(SlaBoardQuery request, ServerCallContext context)
     {
-        try
-        {
-            return await boards.GetAsync(context.Caller().Actor, request);
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        return await boards.GetAsync(context.Caller().Actor, request);
     }
 
     public override async Task<DepartmentBoard> ListAssignments(ListAssignmentsRequest request, ServerCallContext context)
     {
         var actor = context.Caller().Actor;
-        try
+        var department = request.DepartmentId;
+        if (actor.Role == Role.Department)
         {
-            var department = request.DepartmentId;
-            if (actor.Role == Role.Department)
+            if (department.Length > 0 && department != actor.DepartmentId)
             {
-                if (department.Length > 0 && department != actor.DepartmentId)
-                {
-                    throw new PermissionDeniedException(actor.UserId, actor.Role, "list assignments", $"a department reads its own assignments only, not those of '{department}'");
-                }
-
-                department = actor.DepartmentId;
+                throw new PermissionDeniedException(actor.UserId, actor.Role, "list assignments", $"a department reads its own assignments only, not those of '{department}'");
             }
 
-            if (!city.Require().DepartmentsById.ContainsKey(Ids.Key(department, "department_id")))
-            {
-                throw new NotFoundException("department", department);
-            }
+            department = actor.DepartmentId;
+        }
 
-            return await grains.GetGrain<IDepartmentGrain>(department).GetAssignments();
-        }
-        catch (Exception exception)
+        if (!city.Require().DepartmentsById.ContainsKey(Ids.Key(department, "department_id")))
         {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
+            throw new NotFoundException("department", department);
         }
+
+        return await grains.GetGrain<IDepartmentGrain>(department).GetAssignments();
     }
 
     public override async Task<EvaluationReport> GetEvaluation(EvaluationQuery request, ServerCallContext context)
     {
-        try
-        {
-            return await evaluation.ComputeAsync(context.Caller().Actor, request);
-        }
-        catch (Exception exception)
-        {
-            throw ApiErrors.ToRpcException(exception, logger, context.Method);
-        }
+        return await evaluation.ComputeAsync(context.Caller().Actor, request);
     }
 }

@@ -97,11 +97,29 @@ internal sealed partial class HttpServerCallContext
                 return new Status(StatusCode.Cancelled, "The request stream was aborted.");
 
             default:
+                if (MapWithMapper(exception) is { } mapped)
+                {
+                    return MapException(mapped);
+                }
+
                 GrpcLog.HandlerFailed(_pipeline.Logger, _method.FullName, exception);
                 var detail = _pipeline.Options.EnableDetailedErrors
                     ? $"Exception was thrown by handler. {exception.GetType().Name}: {exception.Message}"
                     : "Exception was thrown by handler.";
                 return new Status(StatusCode.Unknown, detail);
+        }
+    }
+
+    private RpcException? MapWithMapper(Exception exception)
+    {
+        try
+        {
+            return _pipeline.ExceptionMapper?.Map(exception, this);
+        }
+        catch (Exception mapperFailure)
+        {
+            GrpcLog.HandlerFailed(_pipeline.Logger, _method.FullName, mapperFailure);
+            return null;
         }
     }
 }

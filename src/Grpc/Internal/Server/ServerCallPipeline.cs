@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace CityBrain.Grpc.Internal.Server;
 
-/// <summary>What every call of one server shares: options, logger, interceptors and clock, resolved once.</summary>
-internal sealed class ServerCallPipeline(GrpcServerOptions options, ILogger logger, IGrpcServerInterceptor[] interceptors, TimeProvider timeProvider)
+/// <summary>What every call of one server shares: options, logger, interceptors, exception mapper and clock, resolved once.</summary>
+internal sealed class ServerCallPipeline(GrpcServerOptions options, ILogger logger, IGrpcServerInterceptor[] interceptors, TimeProvider timeProvider, IGrpcExceptionMapper? exceptionMapper = null)
 {
     public GrpcServerOptions Options { get; } = options;
 
@@ -12,4 +12,6 @@ internal sealed class ServerCallPipeline(GrpcServerOptions options, ILogger logg
     public IGrpcServerInterceptor[] Interceptors { get; } = interceptors;
 
     public TimeProvider TimeProvider { get; } = timeProvider;
+
+    public IGrpcExceptionMapper? ExceptionMapper { get; } = exceptionMapper;
 }
