@@ -25,11 +25,7 @@ public sealed class CityLoader(IGrainFactory grains, CityDirectory directory, IL
     /// <exception cref="PermissionDeniedException">The actor is not an administrator.</exception>
     public async Task<CitySummary> LoadAsync(Actor actor, string text, string fileName)
     {
-        Permissions.RequireActor(actor, "load the city definition");
-        if (actor.Role is not (Role.Admin or Role.System))
-        {
-            throw Permissions.Denied(actor, "load the city definition", "only administrators load the city");
-        }
+        Permissions.RequireRole(actor, "load the city definition", "only administrators load the city", Role.Admin, Role.System);
 
         var model = CityFile.Parse(text);
         var stored = await grains.GetGrain<ICityGrain>(CityKey).Publish(new CityDocument { Text = text, FileName = fileName });

@@ -24,11 +24,7 @@ internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger)
     public async Task<DrillStatus> Start(StartDrillRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Permissions.RequireActor(request.Actor, "start a drill");
-        if (request.Actor.Role is not (Role.Dispatcher or Role.Admin or Role.System))
-        {
-            throw Permissions.Denied(request.Actor, "start a drill", "only dispatchers and administrators start drills");
-        }
+        Permissions.RequireRole(request.Actor, "start a drill", "only dispatchers and administrators start drills", Role.Dispatcher, Role.Admin, Role.System);
 
         var scenario = DrillScenario.Parse(request.ScenarioText);
         if (scenario.Id != GrainKey)

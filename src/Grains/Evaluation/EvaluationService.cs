@@ -21,11 +21,7 @@ public sealed class EvaluationService(IGrainFactory grains, IFeedReader feed, Ci
     public async Task<EvaluationReport> ComputeAsync(Actor actor, EvaluationQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        Permissions.RequireActor(actor, "read the evaluation");
-        if (actor.Role is not (Role.Dispatcher or Role.Viewer or Role.Admin or Role.System))
-        {
-            throw Permissions.Denied(actor, "read the evaluation", $"the role {actor.Role} does not read the evaluation");
-        }
+        Permissions.RequireRole(actor, "read the evaluation", "the role {role} does not read the evaluation", Role.Dispatcher, Role.Viewer, Role.Admin, Role.System);
 
         var model = city.Require();
         var (from, to) = Period(query, model.UtcOffset);

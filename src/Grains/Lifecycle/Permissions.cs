@@ -29,6 +29,17 @@ internal static class Permissions
         }
     }
 
+    /// <summary>Refuses a caller without a role, or whose role is not one of <paramref name="roles"/>; <paramref name="refusal"/>
+    /// says why (for the caller), with <c>{role}</c> standing for the caller's role.</summary>
+    public static void RequireRole(Actor? actor, string action, string refusal, params ReadOnlySpan<Role> roles)
+    {
+        RequireActor(actor, action);
+        if (!roles.Contains(actor!.Role))
+        {
+            throw Denied(actor, action, refusal.Replace("{role}", actor.Role.ToString(), StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>True when the jurisdiction (street, community or grid ids) covers the incident's area; empty = whole city.</summary>
     public static bool Covers(IReadOnlyCollection<string> jurisdiction, Incident incident) =>
         CoversArea(jurisdiction, incident.GridId, incident.CommunityId, incident.StreetId);

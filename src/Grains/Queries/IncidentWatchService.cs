@@ -76,11 +76,7 @@ public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
     public static void Authorize(Actor actor, IncidentWatchQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        Permissions.RequireActor(actor, "watch incidents");
-        if (actor.Role is not (Role.Admin or Role.Viewer or Role.Dispatcher or Role.Worker or Role.Department or Role.System))
-        {
-            throw Permissions.Denied(actor, "watch incidents", $"the role {actor.Role} does not watch incidents");
-        }
+        Permissions.RequireRole(actor, "watch incidents", "the role {role} does not watch incidents", Role.Admin, Role.Viewer, Role.Dispatcher, Role.Worker, Role.Department, Role.System);
 
         if (query.AfterPosition < 0)
         {

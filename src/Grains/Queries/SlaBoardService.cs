@@ -18,11 +18,7 @@ public sealed class SlaBoardService(IGrainFactory grains, CityDirectory city, Ti
     public async Task<SlaBoardView> GetAsync(Actor actor, SlaBoardQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        Permissions.RequireActor(actor, "read the SLA board");
-        if (actor.Role is not (Role.Admin or Role.Viewer or Role.Dispatcher or Role.Worker or Role.Department or Role.System))
-        {
-            throw Permissions.Denied(actor, "read the SLA board", $"the role {actor.Role} does not read boards");
-        }
+        Permissions.RequireRole(actor, "read the SLA board", "the role {role} does not read boards", Role.Admin, Role.Viewer, Role.Dispatcher, Role.Worker, Role.Department, Role.System);
 
         if (!Enum.IsDefined(query.Level))
         {
