@@ -157,7 +157,7 @@ public sealed class QueryTests(GatewayServer server)
         Assert.Equal(seen.Distinct().Count(), seen.Count);
         Assert.Equal(first, seen.Take(first.Count)); // in report order
         Assert.All(seen, id => Assert.Contains(id, first.Concat(later)));
-        Assert.Equal(seen.Count, first.Count + later.Count - 1); // all but the one reported after the last page
+        Assert.Equal(first.Count + later.Count - 1, seen.Count); // all but the one reported after the last page
     }
 
     private async Task<string> NewIncidentAsync(string source, string grid = "g001") =>

@@ -111,7 +111,7 @@ internal sealed partial class SqlGrainStorage
     private async Task RunCheckedStatementsAsync(DbConnection connection, DbTransaction transaction, List<PendingCommit> batch, bool[] ok)
     {
         var bulkSql = _dialect.BulkInsertEventsSql;
-        var bulkEvents = new BulkRows.Events(batch.Count);
+        var bulkEvents = new BulkRows.Events(bulkSql is null ? 0 : batch.Count);
         var bulkOwners = new List<int>();
         var checkedStatements = new StatementList();
         var checkedOwners = new List<int>(batch.Count);
@@ -171,7 +171,7 @@ internal sealed partial class SqlGrainStorage
     private void AddTimerStatements(StatementList statements, List<PendingCommit> batch, bool[] ok)
     {
         var bulkSql = _dialect.BulkUpsertTimersSql;
-        var bulk = new BulkRows.Timers(batch.Count);
+        var bulk = new BulkRows.Timers(bulkSql is null ? 0 : batch.Count);
         if (bulkSql is not null)
         {
             for (var i = 0; i < batch.Count; i++)
@@ -205,7 +205,7 @@ internal sealed partial class SqlGrainStorage
     private bool AddFeedStatements(StatementList statements, List<PendingCommit> batch, bool[] ok)
     {
         var bulkSql = _dialect.BulkInsertFeedSql;
-        var bulk = new BulkRows.Feed(batch.Count);
+        var bulk = new BulkRows.Feed(bulkSql is null ? 0 : batch.Count);
         var any = false;
         for (var i = 0; i < batch.Count; i++)
         {

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
@@ -78,7 +79,8 @@ internal sealed class SubmitStreamPipeline(
 
         if (readFailure is not null)
         {
-            throw ApiErrors.ToRpcException(readFailure, logger, "SubmitStream");
+            // As it was thrown: the wire layer tells a deadline or the client's cancellation apart, then maps the rest.
+            ExceptionDispatchInfo.Throw(readFailure);
         }
     }
 
