@@ -5,8 +5,9 @@ namespace CityBrain.Actors.Activation;
 
 /// <summary>
 /// One activation of a grain: its instance, its mailbox and its turn scheduler. Requests wait in FIFO order and
-/// are admitted one at a time unless interleaving is allowed; admitted requests and the continuations of grain
-/// code run as turns on the thread pool, never two at once, at most a quantum of work items per dispatch.
+/// are admitted one at a time unless interleaving is allowed, or the grain refuses them on arrival
+/// (<see cref="IRefuseWhileBusy"/>); admitted requests and the continuations of grain code run as turns on the
+/// thread pool, never two at once, at most a quantum of work items per dispatch.
 /// </summary>
 internal sealed partial class ActivationData : IThreadPoolWorkItem
 {
@@ -73,7 +74,8 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
     /// look the grain up again.</summary>
     public bool Enqueue(GrainRequest request)
     {
-        bool schedule;
+        var schedule = false;
+        Exception? refusal = null;
         lock (_lock)
         {
             if (_status == ActivationStatus.Invalid)
@@ -81,25 +83,37 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
                 return false;
             }
 
-            if (request.Method.AlwaysInterleave)
+            if (_runningCount > 0 && Instance is IRefuseWhileBusy guard)
             {
-                (_interleaving ??= new Queue<GrainRequest>()).Enqueue(request);
-            }
-            else
-            {
-                _incoming.Enqueue(request);
+                refusal = guard.RefuseWhileBusy(request.Method);
             }
 
-            if (_status == ActivationStatus.Created)
+            if (refusal is null)
             {
-                _status = ActivationStatus.Activating;
-                _lifecycleToStart = LifecycleRequest.Activate(Id);
-            }
+                if (request.Method.AlwaysInterleave)
+                {
+                    (_interleaving ??= new Queue<GrainRequest>()).Enqueue(request);
+                }
+                else
+                {
+                    _incoming.Enqueue(request);
+                }
 
-            schedule = ScheduleIfNeeded();
+                if (_status == ActivationStatus.Created)
+                {
+                    _status = ActivationStatus.Activating;
+                    _lifecycleToStart = LifecycleRequest.Activate(Id);
+                }
+
+                schedule = ScheduleIfNeeded();
+            }
         }
 
-        if (schedule)
+        if (refusal is not null)
+        {
+            request.TryFail(refusal);
+        }
+        else if (schedule)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }

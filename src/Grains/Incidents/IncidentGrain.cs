@@ -1,4 +1,5 @@
 using CityBrain.Actors;
+using CityBrain.Actors.Invocation;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Internal;
@@ -22,12 +23,13 @@ internal sealed partial class IncidentGrain(
     CityDirectory city,
     IEnumerable<IIncidentObserver> observers,
     IOptions<CityBrainGrainsOptions> options,
-    ILogger<IncidentGrain> logger) : JournaledGrain<Incident, IncidentEvent>, IIncidentGrain, IRemindable
+    ILogger<IncidentGrain> logger) : JournaledGrain<Incident, IncidentEvent>, IIncidentGrain, IRemindable, IRefuseWhileBusy
 {
     private const string SlaDeadline = "sla";
     private readonly IIncidentObserver[] _observers = observers.ToArray();
     private readonly bool _exactDeadlines = options.Value.ArmSlaDeadlinesExactly;
     private readonly bool _deactivateAfterReport = options.Value.DeactivateAfterReport;
+    private volatile MarkingDuplicate? _markingDuplicate;
 
     /// <summary>Snapshots keep activation short for long-lived incidents (journals are short otherwise).</summary>
     protected override int SnapshotInterval => 50;
@@ -46,14 +48,31 @@ internal sealed partial class IncidentGrain(
         var events = IncidentRules.Decide(State, command, city.Current, TimeProvider.GetUtcNow());
         if (command.ActionCase == IncidentCommand.ActionOneofCase.MarkDuplicate)
         {
-            // The other incident agrees first; if it refuses, nothing changed here.
-            await GrainFactory.GetGrain<IIncidentGrain>(command.MarkDuplicate.DuplicateOf)
-                .AbsorbDuplicate(new AbsorbDuplicateRequest { DuplicateId = GrainKey, Actor = command.Actor });
+            // The other incident agrees first; if it refuses, nothing changed here. While it is asked, this incident
+            // refuses to absorb others (RefuseWhileBusy): two incidents marked duplicates of each other at once then
+            // fail fast instead of each waiting for the other until the call times out.
+            _markingDuplicate = new MarkingDuplicate(command.MarkDuplicate.DuplicateOf, State.Status);
+            try
+            {
+                await GrainFactory.GetGrain<IIncidentGrain>(command.MarkDuplicate.DuplicateOf)
+                    .AbsorbDuplicate(new AbsorbDuplicateRequest { DuplicateId = GrainKey, Actor = command.Actor });
+            }
+            finally
+            {
+                _markingDuplicate = null;
+            }
         }
 
         await CommitAsync(events);
         return State;
     }
+
+    /// <summary>Refuses, on arrival, a request to absorb a duplicate while this incident is itself being marked a
+    /// duplicate, which would otherwise wait on a cycle. Runs beside the turn, so it reads one volatile field only.</summary>
+    public Exception? RefuseWhileBusy(GrainMethod method) =>
+        _markingDuplicate is { } marking && method.Name == nameof(AbsorbDuplicate)
+            ? new IllegalTransitionException(GrainKey, marking.Status, "absorb a duplicate", $"it is being marked a duplicate of {marking.Of}; try again")
+            : null;
 
     public Task<Incident> Get(Actor actor)
     {
@@ -158,4 +177,7 @@ internal sealed partial class IncidentGrain(
         EscalationLevel.Community => notice.Post is { } post ? GrainFactory.GetGrain<ICommunityGrain>(notice.Key).Post(post) : GrainFactory.GetGrain<ICommunityGrain>(notice.Key).Clear(notice.Clear!),
         _ => notice.Post is { } post ? GrainFactory.GetGrain<IStreetGrain>(notice.Key).Post(post) : GrainFactory.GetGrain<IStreetGrain>(notice.Key).Clear(notice.Clear!),
     };
+
+    /// <summary>What a mark-duplicate turn publishes while it waits for the other incident's consent.</summary>
+    private sealed record MarkingDuplicate(string Of, IncidentStatus Status);
 }

@@ -54,6 +54,31 @@ public sealed class TurnTests(DatabaseFixture database) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefuseWhileBusy_RefusesOnArrivalOnlyWhatTheRunningTurnRefuses()
+    {
+        var grain = _silo.Grains.GetGrain<IGuardedGrain>("guarded");
+        var probe = _silo.Probe;
+
+        var guard = grain.Guard("g");
+        await probe.WaitAsync("entered:g");
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Poke());
+        Assert.Equal("guarding g", refused.Message);
+        var held = grain.Hold("h"); // not refused: queued behind the guard
+        Assert.False(guard.IsCompleted);
+        Assert.False(held.IsCompleted);
+
+        probe.Signal("release:g");
+        await guard;
+        await probe.WaitAsync("entered:h");
+        var poke = grain.Poke(); // a turn that refuses nothing: queued, then run
+        Assert.False(poke.IsCompleted);
+        probe.Signal("release:h");
+        await held;
+
+        Assert.Equal(1, await poke); // the refused poke never ran
+    }
+
+    [Fact]
     public async Task ReadOnly_WithReadOnly_Interleaves_ButNotWithWriter()
     {
         var grain = _silo.Grains.GetGrain<ITurnGrain>("read-only");

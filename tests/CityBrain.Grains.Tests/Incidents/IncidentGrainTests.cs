@@ -215,4 +215,45 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         await Assert.ThrowsAsync<IllegalTransitionException>(() => silo.ActAsync(third, Who.Dispatcher, c => c.MarkDuplicate = new MarkDuplicateAction { DuplicateOf = copy }));
         Assert.Equal(IncidentStatus.Reported, (await silo.Incident(third).Get(Who.Admin)).Status);
     }
+
+    [Fact]
+    public async Task MarkDuplicate_TwoIncidentsOfEachOtherAtOnce_NeitherWaitsAndNoCycleIsRecorded()
+    {
+        await using var silo = await StartAsync();
+        for (var round = 0; round < 20; round++)
+        {
+            var a = (await silo.SubmitAsync(Events.Alert("12345", $"x-{round}-a"))).IncidentId;
+            var b = (await silo.SubmitAsync(Events.Alert("12345", $"x-{round}-b"))).IncidentId;
+
+            // Each asks the other to absorb it. Without a refusal on arrival the two turns wait on each other until
+            // the response timeout (hours on this silo): the guard below fails the test instead.
+            var outcomes = await Task.WhenAll(
+                Outcome(silo.ActAsync(a, Who.Dispatcher, c => c.MarkDuplicate = new MarkDuplicateAction { DuplicateOf = b })),
+                Outcome(silo.ActAsync(b, Who.Dispatcher, c => c.MarkDuplicate = new MarkDuplicateAction { DuplicateOf = a })))
+                .WaitAsync(TimeSpan.FromSeconds(30));
+
+            Assert.All(outcomes, o => Assert.True(o is null or IllegalTransitionException, $"unexpected {o}"));
+            Assert.Contains(outcomes, o => o is IllegalTransitionException);
+            var first = await silo.Incident(a).Get(Who.Admin);
+            var second = await silo.Incident(b).Get(Who.Admin);
+            Assert.False(first.Status == IncidentStatus.Duplicate && second.Status == IncidentStatus.Duplicate, "a duplicate cycle");
+            Assert.Equal(outcomes[0] is null, first.Status == IncidentStatus.Duplicate);
+            Assert.Equal(outcomes[1] is null, second.Status == IncidentStatus.Duplicate);
+            Assert.Equal(outcomes[1] is null ? [b] : [], first.Duplicates);
+            Assert.Equal(outcomes[0] is null ? [a] : [], second.Duplicates);
+        }
+
+        static async Task<Exception?> Outcome(Task call)
+        {
+            try
+            {
+                await call;
+                return null;
+            }
+            catch (Exception exception)
+            {
+                return exception;
+            }
+        }
+    }
 }
