@@ -55,6 +55,8 @@ internal static class SlaBenchmark
 
         var before = GC.GetTotalMemory(forceFullCollection: true);
         BenchHost.Progress($"reporting {incidents:N0} incidents ({concurrency} concurrent feeds; every {unansweredEvery}th left unanswered, accept target 20 s)");
+        using var sampler = AllocationSampler.FromEnvironment();
+        sampler?.Report(1);
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var (gen0, gen1, gen2, pausedBefore) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var start = Stopwatch.GetTimestamp();
@@ -67,6 +69,11 @@ internal static class SlaBenchmark
         var afterReport = observer.Transitions;
         var allocatedPerIncident = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)incidents;
         BenchHost.Progress($"  {incidents:N0} reported in {reported.TotalSeconds:F1} s: {afterReport / reported.TotalSeconds:N0} transitions/s, {allocatedPerIncident:N0} bytes allocated per report (GC in this phase: {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds:F1} s)");
+        if (sampler is not null)
+        {
+            BenchHost.Progress(sampler.Report(incidents));
+        }
+
         var after = GC.GetTotalMemory(forceFullCollection: true);
         var bytesPerIncident = (after - before) / (double)incidents;
         BenchHost.Progress($"  heap: {bytesPerIncident:N0} bytes per open incident ({incidents:N0} open, {grains.GetType().Name})");
