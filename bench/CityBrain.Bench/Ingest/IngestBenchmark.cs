@@ -9,6 +9,7 @@ using CityBrain.Gateway.Api;
 using CityBrain.Grains.City;
 using CityBrain.Grpc;
 using CityBrain.Testing;
+using Npgsql;
 
 namespace CityBrain.Bench.Ingest;
 
@@ -20,7 +21,8 @@ namespace CityBrain.Bench.Ingest;
 ///   noop    EventIntake.Ping (authenticated, does nothing) with the same client and concurrency: the baseline;
 ///   unary   EventIntake.Submit, closed loop with that many calls in flight;
 ///   stream  EventIntake.SubmitStream on a few streams, acks matched by sequence;
-///   latency unary submits paced at 70 % of the unary maximum (open loop: latency counts from the scheduled send).
+///   latency unary submits paced at 70 % of the unary maximum (open loop: latency counts from the scheduled send);
+///   floor   after the silo stopped, the same rows written straight to PostgreSQL (<see cref="PostgresFloor"/>).
 /// The silo is configured for high-volume intake (<c>CityBrain:DeactivateAfterReport=true</c>).
 /// Arguments: seconds per phase (10), unary concurrency (1024), streams (8); arguments of the form
 /// <c>--CityBrain:Key=value</c> are passed to the silo as settings.
@@ -106,6 +108,13 @@ internal static class IngestBenchmark
         BenchHost.Progress($"  achieved {achieved:N0} acknowledged events/s (until the last ack); ack p50 {p50:F1} ms, p99 {p99:F1} ms, max {max:F1} ms");
 
         BenchHost.Progress($"stopping the silo (exit code {await silo.StopAsync()}); {events.Issued:N0} events submitted in all");
+
+        BenchHost.Progress($"postgres floor: an intake's rows written straight to the same database, no silo, {seconds} s each");
+        await using var floorSource = NpgsqlDataSource.Create(connection);
+        var (journalFloor, journalCpu) = await PostgresFloor.MeasureAsync(floorSource, journalOnly: true, phase);
+        BenchHost.Progress($"  journal row only: {journalFloor:N0} events/s; {journalCpu.PerOperation(journalFloor * seconds)}");
+        var (floor, floorCpu) = await PostgresFloor.MeasureAsync(floorSource, journalOnly: false, phase);
+        BenchHost.Progress($"  all an intake writes: {floor:N0} events/s ({stream / floor:P0} reached by the stream, {unary / floor:P0} by unary); {floorCpu.PerOperation(floor * seconds)}");
         Console.WriteLine(FormattableString.Invariant(
             $"ingest unary_events_per_s={unary:F0} stream_events_per_s={stream:F0} noop_calls_per_s={noop:F0} ratio={unary / noop:F2} ack_p99_ms={p99:F1}"));
         return 0;

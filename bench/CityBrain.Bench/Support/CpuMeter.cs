@@ -4,7 +4,7 @@ namespace CityBrain.Bench.Support;
 
 /// <summary>
 /// CPU time by who spent it, from /proc (Linux): this process (the load generator), the silo process, and every
-/// process named <c>postgres</c>. Taken before and after a phase, it shows where a phase's CPU went per operation.
+/// process named <c>postgres</c> with the backends that have exited. Taken before and after a phase, it shows where a phase's CPU went per operation.
 /// </summary>
 internal readonly record struct CpuSample(TimeSpan Client, TimeSpan Silo, TimeSpan Postgres, TimeSpan Machine)
 {
@@ -22,7 +22,9 @@ internal readonly record struct CpuSample(TimeSpan Client, TimeSpan Silo, TimeSp
         {
             if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ReadTicks(pid) is { } t && t.Comm == "postgres")
             {
-                postgres += t.Ticks;
+                // A backend's time leaves the sum when it exits (a pool closed); the postmaster, which waits for its
+                // backends, keeps it as its children's time.
+                postgres += t.Ticks + t.ChildTicks;
             }
         }
 
@@ -42,7 +44,7 @@ internal readonly record struct CpuSample(TimeSpan Client, TimeSpan Silo, TimeSp
 
     private static TimeSpan Time(long ticks) => TimeSpan.FromSeconds(ticks / TicksPerSecond);
 
-    private static (string Comm, long Ticks)? ReadTicks(int pid)
+    private static (string Comm, long Ticks, long ChildTicks)? ReadTicks(int pid)
     {
         try
         {
@@ -51,8 +53,12 @@ internal readonly record struct CpuSample(TimeSpan Client, TimeSpan Silo, TimeSp
             var close = stat.LastIndexOf(')');
             var fields = stat[(close + 2)..].Split(' ');
 
-            // After the command: state is field 3, utime field 14, stime field 15 (1-based, man 5 proc).
-            return (stat[(open + 1)..close], long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+            // After the command: state is field 3, utime 14, stime 15, and the waited-for children's cutime 16 and
+            // cstime 17 (1-based, man 5 proc).
+            return (
+                stat[(open + 1)..close],
+                long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture),
+                long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
