@@ -193,6 +193,38 @@ public sealed class DispatchTests(GatewayServer server)
     }
 
     [Fact]
+    public async Task MarkDuplicate_OfEachOtherAtOnce_RefusedWithFailedPreconditionNotATimeout()
+    {
+        var first = await NewIncidentAsync();
+        var second = await NewIncidentAsync();
+
+        // Within a deadline far below the grains' response timeout: a wait cycle would end in DEADLINE_EXCEEDED.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var outcomes = await Task.WhenAll(
+            Outcome(_dispatcher.Dispatch.MarkDuplicateAsync(new MarkDuplicateRequest { IncidentId = first, DuplicateOf = second }, deadline: deadline).ResponseAsync),
+            Outcome(_dispatcher.Dispatch.MarkDuplicateAsync(new MarkDuplicateRequest { IncidentId = second, DuplicateOf = first }, deadline: deadline).ResponseAsync));
+
+        Assert.All(outcomes, o => Assert.True(o is StatusCode.OK or StatusCode.FailedPrecondition, $"unexpected {o}"));
+        Assert.Contains(StatusCode.FailedPrecondition, outcomes);
+        var statuses = await Task.WhenAll(new[] { first, second }.Select(async id =>
+            (await _dispatcher.Query.GetIncidentAsync(new GetIncidentRequest { IncidentId = id, OmitJournal = true })).Incident.Status));
+        Assert.Equal(outcomes.Select(o => o == StatusCode.OK), statuses.Select(s => s == IncidentStatus.Duplicate));
+
+        static async Task<StatusCode> Outcome(Task call)
+        {
+            try
+            {
+                await call;
+                return StatusCode.OK;
+            }
+            catch (RpcException exception)
+            {
+                return exception.StatusCode;
+            }
+        }
+    }
+
+    [Fact]
     public async Task Retract_FalseAlert_IncidentRetracted()
     {
         var id = await NewIncidentAsync();
