@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using CityBrain.Actors;
+using CityBrain.Actors.Storage;
 using CityBrain.Actors.Storage.Sql;
 using CityBrain.Bench.Support;
 using Npgsql;
@@ -18,13 +21,15 @@ internal static class PostgresFloor
     private const int EventsPerTransaction = 100;
     private static readonly PostgresDialect Dialect = new();
 
+    // A Reported event's journal payload and its incidents-feed entry, at their sizes in the ingest benchmark.
+    private static readonly Payload Event = new(1, PayloadFormat.Protobuf, new byte[297]);
+    private static readonly FeedWrite Change = new("incidents", new Payload(1, PayloadFormat.Protobuf, new byte[384]));
+
     /// <summary>Writes for <paramref name="duration"/>; returns events per second and the CPU spent. One data source for
     /// both variants, so no backend exits (and leaves the CPU accounting) between them.</summary>
     public static async Task<(double Rate, CpuSample Cpu)> MeasureAsync(NpgsqlDataSource dataSource, bool journalOnly, TimeSpan duration)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var payload = new byte[297];      // a Reported event's journal payload in the ingest benchmark
-        var change = new byte[384];       // its incidents-feed entry
         var written = 0L;
         var cpu = CpuSample.Take(0);
         var watch = Stopwatch.StartNew();
@@ -33,62 +38,47 @@ internal static class PostgresFloor
             var n = 0L;
             while (watch.Elapsed < duration)
             {
-                var keys = new string[EventsPerTransaction];
-                for (var i = 0; i < keys.Length; i++)
+                var grains = new GrainId[EventsPerTransaction];
+                for (var i = 0; i < grains.Length; i++)
                 {
-                    keys[i] = $"floor-{run}-{w}-{n++}";
+                    grains[i] = new GrainId("incident", $"floor-{run}-{w}-{n++}");
                 }
 
-                await WriteAsync(dataSource, keys, payload, change, journalOnly);
-                Interlocked.Add(ref written, keys.Length);
+                await WriteAsync(dataSource, grains, journalOnly);
+                Interlocked.Add(ref written, grains.Length);
             }
         })));
         return (written / watch.Elapsed.TotalSeconds, CpuSample.Take(0) - cpu);
     }
 
-    private static async Task WriteAsync(NpgsqlDataSource dataSource, string[] keys, byte[] payload, byte[] change, bool journalOnly)
+    /// <summary>One transaction as the silo's group commit builds it (<see cref="BulkRows"/>, <see cref="StatementList"/>).</summary>
+    private static async Task WriteAsync(NpgsqlDataSource dataSource, GrainId[] grains, bool journalOnly)
     {
         var now = DateTimeOffset.UtcNow;
-        var count = keys.Length;
-        var types = Enumerable.Repeat("incident", count).ToArray();
+        var events = new BulkRows.Events(grains.Length);
+        var timers = new BulkRows.Timers(grains.Length);
+        var feed = new BulkRows.Feed(2 * grains.Length);
+        var day = new FeedWrite("incident-day/" + now.ToString("yyyyMMdd", CultureInfo.InvariantCulture), new Payload(1, PayloadFormat.Protobuf, []));
+        foreach (var grain in grains)
+        {
+            events.TryAdd(grain, 1, now, Event);
+            timers.Add(grain, new TimerChange("sla", now.AddMinutes(10), null));
+            feed.Add(grain, now, day);
+            feed.Add(grain, now, Change);
+        }
+
+        var statements = new StatementList();
+        events.AddParameters(statements.Add(Dialect.BulkInsertEventsSql!), Dialect);
+        if (!journalOnly)
+        {
+            timers.AddParameters(statements.Add(Dialect.BulkUpsertTimersSql!), Dialect);
+            statements.Add(Dialect.FeedOrderLockSql);
+            feed.AddParameters(statements.Add(Dialect.BulkInsertFeedSql!), Dialect);
+        }
+
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var batch = new NpgsqlBatch(connection, transaction);
-        await using (batch)
-        {
-            batch.BatchCommands.Add(Command(Dialect.BulkInsertEventsSql,
-                ("t", types), ("k", keys), ("q", Enumerable.Repeat(1L, count).ToArray()), ("s", Enumerable.Repeat(1, count).ToArray()),
-                ("f", Enumerable.Repeat((short)1, count).ToArray()), ("p", Enumerable.Repeat(payload, count).ToArray()),
-                ("u", Enumerable.Repeat(now, count).ToArray())));
-            if (!journalOnly)
-            {
-                batch.BatchCommands.Add(Command(Dialect.BulkUpsertTimersSql,
-                    ("t", types), ("k", keys), ("n", Enumerable.Repeat("sla", count).ToArray()), ("d", Enumerable.Repeat(now.AddMinutes(10), count).ToArray()),
-                    ("m", new long?[count]), ("h", keys.Select(k => (long)(uint)k.GetHashCode(StringComparison.Ordinal)).ToArray())));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(Dialect.FeedOrderLockSql));
-                var feeds = Enumerable.Repeat("incident-day/" + now.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture), count)
-                    .Concat(Enumerable.Repeat("incidents", count)).ToArray();
-                batch.BatchCommands.Add(Command(Dialect.BulkInsertFeedSql,
-                    ("n", feeds), ("t", types.Concat(types).ToArray()), ("k", keys.Concat(keys).ToArray()), ("s", Enumerable.Repeat(1, 2 * count).ToArray()),
-                    ("f", Enumerable.Repeat((short)1, 2 * count).ToArray()),
-                    ("p", Enumerable.Repeat(Array.Empty<byte>(), count).Concat(Enumerable.Repeat(change, count)).ToArray()),
-                    ("u", Enumerable.Repeat(now, 2 * count).ToArray())));
-            }
-
-            await batch.ExecuteNonQueryAsync();
-        }
-
+        await statements.ExecuteAsync(connection, transaction, CancellationToken.None);
         await transaction.CommitAsync();
-    }
-
-    private static NpgsqlBatchCommand Command(string sql, params (string Name, object Value)[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter(name, value));
-        }
-
-        return command;
     }
 }

@@ -56,7 +56,7 @@ internal static class SlaBenchmark
         var before = GC.GetTotalMemory(forceFullCollection: true);
         BenchHost.Progress($"reporting {incidents:N0} incidents ({concurrency} concurrent feeds; every {unansweredEvery}th left unanswered, accept target 20 s)");
         using var sampler = AllocationSampler.FromEnvironment();
-        sampler?.Report(1);
+        sampler?.Clear();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var (gen0, gen1, gen2, pausedBefore) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         var start = Stopwatch.GetTimestamp();

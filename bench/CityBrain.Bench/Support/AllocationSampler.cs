@@ -15,7 +15,6 @@ internal sealed class AllocationSampler : EventListener
     private const int AllocationTickEventId = 10;
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
     private readonly ConcurrentDictionary<string, long> _bytesByType = new(StringComparer.Ordinal);
-    private volatile bool _enabled;
 
     private AllocationSampler()
     {
@@ -23,7 +22,10 @@ internal sealed class AllocationSampler : EventListener
 
     /// <summary>A sampler when <c>CITYBRAIN_ALLOC_SAMPLE=1</c>, else null.</summary>
     public static AllocationSampler? FromEnvironment() =>
-        Environment.GetEnvironmentVariable("CITYBRAIN_ALLOC_SAMPLE") == "1" ? new AllocationSampler { _enabled = true } : null;
+        Environment.GetEnvironmentVariable("CITYBRAIN_ALLOC_SAMPLE") == "1" ? new AllocationSampler() : null;
+
+    /// <summary>Forgets what was sampled so far (the start of a measured phase).</summary>
+    public void Clear() => _bytesByType.Clear();
 
     /// <summary>The most allocated types since the last report, bytes per <paramref name="operations"/>.</summary>
     public string Report(long operations, int top = 15)
@@ -49,7 +51,7 @@ internal sealed class AllocationSampler : EventListener
 
     protected override void OnEventWritten(EventWrittenEventArgs eventData)
     {
-        if (!_enabled || eventData.EventId != AllocationTickEventId || eventData.Payload is not { } payload || eventData.PayloadNames is not { } names)
+        if (eventData.EventId != AllocationTickEventId || eventData.Payload is not { } payload || eventData.PayloadNames is not { } names)
         {
             return;
         }

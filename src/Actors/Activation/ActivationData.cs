@@ -83,7 +83,7 @@ internal sealed partial class ActivationData : IThreadPoolWorkItem
                 return false;
             }
 
-            if (_runningCount > 0 && Instance is IRefuseWhileBusy guard)
+            if (_class.RefusesWhileBusy && _runningCount > 0 && Instance is IRefuseWhileBusy guard)
             {
                 refusal = guard.RefuseWhileBusy(request.Method);
             }

@@ -14,6 +14,7 @@ internal sealed class GrainClassInfo
         TypeName = grainClass.GetCustomAttribute<GrainTypeAttribute>()?.Name ?? DefaultTypeName(grainClass);
         IsReentrant = grainClass.IsDefined(typeof(ReentrantAttribute), inherit: true);
         IsRemindable = typeof(IRemindable).IsAssignableFrom(grainClass);
+        RefusesWhileBusy = typeof(IRefuseWhileBusy).IsAssignableFrom(grainClass);
         HasOnDeactivate = grainClass.GetMethod(nameof(Grain.OnDeactivateAsync), [typeof(DeactivationReason), typeof(CancellationToken)])?.DeclaringType != typeof(Grain);
         _factory = ActivatorUtilities.CreateFactory(grainClass, Type.EmptyTypes);
     }
@@ -26,6 +27,9 @@ internal sealed class GrainClassInfo
     public bool IsReentrant { get; }
 
     public bool IsRemindable { get; }
+
+    /// <summary>Whether the class may refuse requests on arrival (<see cref="IRefuseWhileBusy"/>).</summary>
+    public bool RefusesWhileBusy { get; }
 
     /// <summary>Whether the class overrides <see cref="Grain.OnDeactivateAsync"/> (else deactivation has nothing to run).</summary>
     public bool HasOnDeactivate { get; }
