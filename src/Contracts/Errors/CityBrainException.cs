@@ -4,6 +4,8 @@ namespace CityBrain.Contracts;
 /// Base of every refusal by the city grains. A refusal changes nothing: it is raised before any event is
 /// recorded. <see cref="Kind"/> tells the gateway which gRPC status to answer with.
 /// </summary>
+/// <remarks>Serializable by Orleans, so a refusal crosses grain calls with its type, message and properties.</remarks>
+[GenerateSerializer]
 public abstract class CityBrainException : Exception
 {
     /// <summary>Creates the exception.</summary>

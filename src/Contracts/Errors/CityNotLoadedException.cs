@@ -1,6 +1,8 @@
 namespace CityBrain.Contracts;
 
 /// <summary>No city definition is loaded yet, so events cannot be routed. Maps to FAILED_PRECONDITION.</summary>
+[GenerateSerializer]
+[Alias("citybrain.CityNotLoadedException")]
 public sealed class CityNotLoadedException : CityBrainException
 {
     /// <summary>Creates the exception.</summary>

@@ -4,7 +4,9 @@ namespace CityBrain.Contracts;
 /// <c>grids[12].polygon: ring not closed</c>.</summary>
 /// <param name="Path">The field's path, dotted, with indexes in brackets.</param>
 /// <param name="Message">What is wrong.</param>
-public sealed record FieldError(string Path, string Message)
+[GenerateSerializer]
+[Alias("citybrain.FieldError")]
+public sealed record FieldError([property: Id(0)] string Path, [property: Id(1)] string Message)
 {
     /// <inheritdoc />
     public override string ToString() => $"{Path}: {Message}";

@@ -1,6 +1,8 @@
 namespace CityBrain.Contracts;
 
 /// <summary>The action is not allowed in the incident's current state. Maps to FAILED_PRECONDITION.</summary>
+[GenerateSerializer]
+[Alias("citybrain.IllegalTransitionException")]
 public sealed class IllegalTransitionException : CityBrainException
 {
     /// <summary>Creates the exception.</summary>
@@ -20,12 +22,15 @@ public sealed class IllegalTransitionException : CityBrainException
     }
 
     /// <summary>The incident.</summary>
+    [Id(0)]
     public string IncidentId { get; init; } = string.Empty;
 
     /// <summary>Its state when the action was refused.</summary>
+    [Id(1)]
     public IncidentStatus Current { get; init; }
 
     /// <summary>The refused action (e.g. <c>accept</c>).</summary>
+    [Id(2)]
     public string Action { get; init; } = string.Empty;
 
     /// <inheritdoc />

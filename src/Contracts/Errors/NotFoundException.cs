@@ -1,6 +1,8 @@
 namespace CityBrain.Contracts;
 
 /// <summary>No such object (incident, drill, city). Maps to NOT_FOUND.</summary>
+[GenerateSerializer]
+[Alias("citybrain.NotFoundException")]
 public sealed class NotFoundException : CityBrainException
 {
     /// <summary>Creates the exception.</summary>
@@ -19,9 +21,11 @@ public sealed class NotFoundException : CityBrainException
     }
 
     /// <summary>What was looked for (e.g. <c>incident</c>).</summary>
+    [Id(0)]
     public string What { get; init; } = string.Empty;
 
     /// <summary>Its id.</summary>
+    [Id(1)]
     public string Id { get; init; } = string.Empty;
 
     /// <inheritdoc />

@@ -1,6 +1,8 @@
 namespace CityBrain.Contracts;
 
 /// <summary>The actor may not do this (wrong role, source, department or jurisdiction). Maps to PERMISSION_DENIED.</summary>
+[GenerateSerializer]
+[Alias("citybrain.PermissionDeniedException")]
 public sealed class PermissionDeniedException : CityBrainException
 {
     /// <summary>Creates the exception.</summary>
@@ -20,12 +22,15 @@ public sealed class PermissionDeniedException : CityBrainException
     }
 
     /// <summary>The refused actor.</summary>
+    [Id(0)]
     public string UserId { get; init; } = string.Empty;
 
     /// <summary>The actor's role.</summary>
+    [Id(1)]
     public Role Role { get; init; }
 
     /// <summary>The refused action.</summary>
+    [Id(2)]
     public string Action { get; init; } = string.Empty;
 
     /// <inheritdoc />

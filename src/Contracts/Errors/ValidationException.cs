@@ -1,6 +1,8 @@
 namespace CityBrain.Contracts;
 
 /// <summary>The input is invalid; every problem is listed with its field path. Maps to INVALID_ARGUMENT.</summary>
+[GenerateSerializer]
+[Alias("citybrain.ValidationException")]
 public sealed class ValidationException : CityBrainException
 {
     /// <summary>Creates the exception from one or more field errors.</summary>
@@ -26,6 +28,7 @@ public sealed class ValidationException : CityBrainException
     }
 
     /// <summary>Every problem found, in document order.</summary>
+    [Id(0)]
     public IReadOnlyList<FieldError> Errors { get; }
 
     /// <inheritdoc />

@@ -1,5 +1,3 @@
-using CityBrain.Actors;
-
 namespace CityBrain.Contracts;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace CityBrain.Contracts;
 /// merge window is counted on the open incident instead of creating a new one, and a cancel finds the
 /// incident its alert was merged into.
 /// </summary>
-public interface ICameraChannelGrain : IGrain
+public interface ICameraChannelGrain : IGrainWithStringKey
 {
     /// <summary>Submits a video alert.</summary>
     Task<SubmitAck> Submit(ReportRequest request);

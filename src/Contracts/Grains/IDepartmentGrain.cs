@@ -1,12 +1,13 @@
-using CityBrain.Actors;
+using Orleans.Concurrency;
 
 namespace CityBrain.Contracts;
 
-/// <summary>A department 部门 (key: department id): its open assignments.</summary>
-public interface IDepartmentGrain : IGrain
+/// <summary>A department 部门 (key: department id): its open assignments, a view of the incident feed.</summary>
+public interface IDepartmentGrain : IGrainWithStringKey
 {
-    /// <summary>Opens or ends an assignment. Completes when durable.</summary>
-    Task Track(AssignmentNotice notice);
+    /// <summary>Applies the assignment notices the view projector delivers (those after the position recorded for its
+    /// shard; a batch delivered again changes nothing). Completes when durable.</summary>
+    Task Apply(ViewUpdate update);
 
     /// <summary>The open assignments.</summary>
     [ReadOnly]

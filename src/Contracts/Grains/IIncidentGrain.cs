@@ -1,4 +1,4 @@
-using CityBrain.Actors;
+using Orleans.Concurrency;
 
 namespace CityBrain.Contracts;
 
@@ -8,7 +8,7 @@ namespace CityBrain.Contracts;
 /// Refusals throw <see cref="ValidationException"/>, <see cref="IllegalTransitionException"/>,
 /// <see cref="PermissionDeniedException"/> or <see cref="NotFoundException"/> and change nothing.
 /// </summary>
-public interface IIncidentGrain : IGrain
+public interface IIncidentGrain : IGrainWithStringKey
 {
     /// <summary>Creates the incident from an intake event, or returns it when it exists (a retry).</summary>
     Task<SubmitAck> Report(ReportRequest request);
@@ -24,7 +24,10 @@ public interface IIncidentGrain : IGrain
     Task<SubmitAck> RetractAlert(ReportRequest cancel);
 
     /// <summary>Records that another incident was merged into this one as a duplicate. Refuses when this
-    /// incident is finished.</summary>
+    /// incident is finished, and at once (interleaving with the running turn) while this incident is itself being
+    /// marked a duplicate: two incidents marked duplicates of each other at once fail fast instead of waiting for each
+    /// other until the call times out.</summary>
+    [AlwaysInterleave]
     Task AbsorbDuplicate(AbsorbDuplicateRequest request);
 
     /// <summary>The incident as the actor may see it.</summary>

@@ -1,35 +1,35 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.Internal;
 
 namespace CityBrain.Grains.City;
 
-/// <summary>Stores the city definition's text durably, with a version that increases on every change, and announces
-/// each change on the feed <see cref="CityLoader.FeedName"/> (with the write) so every silo installs it.</summary>
+/// <summary>Stores the city definition's text durably, with a version that increases on every change; every silo's
+/// <see cref="Hosting.CityWatcher"/> follows the version and installs each new one.</summary>
 [GrainType("city")]
-internal sealed class CityGrain : Grain<CityDocument>, ICityGrain
+internal sealed class CityGrain([PersistentState("city-definition")] IPersistentState<CityDocument> state, TimeProvider time) : Grain, ICityGrain
 {
     public async Task<CityDocument> Publish(CityDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
         var sha = CityFile.Hash(document.Text);
-        if (StateExists && State.Sha256 == sha)
+        if (state.RecordExists && state.State.Sha256 == sha)
         {
-            return State;
+            return state.State;
         }
 
-        State = new CityDocument
+        state.State = new CityDocument
         {
             Text = document.Text,
             FileName = document.FileName,
             Sha256 = sha,
-            Version = State.Version + 1,
-            LoadedAt = Times.Stamp(TimeProvider.GetUtcNow()),
+            Version = state.State.Version + 1,
+            LoadedAt = Times.Stamp(time.GetUtcNow()),
         };
-        Publish(CityLoader.FeedName, new CityDocument { Version = State.Version, Sha256 = sha, FileName = document.FileName });
-        await WriteStateAsync();
-        return State;
+        await state.WriteStateAsync();
+        return state.State;
     }
 
-    public Task<CityDocument> Get() => Task.FromResult(State);
+    public Task<CityDocument> Get() => Task.FromResult(state.State);
+
+    public Task<long> Version() => Task.FromResult(state.State.Version);
 }

@@ -1,4 +1,3 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.Internal;
 using CityBrain.Grains.Lifecycle;
@@ -16,10 +15,6 @@ public sealed class CityLoader(IGrainFactory grains, CityDirectory directory, IL
     /// <summary>The key of the city grain.</summary>
     public const string CityKey = "current";
 
-    /// <summary>The change feed on which the city grain announces each new version (entries: <see cref="CityDocument"/>
-    /// without its text).</summary>
-    public const string FeedName = "city";
-
     /// <summary>Validates, stores and installs a definition.</summary>
     /// <exception cref="ValidationException">The definition is invalid; every error is listed.</exception>
     /// <exception cref="PermissionDeniedException">The actor is not an administrator.</exception>
@@ -33,6 +28,9 @@ public sealed class CityLoader(IGrainFactory grains, CityDirectory directory, IL
         GrainsLog.CityLoaded(logger, model.Name, stored.Version, model.Grids.Count, model.Departments.Count, model.Categories.Count);
         return model.Summarize(stored.Version, stored.Sha256);
     }
+
+    /// <summary>The version of the stored definition (0 when none is stored).</summary>
+    public Task<long> StoredVersionAsync() => grains.GetGrain<ICityGrain>(CityKey).Version();
 
     /// <summary>Installs the stored definition if it is newer than this silo's; returns false when none is stored.</summary>
     public async Task<bool> RefreshAsync()

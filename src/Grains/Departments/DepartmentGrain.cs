@@ -1,64 +1,43 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
-using CityBrain.Grains.Internal;
+using CityBrain.Grains.Views;
 
 namespace CityBrain.Grains.Departments;
 
-/// <summary>
-/// A department's open assignments. Busy (every dispatch reaches one of a dozen departments), so it is reentrant
-/// and group-commits its changes as journal appends; the board is a map by incident id.
-/// </summary>
+/// <summary>A department's open assignments: a view of the incident feed, kept by the projector from the assignment
+/// notices incidents decide with their transitions.</summary>
 [GrainType("department")]
-[Reentrant]
-internal sealed class DepartmentGrain : JournaledGrain<DepartmentState, AssignmentNotice>, IDepartmentGrain
+internal sealed class DepartmentGrain([PersistentState("department-queue")] IPersistentState<DepartmentState> state) : Grain, IDepartmentGrain
 {
-    private readonly List<AssignmentNotice> _queued = [];
-    private readonly WriteCoalescer _writer;
-
-    public DepartmentGrain()
+    public async Task Apply(ViewUpdate update)
     {
-        _writer = new WriteCoalescer(FlushAsync);
+        ArgumentNullException.ThrowIfNull(update);
+        if (ViewUpdates.Apply(state.State.Applied, update, ApplyNotice))
+        {
+            await state.WriteStateAsync();
+        }
     }
 
-    protected override int SnapshotInterval => 1000;
-
-    /// <summary>Changes the map in place: a copy per event would cost the whole board each time.</summary>
-    protected override DepartmentState Apply(DepartmentState state, AssignmentNotice @event)
+    private void ApplyNotice(ViewNotice notice)
     {
-        if (@event.Open)
+        if (notice.Assignment is not { } assignment)
         {
-            state.Open[@event.IncidentId] = @event;
+            return;
+        }
+
+        if (assignment.Open)
+        {
+            state.State.Open[assignment.IncidentId] = assignment;
         }
         else
         {
-            state.Open.Remove(@event.IncidentId);
+            state.State.Open.Remove(assignment.IncidentId);
         }
-
-        return state;
-    }
-
-    public Task Track(AssignmentNotice notice)
-    {
-        ArgumentNullException.ThrowIfNull(notice);
-        _queued.Add(notice);
-        return _writer.Submit();
-    }
-
-    private Task FlushAsync()
-    {
-        foreach (var notice in _queued)
-        {
-            RaiseEvent(notice);
-        }
-
-        _queued.Clear();
-        return ConfirmEventsAsync();
     }
 
     public Task<DepartmentBoard> GetAssignments()
     {
-        var board = new DepartmentBoard { DepartmentId = GrainKey };
-        board.Open.Add(State.Open.Values.OrderBy(n => n.DispatchedAt?.ToDateTimeOffset() ?? DateTimeOffset.MinValue));
+        var board = new DepartmentBoard { DepartmentId = this.GetPrimaryKeyString() };
+        board.Open.Add(state.State.Open.Values.OrderBy(n => n.DispatchedAt?.ToDateTimeOffset() ?? DateTimeOffset.MinValue));
         return Task.FromResult(board);
     }
 }

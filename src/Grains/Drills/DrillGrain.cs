@@ -1,10 +1,10 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Incidents;
 using CityBrain.Grains.Intake;
 using CityBrain.Grains.Internal;
 using CityBrain.Grains.Lifecycle;
+using CityBrain.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CityBrain.Grains.Drills;
@@ -13,10 +13,16 @@ namespace CityBrain.Grains.Drills;
 /// A drill 应急联动演练: injects its scenario's events at their times (a durable deadline, so a restart does not
 /// lose them), as incidents marked exercise that departments answer as for real, and reports each department's
 /// accept / assign / arrive times against the SLA. Drill incidents never enter the daily index, so never the
-/// evaluation.
+/// evaluation. The deadline is written before the state that needs it: after a failure between the two, it fires for a
+/// drill that finds nothing to do, never the other way round.
 /// </summary>
 [GrainType("drill")]
-internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger) : Grain<DrillProgress>, IDrillGrain, IRemindable
+internal sealed class DrillGrain(
+    [PersistentState("drill")] IPersistentState<DrillProgress> state,
+    DeadlineWriter deadlines,
+    CityDirectory city,
+    TimeProvider time,
+    ILogger<DrillGrain> logger) : Grain, IDrillGrain, IDeadlineReceiver
 {
     private const string InjectDeadline = "inject";
     private static readonly Actor Injector = new() { UserId = "drill", Role = Role.System };
@@ -27,22 +33,23 @@ internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger)
         Permissions.RequireRole(request.Actor, "start a drill", "only dispatchers and administrators start drills", Role.Dispatcher, Role.Admin, Role.System);
 
         var scenario = DrillScenario.Parse(request.ScenarioText);
-        if (scenario.Id != GrainKey)
+        if (scenario.Id != Key)
         {
-            throw new ValidationException("drill.id", $"'{scenario.Id}' does not name this drill ('{GrainKey}')");
+            throw new ValidationException("drill.id", $"'{scenario.Id}' does not name this drill ('{Key}')");
         }
 
         var sha = CityFile.Hash(request.ScenarioText);
-        if (StateExists)
+        if (state.RecordExists)
         {
             return State.ScenarioSha256 == sha
                 ? Status()
-                : throw new ValidationException("drill.id", $"drill '{GrainKey}' already ran with another scenario; give this one a new id");
+                : throw new ValidationException("drill.id", $"drill '{Key}' already ran with another scenario; give this one a new id");
         }
 
-        CheckAgainstCity(scenario, city.Require(), TimeProvider.GetUtcNow());
-        var now = TimeProvider.GetUtcNow();
-        State = new DrillProgress
+        var now = time.GetUtcNow();
+        CheckAgainstCity(scenario, city.Require(), now);
+        await deadlines.SetAsync(this.GetGrainId(), InjectDeadline, now + scenario.Events[0].Offset);
+        state.State = new DrillProgress
         {
             ScenarioText = request.ScenarioText,
             ScenarioSha256 = sha,
@@ -50,8 +57,7 @@ internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger)
             StartedAt = now,
             EventCount = scenario.Events.Count,
         };
-        SetDeadline(InjectDeadline, now + scenario.Events[0].Offset);
-        await WriteStateAsync();
+        await state.WriteStateAsync();
         return Status();
     }
 
@@ -84,15 +90,15 @@ internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger)
         _ => path,
     };
 
-    public async Task ReceiveReminderAsync(string name, TimerTick tick)
+    public async Task ReceiveDeadline(DeadlineTick tick)
     {
-        if (name != InjectDeadline || !StateExists)
+        if (tick.Name != InjectDeadline || !state.RecordExists)
         {
             return;
         }
 
         var scenario = DrillScenario.Parse(State.ScenarioText);
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var injected = State.Injected.ToList();
         foreach (var item in scenario.Events)
         {
@@ -101,7 +107,7 @@ internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger)
                 continue;
             }
 
-            var request = new ReportRequest { Event = item.Event.Clone(), Actor = Injector, Exercise = true, DrillId = GrainKey };
+            var request = new ReportRequest { Event = item.Event.Clone(), Actor = Injector, Exercise = true, DrillId = Key };
             request.Event.OccurredAt = Times.Stamp(now);
             try
             {
@@ -111,26 +117,26 @@ internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger)
             catch (CityBrainException exception)
             {
                 // The city changed since the start and refuses this event: report it and go on with the others.
-                GrainsLog.DrillInjectFailed(logger, exception, GrainKey, item.Id);
+                GrainsLog.DrillInjectFailed(logger, exception, Key, item.Id);
                 injected.Add(new KeyValuePair<string, string>(item.Id, string.Empty));
             }
         }
 
-        State = State with { Injected = injected };
         var next = scenario.Events.Where(e => !injected.Any(i => i.Key == e.Id)).Select(e => State.StartedAt + e.Offset).DefaultIfEmpty().Min();
         if (next != default)
         {
-            SetDeadline(InjectDeadline, next);
+            await deadlines.SetAsync(this.GetGrainId(), InjectDeadline, next);
         }
 
-        await WriteStateAsync();
+        state.State = State with { Injected = injected };
+        await state.WriteStateAsync();
     }
 
     public async Task<DrillReport> Report()
     {
-        if (!StateExists)
+        if (!state.RecordExists)
         {
-            throw new NotFoundException("drill", GrainKey);
+            throw new NotFoundException("drill", Key);
         }
 
         var incidents = new List<(string EventId, Incident Incident)>();
@@ -142,18 +148,22 @@ internal sealed class DrillGrain(CityDirectory city, ILogger<DrillGrain> logger)
             }
         }
 
-        var report = DrillReportBuilder.Build(incidents, TimeProvider.GetUtcNow());
+        var report = DrillReportBuilder.Build(incidents, time.GetUtcNow());
         report.Status = Status();
         return report;
     }
 
-    Task<DrillStatus> IDrillGrain.Status() => Task.FromResult(StateExists ? Status() : new DrillStatus { DrillId = GrainKey });
+    Task<DrillStatus> IDrillGrain.Status() => Task.FromResult(state.RecordExists ? Status() : new DrillStatus { DrillId = Key });
+
+    private DrillProgress State => state.State;
+
+    private string Key => this.GetPrimaryKeyString();
 
     private DrillStatus Status()
     {
         var status = new DrillStatus
         {
-            DrillId = GrainKey,
+            DrillId = Key,
             Name = State.Name,
             State = State.Injected.Count < State.EventCount ? DrillState.Running : DrillState.Injected,
             StartedAt = Times.Stamp(State.StartedAt),

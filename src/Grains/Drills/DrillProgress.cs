@@ -1,23 +1,31 @@
 namespace CityBrain.Grains.Drills;
 
 /// <summary>The stored state of a drill: its scenario and which events were injected as which incidents.</summary>
+[GenerateSerializer]
+[Alias("CityBrain.Grains.Drills.DrillProgress")]
 public sealed record DrillProgress
 {
     /// <summary>The scenario text (re-parsed when injecting).</summary>
+    [Id(0)]
     public string ScenarioText { get; init; } = string.Empty;
 
     /// <summary>The scenario's SHA-256 (starting again with the same text is a no-op).</summary>
+    [Id(1)]
     public string ScenarioSha256 { get; init; } = string.Empty;
 
     /// <summary>The drill's name.</summary>
+    [Id(2)]
     public string Name { get; init; } = string.Empty;
 
     /// <summary>When the drill started; events are due at this plus their offsets.</summary>
+    [Id(3)]
     public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>Number of scenario events.</summary>
+    [Id(4)]
     public int EventCount { get; init; }
 
     /// <summary>Injected events: scenario event id and incident id, in injection order.</summary>
+    [Id(5)]
     public IReadOnlyList<KeyValuePair<string, string>> Injected { get; init; } = [];
 }

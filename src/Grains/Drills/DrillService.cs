@@ -1,4 +1,3 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
 
 namespace CityBrain.Grains.Drills;

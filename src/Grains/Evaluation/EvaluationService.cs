@@ -1,5 +1,5 @@
 using System.Globalization;
-using CityBrain.Actors;
+using CityBrain.Storage;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Intake;

@@ -1,31 +1,33 @@
-using CityBrain.Actors;
+using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Drills;
 using CityBrain.Grains.Evaluation;
 using CityBrain.Grains.Intake;
+using CityBrain.Grains.Lifecycle;
 using CityBrain.Grains.Queries;
+using CityBrain.Grains.Views;
+using CityBrain.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Grains.Hosting;
 
-/// <summary>Registers the city grains on an actor runtime.</summary>
+/// <summary>Registers the city on an Orleans silo.</summary>
 public static class CityBrainGrainsExtensions
 {
     /// <summary>
-    /// Adds the city grains and their services (<see cref="IncidentIntake"/>, <see cref="CityLoader"/>,
+    /// Adds the city: the services the gateway calls (<see cref="IncidentIntake"/>, <see cref="CityLoader"/>,
     /// <see cref="DrillService"/>, <see cref="EvaluationService"/>, <see cref="CityDirectory"/>, and for queries
-    /// <see cref="IncidentListService"/>, <see cref="SlaBoardService"/>, <see cref="IncidentWatchService"/>), a hosted
-    /// service that loads the city at start, and one that installs every later version whichever silo loaded it
-    /// (<see cref="CityWatcher"/>). Call after <c>AddActors</c> so the runtime starts first:
-    /// <code>services.AddActors().UseSqlite(cs).AddCityBrainGrains(o => o.CityFile = "deploy/demo/city.yaml");</code>
+    /// <see cref="IncidentListService"/>, <see cref="SlaBoardService"/>, <see cref="IncidentWatchService"/>), the incident
+    /// journal's fold, the view projector (kept active on some silo), a hosted service that loads the city at start and one
+    /// that installs every later version whichever silo loaded it (<see cref="CityWatcher"/>). The grain classes are found
+    /// by Orleans. Needs the journal store: <c>silo.AddCityBrainStorage(...)</c>.
     /// </summary>
-    public static IActorsBuilder AddCityBrainGrains(this IActorsBuilder actors, Action<CityBrainGrainsOptions>? configure = null)
+    public static ISiloBuilder AddCityBrainGrains(this ISiloBuilder silo, Action<CityBrainGrainsOptions>? configure = null)
     {
-        ArgumentNullException.ThrowIfNull(actors);
-        actors.AddGrains(typeof(CityBrainGrainsExtensions).Assembly);
-        var services = actors.Services;
+        ArgumentNullException.ThrowIfNull(silo);
+        var services = silo.Services;
         services.AddOptions<CityBrainGrainsOptions>().ValidateOnStart();
         if (configure is not null)
         {
@@ -33,6 +35,8 @@ public static class CityBrainGrainsExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CityBrainGrainsOptions>, CityBrainGrainsOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IJournalFold<Incident, IncidentEvent>, IncidentJournalFold>();
         services.TryAddSingleton<CityDirectory>();
         services.TryAddSingleton<CityLoader>();
         services.TryAddSingleton<IncidentIntake>();
@@ -41,8 +45,20 @@ public static class CityBrainGrainsExtensions
         services.TryAddSingleton<IncidentListService>();
         services.TryAddSingleton<SlaBoardService>();
         services.TryAddSingleton<IncidentWatchService>();
+        for (var shard = 0; shard < ViewProjectorGrain.Shards; shard++)
+        {
+            var key = shard;
+            services.AddSingleton(new AlwaysOnGrain($"view projector {key}", grains => grains.GetGrain<IViewProjectorGrain>(key).Ping()));
+        }
+
         services.AddHostedService<CityStartup>();
         services.AddHostedService<CityWatcher>();
-        return actors;
+        return silo;
+    }
+
+    /// <summary>The incident journal's fold (<see cref="IncidentFold"/>), for the journal store.</summary>
+    private sealed class IncidentJournalFold : IJournalFold<Incident, IncidentEvent>
+    {
+        public Incident Apply(Incident state, IncidentEvent @event) => IncidentFold.ApplyInPlace(state, @event);
     }
 }

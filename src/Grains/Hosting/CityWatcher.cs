@@ -1,38 +1,38 @@
-using CityBrain.Actors;
-using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Internal;
+using CityBrain.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace CityBrain.Grains.Hosting;
 
 /// <summary>
-/// Keeps this silo's <see cref="CityDirectory"/> on the stored city definition: follows the city feed (written with
-/// every new version, on whichever silo an administrator loaded it) and installs the stored version when an entry
-/// arrives. A write on this silo wakes it at once; one on another silo within the feed's poll interval. While the
-/// database is unreachable it retries, and the silo keeps the version it has.
+/// Keeps this silo's <see cref="CityDirectory"/> on the stored city definition, whichever silo an administrator loaded
+/// it through: asks the city grain for its version every <see cref="Interval"/> (a small read-only call) and installs
+/// the stored definition when the version moved. While the city grain cannot be reached it keeps trying, and the silo
+/// keeps the version it has.
 /// </summary>
-internal sealed class CityWatcher(IFeedReader feed, CityLoader loader, TimeProvider time, ILogger<CityWatcher> logger) : BackgroundService
+internal sealed class CityWatcher(CityLoader loader, CityDirectory directory, BackgroundClock clock, ILogger<CityWatcher> logger) : BackgroundService
 {
+    /// <summary>How often the stored version is checked.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var position = 0L;
+        var failing = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var entries = await feed.ReadAsync<CityDocument>(CityLoader.FeedName, position, 100, stoppingToken).ConfigureAwait(false);
-                if (entries.Count > 0)
+                if (await loader.StoredVersionAsync().WaitAsync(stoppingToken).ConfigureAwait(false) != directory.Version)
                 {
-                    position = entries[^1].Position;
                     await loader.RefreshAsync().ConfigureAwait(false);
-                    continue;
                 }
 
-                await feed.WaitAsync(CityLoader.FeedName, position, stoppingToken).ConfigureAwait(false);
+                failing = false;
+                await clock.DelayAsync(Interval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -40,10 +40,15 @@ internal sealed class CityWatcher(IFeedReader feed, CityLoader loader, TimeProvi
             }
             catch (Exception exception)
             {
-                GrainsLog.CityWatchFailed(logger, exception, RetryDelay);
+                if (!failing)
+                {
+                    GrainsLog.CityWatchFailed(logger, exception, RetryDelay);
+                }
+
+                failing = true;
                 try
                 {
-                    await Task.Delay(RetryDelay, time, stoppingToken).ConfigureAwait(false);
+                    await clock.DelayAsync(RetryDelay, stoppingToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

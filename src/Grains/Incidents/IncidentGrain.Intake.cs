@@ -9,7 +9,8 @@ internal sealed partial class IncidentGrain
     public async Task<SubmitAck> Report(ReportRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var now = TimeProvider.GetUtcNow();
+        using var turn = await BeginTurnAsync();
+        var now = time.GetUtcNow();
         if (State.Status != IncidentStatus.Unspecified)
         {
             // A retry (or a second feed naming the same event): the incident it created before.
@@ -25,9 +26,9 @@ internal sealed partial class IncidentGrain
         }
 
         var seed = IncidentRouter.Route(request, model, now);
-        if (seed.Id != GrainKey)
+        if (seed.Id != Key)
         {
-            throw new ValidationException("source_event_id", $"the event belongs to incident {seed.Id}, not {GrainKey}");
+            throw new ValidationException("source_event_id", $"the event belongs to incident {seed.Id}, not {Key}");
         }
 
         var e = IncidentRules.SystemEvent(now, request.Actor, request.Exercise ? "exercise event injected" : "event received");
@@ -35,15 +36,15 @@ internal sealed partial class IncidentGrain
 
         if (!seed.Exercise)
         {
-            // The daily index entry is part of the same append: no write of its own, and never without the incident.
-            Publish(IncidentIndex.Feed(model.LocalDay(now)), IncidentIndex.Entry);
+            // The incident's feed entry is its daily index entry too: no write of its own, and never without the incident.
+            _dayTag = IncidentIndex.Tag(model.LocalDay(now));
         }
 
         await CommitAsync([e]);
         if (_deactivateAfterReport)
         {
             // Usually touched next minutes later (accept): meanwhile it would only cost memory and GC time.
-            DeactivateOnIdle();
+            this.DeactivateOnIdle();
         }
 
         return Ack(IntakeOutcome.Created);
@@ -52,7 +53,8 @@ internal sealed partial class IncidentGrain
     public async Task<SubmitAck> MergeAlert(ReportRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var now = TimeProvider.GetUtcNow();
+        using var turn = await BeginTurnAsync();
+        var now = time.GetUtcNow();
         IntakeValidator.Validate(request, city.Current, now);
         var eventId = request.Event.SourceEventId;
         if (State.Status != IncidentStatus.Unspecified && (State.AlertEventIds.Contains(eventId) || State.RetractedEventIds.Contains(eventId) || State.SourceEventId == eventId))
@@ -74,7 +76,8 @@ internal sealed partial class IncidentGrain
     public async Task<SubmitAck> RetractAlert(ReportRequest cancel)
     {
         ArgumentNullException.ThrowIfNull(cancel);
-        var now = TimeProvider.GetUtcNow();
+        using var turn = await BeginTurnAsync();
+        var now = time.GetUtcNow();
         IntakeValidator.Validate(cancel, city.Current, now);
         var reference = cancel.Event.ReferencesEventId;
         if (cancel.Event.MessageType != MessageType.Cancel)
@@ -104,7 +107,7 @@ internal sealed partial class IncidentGrain
 
         if (IncidentFold.IsFinished(State))
         {
-            throw new IllegalTransitionException(GrainKey, State.Status, "retract an alert", "the incident is finished");
+            throw new IllegalTransitionException(Key, State.Status, "retract an alert", "the incident is finished");
         }
 
         var e = IncidentRules.SystemEvent(now, cancel.Actor, "alert cancelled by its source");
@@ -113,12 +116,20 @@ internal sealed partial class IncidentGrain
         return Ack(IntakeOutcome.Retracted);
     }
 
+    /// <summary>Interleaves with a running turn (see the interface): while this incident is itself being marked a duplicate
+    /// it refuses at once, since the other incident's turn may be what this one waits for; otherwise it waits its turn.</summary>
     public async Task AbsorbDuplicate(AbsorbDuplicateRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (_markingDuplicate is { } marking)
+        {
+            throw new IllegalTransitionException(Key, marking.Status, "absorb a duplicate", $"it is being marked a duplicate of {marking.Of}; try again");
+        }
+
+        using var turn = await BeginTurnAsync();
         if (State.Status == IncidentStatus.Unspecified)
         {
-            throw new NotFoundException("incident", GrainKey);
+            throw new NotFoundException("incident", Key);
         }
 
         if (State.Duplicates.Contains(request.DuplicateId))
@@ -128,17 +139,17 @@ internal sealed partial class IncidentGrain
 
         if (IncidentFold.IsFinished(State))
         {
-            throw new IllegalTransitionException(GrainKey, State.Status, "absorb a duplicate", "a finished incident takes no duplicates");
+            throw new IllegalTransitionException(Key, State.Status, "absorb a duplicate", "a finished incident takes no duplicates");
         }
 
-        var e = IncidentRules.SystemEvent(TimeProvider.GetUtcNow(), request.Actor, "duplicate merged into this incident");
+        var e = IncidentRules.SystemEvent(time.GetUtcNow(), request.Actor, "duplicate merged into this incident");
         e.DuplicateAbsorbed = new DuplicateAbsorbed { IncidentId = request.DuplicateId };
         await CommitAsync([e]);
     }
 
     private SubmitAck Ack(IntakeOutcome outcome) => new()
     {
-        IncidentId = GrainKey,
+        IncidentId = Key,
         Outcome = outcome,
         AlertCount = State.AlertCount,
         Status = State.Status,

@@ -1,6 +1,6 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.Sla;
+using CityBrain.Storage;
 
 namespace CityBrain.Grains.Incidents;
 
@@ -25,7 +25,7 @@ internal sealed partial class IncidentGrain
         {
             if (_armedAt is not null && (_exactDeadlines || !SlaEngine.IsTerminal(State.Status)))
             {
-                CancelDeadline(SlaDeadline);
+                journal.CancelDeadline(SlaDeadline);
                 _armedAt = null;
             }
 
@@ -37,22 +37,23 @@ internal sealed partial class IncidentGrain
             return;
         }
 
-        SetDeadline(SlaDeadline, due.Value);
+        journal.SetDeadline(SlaDeadline, due.Value);
         _armedAt = due;
     }
 
     /// <summary>The SLA deadline fell due (at least once, possibly late after downtime): records whatever warnings,
     /// breaches and escalations are due now and re-arms. Idempotent: what was recorded is not recorded again.</summary>
-    public async Task ReceiveReminderAsync(string name, TimerTick tick)
+    public async Task ReceiveDeadline(DeadlineTick tick)
     {
-        if (name != SlaDeadline || State.Status == IncidentStatus.Unspecified)
+        using var turn = await BeginTurnAsync();
+        if (tick.Name != SlaDeadline || State.Status == IncidentStatus.Unspecified)
         {
             return;
         }
 
-        // The runtime retires the fired row unless it is re-armed now.
+        // The shard retires the fired deadline unless it is re-armed now.
         _armedAt = null;
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var events = SlaEngine.Evaluate(State, now);
         await CommitAsync(events);
     }

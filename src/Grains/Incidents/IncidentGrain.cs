@@ -1,61 +1,67 @@
-using CityBrain.Actors;
-using CityBrain.Actors.Invocation;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
+using CityBrain.Grains.Hosting;
 using CityBrain.Grains.Internal;
 using CityBrain.Grains.Lifecycle;
 using CityBrain.Grains.Queries;
 using CityBrain.Grains.Sla;
-using CityBrain.Grains.Hosting;
+using CityBrain.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Grains.Incidents;
 
 /// <summary>
-/// One incident: a journaled grain whose every transition is recorded with who, when and why. Commands are
-/// decided by <see cref="IncidentRules"/> (pure), applied by <see cref="IncidentFold"/> (pure), made durable in one
-/// journal append together with the incident's single SLA deadline, and then announced to departments and boards.
-/// A refused command changes nothing.
+/// One incident: an event-sourced grain whose every transition is recorded with who, when and why. Commands are
+/// decided by <see cref="IncidentRules"/> (pure), applied by <see cref="IncidentFold"/> (pure), and made durable in one
+/// journal append together with the incident's SLA deadline and its feed entry — the change watchers see and the
+/// notices for department queues and supervision boards, which the view projector delivers. A refused command changes
+/// nothing.
 /// </summary>
 [GrainType("incident")]
 internal sealed partial class IncidentGrain(
+    [Journal(SnapshotInterval = 50)] IJournal<Incident, IncidentEvent> journal,
     CityDirectory city,
+    TimeProvider time,
     IEnumerable<IIncidentObserver> observers,
     IOptions<CityBrainGrainsOptions> options,
-    ILogger<IncidentGrain> logger) : JournaledGrain<Incident, IncidentEvent>, IIncidentGrain, IRemindable, IRefuseWhileBusy
+    ILogger<IncidentGrain> logger) : Grain, IIncidentGrain, IDeadlineReceiver
 {
     private const string SlaDeadline = "sla";
     private readonly IIncidentObserver[] _observers = observers.ToArray();
     private readonly bool _exactDeadlines = options.Value.ArmSlaDeadlinesExactly;
     private readonly bool _deactivateAfterReport = options.Value.DeactivateAfterReport;
-    private volatile MarkingDuplicate? _markingDuplicate;
+    private Task _turnEnded = Task.CompletedTask;
+    private MarkingDuplicate? _markingDuplicate;
 
-    /// <summary>Snapshots keep activation short for long-lived incidents (journals are short otherwise).</summary>
-    protected override int SnapshotInterval => 50;
+    /// <summary>The day index tag of the append being prepared (set by the report of a real incident).</summary>
+    private string? _dayTag;
 
-    protected override Incident Apply(Incident state, IncidentEvent @event) => IncidentFold.ApplyInPlace(state, @event);
+    private Incident State => journal.State;
+
+    private string Key => this.GetPrimaryKeyString();
 
     public async Task<Incident> Execute(IncidentCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (command.IncidentId.Length > 0 && command.IncidentId != GrainKey)
+        using var turn = await BeginTurnAsync();
+        if (command.IncidentId.Length > 0 && command.IncidentId != Key)
         {
             throw new ValidationException("incident_id", $"'{command.IncidentId}' does not name this incident");
         }
 
-        command.IncidentId = GrainKey;
-        var events = IncidentRules.Decide(State, command, city.Current, TimeProvider.GetUtcNow());
+        command.IncidentId = Key;
+        var events = IncidentRules.Decide(State, command, city.Current, time.GetUtcNow());
         if (command.ActionCase == IncidentCommand.ActionOneofCase.MarkDuplicate)
         {
             // The other incident agrees first; if it refuses, nothing changed here. While it is asked, this incident
-            // refuses to absorb others (RefuseWhileBusy): two incidents marked duplicates of each other at once then
-            // fail fast instead of each waiting for the other until the call times out.
+            // refuses to absorb others (AbsorbDuplicate interleaves to say so): two incidents marked duplicates of each
+            // other at once then both fail fast instead of each waiting for the other until the call times out.
             _markingDuplicate = new MarkingDuplicate(command.MarkDuplicate.DuplicateOf, State.Status);
             try
             {
                 await GrainFactory.GetGrain<IIncidentGrain>(command.MarkDuplicate.DuplicateOf)
-                    .AbsorbDuplicate(new AbsorbDuplicateRequest { DuplicateId = GrainKey, Actor = command.Actor });
+                    .AbsorbDuplicate(new AbsorbDuplicateRequest { DuplicateId = Key, Actor = command.Actor });
             }
             finally
             {
@@ -66,13 +72,6 @@ internal sealed partial class IncidentGrain(
         await CommitAsync(events);
         return State;
     }
-
-    /// <summary>Refuses, on arrival, a request to absorb a duplicate while this incident is itself being marked a
-    /// duplicate, which would otherwise wait on a cycle. Runs beside the turn, so it reads one volatile field only.</summary>
-    public Exception? RefuseWhileBusy(GrainMethod method) =>
-        _markingDuplicate is { } marking && method.Name == nameof(AbsorbDuplicate)
-            ? new IllegalTransitionException(GrainKey, marking.Status, "absorb a duplicate", $"it is being marked a duplicate of {marking.Of}; try again")
-            : null;
 
     public Task<Incident> Get(Actor actor)
     {
@@ -92,34 +91,50 @@ internal sealed partial class IncidentGrain(
         }
 
         var max = query.MaxCount is > 0 and <= 10_000 ? query.MaxCount : 1000;
-        var entries = await ReadJournalAsync(query.AfterSequence, max);
-        var journal = new IncidentJournal { IncidentId = GrainKey };
+        var entries = await journal.ReadAsync(query.AfterSequence, max);
+        var result = new IncidentJournal { IncidentId = Key };
         foreach (var entry in entries)
         {
-            journal.Entries.Add(new IncidentJournalEntry { Sequence = entry.Sequence, RecordedAt = Times.Stamp(entry.RecordedAt), Event = entry.Event });
+            result.Entries.Add(new IncidentJournalEntry { Sequence = entry.Sequence, RecordedAt = Times.Stamp(entry.RecordedAt), Event = entry.Event });
         }
 
-        journal.NextSequence = entries.Count == max ? entries[^1].Sequence : 0;
-        return journal;
+        result.NextSequence = entries.Count == max ? entries[^1].Sequence : 0;
+        return result;
     }
 
     private void RequireExists()
     {
         if (State.Status == IncidentStatus.Unspecified)
         {
-            throw new NotFoundException("incident", GrainKey);
+            throw new NotFoundException("incident", Key);
         }
     }
 
-    /// <summary>Records the events (with the SLA deadline and the change for the incident feed) in one durable append,
-    /// then tells observers, departments and boards. Notices are best effort after the commit: the journal is the truth, and a lost notice only
-    /// delays a view (logged).</summary>
+    /// <summary>
+    /// Waits for the turn of a request that changes the incident. Orleans runs this grain's requests one at a time,
+    /// except <see cref="AbsorbDuplicate"/>, which interleaves so it can refuse while a mark-duplicate turn waits on the
+    /// other incident; when it does not refuse, it waits here for the running turn like any other change.
+    /// </summary>
+    private async Task<Turn> BeginTurnAsync()
+    {
+        while (!_turnEnded.IsCompleted)
+        {
+            await _turnEnded;
+        }
+
+        var turn = new Turn();
+        _turnEnded = turn.Ended;
+        return turn;
+    }
+
+    /// <summary>Records the events, with the SLA deadline and the feed entry, in one durable append; then tells the
+    /// in-process observers. With no events it still writes a moved deadline.</summary>
     private async Task CommitAsync(IReadOnlyList<IncidentEvent> events)
     {
         if (events.Count == 0)
         {
             ArmSla();
-            await ConfirmEventsAsync();
+            await journal.ConfirmAsync();
             return;
         }
 
@@ -127,13 +142,15 @@ internal sealed partial class IncidentGrain(
         var wasAlarmed = SlaEngine.IsAlarmed(State);
         foreach (var e in events)
         {
-            RaiseEvent(e);
+            journal.Raise(e);
         }
 
         ArmSla();
-        Publish(IncidentFeed.Name, IncidentFeed.Describe(State, events));
-        await ConfirmEventsAsync();
-        var committedAt = TimeProvider.GetUtcNow();
+        var notices = Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current);
+        journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, events, notices), _dayTag);
+        _dayTag = null;
+        await journal.ConfirmAsync();
+        var committedAt = time.GetUtcNow();
         foreach (var observer in _observers)
         {
             try
@@ -142,42 +159,21 @@ internal sealed partial class IncidentGrain(
             }
             catch (Exception exception)
             {
-                GrainsLog.ObserverFailed(logger, exception, GrainKey);
-            }
-        }
-
-        await NotifyAsync(Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current));
-    }
-
-    private async Task NotifyAsync(List<Notice> notices)
-    {
-        foreach (var notice in notices)
-        {
-            try
-            {
-                if (notice.Assignment is { } assignment)
-                {
-                    await GrainFactory.GetGrain<IDepartmentGrain>(notice.Key).Track(assignment);
-                }
-                else
-                {
-                    await PostAsync(notice);
-                }
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                GrainsLog.NotificationFailed(logger, exception, GrainKey, notice.Describe());
+                GrainsLog.ObserverFailed(logger, exception, Key);
             }
         }
     }
-
-    private Task PostAsync(Notice notice) => notice.Level switch
-    {
-        EscalationLevel.Grid => notice.Post is { } post ? GrainFactory.GetGrain<IGridGrain>(notice.Key).Post(post) : GrainFactory.GetGrain<IGridGrain>(notice.Key).Clear(notice.Clear!),
-        EscalationLevel.Community => notice.Post is { } post ? GrainFactory.GetGrain<ICommunityGrain>(notice.Key).Post(post) : GrainFactory.GetGrain<ICommunityGrain>(notice.Key).Clear(notice.Clear!),
-        _ => notice.Post is { } post ? GrainFactory.GetGrain<IStreetGrain>(notice.Key).Post(post) : GrainFactory.GetGrain<IStreetGrain>(notice.Key).Clear(notice.Clear!),
-    };
 
     /// <summary>What a mark-duplicate turn publishes while it waits for the other incident's consent.</summary>
     private sealed record MarkingDuplicate(string Of, IncidentStatus Status);
+
+    /// <summary>A turn that changes the incident; disposing it lets the next one begin.</summary>
+    private sealed class Turn : IDisposable
+    {
+        private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Ended => _ended.Task;
+
+        public void Dispose() => _ended.TrySetResult();
+    }
 }

@@ -1,4 +1,3 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Incidents;
@@ -11,7 +10,10 @@ namespace CityBrain.Grains.Intake;
 /// of an alert returns the incident it went to; a cancel finds it too.
 /// </summary>
 [GrainType("camera-channel")]
-internal sealed class CameraChannelGrain(CityDirectory city) : Grain<CameraChannelState>, ICameraChannelGrain
+internal sealed class CameraChannelGrain(
+    [PersistentState("camera-channel")] IPersistentState<CameraChannelState> state,
+    CityDirectory city,
+    TimeProvider time) : Grain, ICameraChannelGrain
 {
     private const int MaxRecent = 512;
 
@@ -26,7 +28,7 @@ internal sealed class CameraChannelGrain(CityDirectory city) : Grain<CameraChann
             return known == own ? await incident.Report(request) : await incident.MergeAlert(request);
         }
 
-        var now = TimeProvider.GetUtcNow();
+        var now = time.GetUtcNow();
         var window = city.Require().VideoMergeWindow;
         SubmitAck? ack = null;
         if (State.CurrentIncidentId.Length > 0 && now - State.LastAlertAt <= window)
@@ -40,8 +42,8 @@ internal sealed class CameraChannelGrain(CityDirectory city) : Grain<CameraChann
         }
 
         var recent = State.Recent.Append(new KeyValuePair<string, string>(eventId, ack.IncidentId)).TakeLast(MaxRecent).ToList();
-        State = new CameraChannelState { CurrentIncidentId = ack.IncidentId, LastAlertAt = now, Recent = recent };
-        await WriteStateAsync();
+        state.State = new CameraChannelState { CurrentIncidentId = ack.IncidentId, LastAlertAt = now, Recent = recent };
+        await state.WriteStateAsync();
         return ack;
     }
 
@@ -52,6 +54,8 @@ internal sealed class CameraChannelGrain(CityDirectory city) : Grain<CameraChann
         var incident = Lookup(reference) ?? IncidentIds.For(cancel.Event.Source, reference);
         return GrainFactory.GetGrain<IIncidentGrain>(incident).RetractAlert(cancel);
     }
+
+    private CameraChannelState State => state.State;
 
     private string? Lookup(string eventId)
     {

@@ -1,15 +1,15 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
-using Google.Protobuf.WellKnownTypes;
+using CityBrain.Storage;
 
 namespace CityBrain.Grains.Intake;
 
 /// <summary>
-/// The daily index of real incidents (lists, evaluation): a change feed per local report day, <c>incident-day/yyyyMMdd</c>.
-/// A new incident publishes its id there in the same transaction as its first journal append, so the index names
-/// every real incident exactly once, never one that does not exist, and costs no write of its own. Drill incidents
-/// are not indexed. Entries are in commit order; a reader resumes after the last position it saw, so a paged list
-/// neither repeats nor skips an incident while new ones arrive.
+/// The daily index of real incidents (lists, evaluation): the incident feed entries of reports, tagged with their local
+/// report day (<c>incident-day/yyyyMMdd</c>). The tag rides on the report's own feed entry, written in the same
+/// transaction as the incident's first journal append, so the index names every real incident exactly once, never
+/// one that does not exist, and costs no row of its own. Drill incidents are not tagged. Entries are in commit order; a
+/// reader resumes after the last position it saw, so a paged list neither repeats nor skips an incident while new ones
+/// arrive.
 /// </summary>
 internal static class IncidentIndex
 {
@@ -18,19 +18,16 @@ internal static class IncidentIndex
 
     private static readonly Actor Reader = new() { UserId = "incident-index", Role = Role.System };
 
-    /// <summary>What an entry carries: nothing beyond the publishing grain, which is the incident.</summary>
-    public static Empty Entry { get; } = new();
-
-    /// <summary>The feed of a local day (<c>yyyyMMdd</c>, as <see cref="City.CityModel.LocalDay"/> gives it).</summary>
-    public static string Feed(string localDay) => "incident-day/" + localDay;
+    /// <summary>The tag of a local day (<c>yyyyMMdd</c>, as <see cref="City.CityModel.LocalDay"/> gives it).</summary>
+    public static string Tag(string localDay) => "incident-day/" + localDay;
 
     /// <summary>Up to <paramref name="maxCount"/> incidents of the day reported after <paramref name="afterPosition"/>,
     /// as (position, incident id), in report order.</summary>
     public static async Task<IReadOnlyList<(long Position, string IncidentId)>> ReadAsync(
         IFeedReader feed, string localDay, long afterPosition, int maxCount, CancellationToken cancellationToken)
     {
-        var entries = await feed.ReadAsync<Empty>(Feed(localDay), afterPosition, maxCount, cancellationToken);
-        return entries.Select(e => (e.Position, e.Grain.Key)).ToList();
+        var entries = await feed.ReadTagAsync<IncidentFeedEntry>(Tag(localDay), afterPosition, maxCount, cancellationToken);
+        return entries.Select(e => (e.Position, e.Grain.Key.ToString()!)).ToList();
     }
 
     /// <summary>Every incident id of the day, in report order.</summary>

@@ -11,8 +11,8 @@ internal static partial class GrainsLog
     [LoggerMessage(2, LogLevel.Information, "City definition version {Version} installed from storage")]
     public static partial void CityRefreshed(ILogger logger, long version);
 
-    [LoggerMessage(3, LogLevel.Warning, "Incident {Incident}: notifying {Target} failed; the incident's journal holds the truth and the view will lag")]
-    public static partial void NotificationFailed(ILogger logger, Exception exception, string incident, string target);
+    [LoggerMessage(3, LogLevel.Warning, "View projector {Shard} could not deliver notices (the views lag until it can); retrying in {Delay}")]
+    public static partial void ProjectionFailed(ILogger logger, Exception exception, int shard, TimeSpan delay);
 
     [LoggerMessage(5, LogLevel.Warning, "No city definition is stored and none is configured; events are refused until one is loaded")]
     public static partial void NoCity(ILogger logger);
@@ -23,6 +23,6 @@ internal static partial class GrainsLog
     [LoggerMessage(7, LogLevel.Error, "An incident observer threw for {Incident}")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, string incident);
 
-    [LoggerMessage(8, LogLevel.Warning, "Watching the city feed failed; retrying in {Delay}")]
+    [LoggerMessage(8, LogLevel.Warning, "Checking the stored city version failed; retrying every {Delay}")]
     public static partial void CityWatchFailed(ILogger logger, Exception exception, TimeSpan delay);
 }

@@ -8,7 +8,8 @@ namespace CityBrain.Grains.Lifecycle;
 /// <summary>
 /// Plans the notices of a committed transition from the events and the states before and after it (pure):
 /// departments learn of assignments opened and ended; warnings go to the board of the incident's current level,
-/// escalations to the board of the level escalated to; boards are cleared when no alarmed clock is left.
+/// escalations to the board of the level escalated to; boards are cleared when no alarmed clock is left. The incident
+/// writes them into its feed entry with the journal append, and the view projector delivers them.
 /// </summary>
 internal static class Notifications
 {
@@ -19,9 +20,9 @@ internal static class Notifications
     /// <param name="after">The incident after the events.</param>
     /// <param name="events">The events just committed.</param>
     /// <param name="city">The city (for the escalation chain), if loaded.</param>
-    public static List<Notice> Plan(bool wasTerminal, bool wasAlarmed, Incident after, IReadOnlyList<IncidentEvent> events, CityModel? city)
+    public static List<ViewNotice> Plan(bool wasTerminal, bool wasAlarmed, Incident after, IReadOnlyList<IncidentEvent> events, CityModel? city)
     {
-        var notices = new List<Notice>();
+        var notices = new List<ViewNotice>();
         var chain = city?.Escalation ?? DefaultChain;
         foreach (var e in events)
         {
@@ -72,7 +73,7 @@ internal static class Notifications
             for (var level = 0; level <= Math.Min(after.EscalationLevel, chain.Count - 1); level++)
             {
                 var (board, key) = BoardOf(after, chain[level]);
-                notices.Add(new Notice(board, key, null, new BoardClear { IncidentId = after.Id }, null));
+                notices.Add(new ViewNotice { Board = ToBoard(board), Key = key, Clear = new BoardClear { IncidentId = after.Id } });
             }
         }
 
@@ -83,34 +84,51 @@ internal static class Notifications
     private static bool Posted(Incident incident) =>
         incident.EscalationLevel > 0 || incident.Clocks.Any(c => c.WarnedPermille.Count > 0 || c.BreachedAt is not null);
 
-    private static Notice Department(Incident incident, string department, bool open, Google.Protobuf.WellKnownTypes.Timestamp? dispatchedAt, Google.Protobuf.WellKnownTypes.Timestamp? dueAt) =>
-        new(null, department, null, null, new AssignmentNotice
+    private static ViewNotice Department(Incident incident, string department, bool open, Google.Protobuf.WellKnownTypes.Timestamp? dispatchedAt, Google.Protobuf.WellKnownTypes.Timestamp? dueAt) =>
+        new()
         {
-            IncidentId = incident.Id,
-            Open = open,
-            DispatchedAt = dispatchedAt,
-            OnSiteDueAt = dueAt,
-            CategoryCode = incident.CategoryCode,
-            Exercise = incident.Exercise,
-        });
+            Key = department,
+            Assignment = new AssignmentNotice
+            {
+                IncidentId = incident.Id,
+                Open = open,
+                DispatchedAt = dispatchedAt,
+                OnSiteDueAt = dueAt,
+                CategoryCode = incident.CategoryCode,
+                Exercise = incident.Exercise,
+            },
+        };
 
-    private static Notice Board(Incident incident, IReadOnlyList<EscalationLevel> chain, int level, SlaClockKind clock, string department, bool breached, IncidentEvent e)
+    private static ViewNotice Board(Incident incident, IReadOnlyList<EscalationLevel> chain, int level, SlaClockKind clock, string department, bool breached, IncidentEvent e)
     {
         var (board, key) = BoardOf(incident, chain[Math.Clamp(level, 0, chain.Count - 1)]);
         var running = IncidentFold.Running(incident, clock, department);
-        return new Notice(board, key, new BoardEntry
+        return new ViewNotice
         {
-            IncidentId = incident.Id,
-            Clock = clock,
-            DepartmentId = department,
-            Breached = breached,
-            EscalationLevel = level,
-            DueAt = running?.DueAt,
-            PostedAt = e.At,
-            Exercise = incident.Exercise,
-            CategoryCode = incident.CategoryCode,
-        }, null, null);
+            Board = ToBoard(board),
+            Key = key,
+            Post = new BoardEntry
+            {
+                IncidentId = incident.Id,
+                Clock = clock,
+                DepartmentId = department,
+                Breached = breached,
+                EscalationLevel = level,
+                DueAt = running?.DueAt,
+                PostedAt = e.At,
+                Exercise = incident.Exercise,
+                CategoryCode = incident.CategoryCode,
+            },
+        };
     }
+
+    /// <summary>The board level of an escalation level.</summary>
+    public static BoardLevel ToBoard(EscalationLevel level) => level switch
+    {
+        EscalationLevel.Grid => BoardLevel.Grid,
+        EscalationLevel.Community => BoardLevel.Community,
+        _ => BoardLevel.Street,
+    };
 
     /// <summary>The board of a level for this incident: the level and the key of its grain. An incident outside every
     /// grid (or community) goes to its street's board, the one the SLA board reads for it.</summary>

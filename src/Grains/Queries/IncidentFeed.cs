@@ -5,15 +5,23 @@ namespace CityBrain.Grains.Queries;
 
 /// <summary>
 /// The incident feed: every committed incident transition, published by the incident grain in the same transaction
-/// as its journal append (so the feed and the journals never disagree), in commit order across the center.
+/// as its journal append (so the feed and the journals never disagree), in commit order across the center. Each entry
+/// carries the change a watch sees and the notices the view projector delivers to department queues and boards.
 /// </summary>
 public static class IncidentFeed
 {
     /// <summary>The feed's name in the runtime's change feeds.</summary>
     public const string Name = "incidents";
 
-    /// <summary>The change to publish for <paramref name="events"/>, just applied to <paramref name="incident"/>.</summary>
-    internal static IncidentChange Describe(Incident incident, IReadOnlyList<IncidentEvent> events)
+    /// <summary>The entry to publish for <paramref name="events"/>, just applied to <paramref name="incident"/>.</summary>
+    internal static IncidentFeedEntry Describe(Incident incident, IReadOnlyList<IncidentEvent> events, IReadOnlyList<ViewNotice> notices)
+    {
+        var entry = new IncidentFeedEntry { Change = Change(incident, events) };
+        entry.Notices.Add(notices);
+        return entry;
+    }
+
+    private static IncidentChange Change(Incident incident, IReadOnlyList<IncidentEvent> events)
     {
         var change = new IncidentChange
         {

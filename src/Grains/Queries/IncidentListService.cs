@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using CityBrain.Actors;
+using CityBrain.Storage;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Intake;

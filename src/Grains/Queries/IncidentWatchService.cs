@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.Lifecycle;
+using CityBrain.Storage;
 
 namespace CityBrain.Grains.Queries;
 
@@ -18,8 +18,6 @@ public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
     /// <summary>While caught up and seeing only changes the caller may not see, the resume position is sent at most this often.</summary>
     public static readonly TimeSpan PositionInterval = TimeSpan.FromSeconds(5);
 
-    private long _knownTail;
-
     /// <summary>Streams the visible changes until <paramref name="cancellationToken"/> fires. The first batch with
     /// <see cref="IncidentChangeBatch.CaughtUp"/> marks the moment everything committed before has been sent.</summary>
     /// <exception cref="ValidationException">The query is invalid.</exception>
@@ -35,12 +33,12 @@ public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
         {
             // Wait for writes from before the read on: a write that commits after the read but before a wait
             // registered later would signal nobody, and the watch would sleep until the next write or poll.
-            written ??= feed.WaitAsync(IncidentFeed.Name, position, cancellationToken);
-            var entries = await feed.ReadAsync<IncidentChange>(IncidentFeed.Name, position, BatchSize, cancellationToken);
+            written ??= feed.WhenWrittenAsync(cancellationToken);
+            var entries = await feed.ReadAsync<IncidentFeedEntry>(IncidentFeed.Name, position, BatchSize, cancellationToken);
             var batch = new IncidentChangeBatch { CaughtUp = entries.Count < BatchSize };
             foreach (var entry in entries)
             {
-                var change = entry.Value;
+                var change = entry.Value.Change;
                 if (Visible(actor, query, change))
                 {
                     change.Position = entry.Position;
@@ -48,11 +46,6 @@ public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
                 }
 
                 position = entry.Position;
-            }
-
-            if (position > Volatile.Read(ref _knownTail))
-            {
-                Volatile.Write(ref _knownTail, position);
             }
 
             batch.Position = position;
@@ -112,62 +105,6 @@ public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
             && (!query.RealOnly || !change.Exercise);
     }
 
-    /// <summary>
-    /// The position of the feed's last entry now (0 when it is empty): probes with one-entry reads, forward from the
-    /// last position this silo saw, doubling the step, then bisecting; each probe is one indexed lookup.
-    /// </summary>
-    public async Task<long> TailAsync(CancellationToken cancellationToken)
-    {
-        async Task<long?> NextAfter(long position)
-        {
-            var next = await feed.ReadAsync<IncidentChange>(IncidentFeed.Name, position, 1, cancellationToken);
-            return next.Count == 0 ? null : next[0].Position;
-        }
-
-        // Invariant: an entry exists at `low`; none exists after `high`.
-        var hint = Volatile.Read(ref _knownTail);
-        var start = hint > 0 ? await NextAfter(hint - 1) ?? await NextAfter(0) : await NextAfter(0);
-        if (start is not { } low)
-        {
-            return 0;
-        }
-
-        var step = 1024L;
-        long high;
-        while (true)
-        {
-            high = low + step;
-            if (await NextAfter(high) is not { } beyond)
-            {
-                break;
-            }
-
-            low = beyond;
-            step = Math.Min(step * 2, long.MaxValue / 4);
-        }
-
-        while (high > low)
-        {
-            if (await NextAfter(low + ((high - low) / 2)) is { } found)
-            {
-                low = found;
-            }
-            else
-            {
-                high = low + ((high - low) / 2);
-            }
-        }
-
-        return Remember(low);
-    }
-
-    private long Remember(long tail)
-    {
-        if (tail > Volatile.Read(ref _knownTail))
-        {
-            Volatile.Write(ref _knownTail, tail);
-        }
-
-        return tail;
-    }
+    /// <summary>The position of the feed's last entry now (0 when it is empty).</summary>
+    public Task<long> TailAsync(CancellationToken cancellationToken) => feed.LastPositionAsync(cancellationToken);
 }

@@ -1,4 +1,3 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Internal;

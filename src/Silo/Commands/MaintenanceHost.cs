@@ -1,21 +1,22 @@
-using CityBrain.Actors;
+using CityBrain.Silo.Hosting;
+using CityBrain.Storage;
 
 namespace CityBrain.Silo.Commands;
 
-/// <summary>A host with the silo's configuration and the actor runtime's maintenance services, for commands
-/// that work on the database without starting a silo.</summary>
+/// <summary>The silo's configuration (appsettings.json, environment, <c>--Key=value</c> arguments), for commands that
+/// work on the database without starting a silo.</summary>
 internal static class MaintenanceHost
 {
-    public static IHost Build(string[] configurationArgs)
+    public static (StorageOptions Storage, ClusterSettings Cluster) Read(string[] configurationArgs)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = configurationArgs,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddActors();
-        builder.Services.Configure<ActorRuntimeOptions>(builder.Configuration.GetSection("CityBrain:Actors"));
-        return builder.Build();
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(configurationArgs)
+            .Build();
+        return (
+            configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions(),
+            configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings());
     }
 }

@@ -1,14 +1,15 @@
 using System.CommandLine;
-using CityBrain.Actors;
+using CityBrain.Storage;
 
 namespace CityBrain.Silo.Commands;
 
-/// <summary><c>citybrain migrate</c>: applies pending schema migrations to the configured database and exits.</summary>
+/// <summary><c>citybrain migrate</c>: applies the schema the configured database lacks (Orleans' provider tables and
+/// ours), then exits. Silos do the same when they start.</summary>
 internal static class MigrateCommand
 {
     public static Command Create()
     {
-        var command = new Command("migrate", "Apply pending schema migrations to the configured database, then exit.")
+        var command = new Command("migrate", "Apply the schema the configured database lacks, then exit.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
@@ -18,9 +19,9 @@ internal static class MigrateCommand
 
     private static async Task<int> MigrateAsync(string[] configurationArgs, CancellationToken cancellationToken)
     {
-        using var host = MaintenanceHost.Build(configurationArgs);
-        var applied = await host.Services.GetRequiredService<IActorsMaintenance>().MigrateAsync(cancellationToken);
-        Console.WriteLine(applied == 0 ? "Schema is up to date." : $"Applied {applied} migrations; schema is up to date.");
+        var (storage, _) = MaintenanceHost.Read(configurationArgs);
+        var applied = await DatabaseSchema.MigrateAsync(storage.Database, storage.ConnectionString, cancellationToken: cancellationToken);
+        Console.WriteLine(applied == 0 ? "Schema is up to date." : $"Applied {applied} schema scripts; schema is up to date.");
         return 0;
     }
 }

@@ -1,15 +1,18 @@
 using System.CommandLine;
-using CityBrain.Actors;
+using System.Globalization;
+using CityBrain.Storage;
+using Npgsql;
 using Spectre.Console;
 
 namespace CityBrain.Silo.Commands;
 
-/// <summary><c>citybrain silos</c>: lists the cluster's silos with their state and load, from the membership table.</summary>
+/// <summary><c>citybrain silos</c>: lists the cluster's Orleans membership (status, address, start time, last
+/// heartbeat), read from the membership table.</summary>
 internal static class SilosCommand
 {
     public static Command Create()
     {
-        var command = new Command("silos", "List the cluster's silos with their status, heartbeat and load.")
+        var command = new Command("silos", "List the cluster's silos: Orleans membership status, address, start time and last heartbeat.")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
@@ -19,35 +22,59 @@ internal static class SilosCommand
 
     private static async Task<int> ListAsync(string[] configurationArgs, CancellationToken cancellationToken)
     {
-        using var host = MaintenanceHost.Build(configurationArgs);
-        var (version, silos) = await host.Services.GetRequiredService<IActorsMaintenance>().ListSilosAsync(cancellationToken);
-        if (silos.Count == 0)
+        var (storage, cluster) = MaintenanceHost.Read(configurationArgs);
+        if (storage.Database != DatabaseKind.Postgres)
         {
-            AnsiConsole.MarkupLine("[yellow]No cluster members.[/] (SQLite serves a single silo; on PostgreSQL, no silo has joined yet.)");
+            AnsiConsole.MarkupLine("[yellow]No cluster membership on SQLite:[/] it serves a single silo (localhost clustering).");
             return 0;
         }
 
+        await using var connection = new NpgsqlConnection(storage.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT v.Version, m.Address, m.Port, m.Generation, m.SiloName, m.HostName, m.Status, m.ProxyPort, m.StartTime, m.IAmAliveTime "
+            + "FROM OrleansMembershipVersionTable v LEFT JOIN OrleansMembershipTable m ON m.DeploymentId = v.DeploymentId "
+            + "WHERE v.DeploymentId = @cluster ORDER BY m.Status, m.StartTime", connection);
+        command.Parameters.AddWithValue("cluster", cluster.ClusterId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var table = new Table().AddColumns("silo", "status", "address", "gateway", "host", "started", "last heartbeat");
+        var version = -1L;
+        var rows = 0;
         var now = DateTimeOffset.UtcNow;
-        var table = new Table().Title($"CityBrain cluster, view {version}")
-            .AddColumns("silo", "status", "gRPC", "HTTP", "started", "last heartbeat", "activations");
-        foreach (var silo in silos.OrderBy(s => s.Status).ThenBy(s => s.Address, StringComparer.Ordinal))
+        while (await reader.ReadAsync(cancellationToken))
         {
-            var status = silo.Status switch
+            version = reader.GetInt64(0);
+            if (reader.IsDBNull(1))
             {
-                SiloStatus.Active => "[green]active[/]",
-                SiloStatus.Leaving => "[yellow]leaving[/]",
-                _ => "[grey]dead[/]",
-            };
+                continue;
+            }
+
+            var status = (SiloStatus)reader.GetInt32(6);
+            var heartbeat = reader.GetFieldValue<DateTimeOffset>(9);
             table.AddRow(
-                Markup.Escape(silo.Id),
-                status,
-                Markup.Escape(silo.GrpcUrl),
-                Markup.Escape(silo.HttpUrl),
-                silo.StartedAt.ToString("u"),
-                $"{(now - silo.HeartbeatAt).TotalSeconds:0.0} s ago",
-                silo.Activations.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Markup.Escape(reader.GetString(4)),
+                status switch
+                {
+                    SiloStatus.Active => "[green]active[/]",
+                    SiloStatus.Joining or SiloStatus.Created => "[blue]joining[/]",
+                    SiloStatus.ShuttingDown or SiloStatus.Stopping => "[yellow]leaving[/]",
+                    _ => "[grey]dead[/]",
+                },
+                Markup.Escape($"{reader.GetString(1)}:{reader.GetInt32(2)} (generation {reader.GetInt32(3)})"),
+                reader.GetInt32(7).ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(reader.GetString(5)),
+                reader.GetFieldValue<DateTimeOffset>(8).ToString("u", CultureInfo.InvariantCulture),
+                $"{(now - heartbeat).TotalSeconds:0.0} s ago");
+            rows++;
         }
 
+        if (version < 0 || rows == 0)
+        {
+            AnsiConsole.MarkupLine($"[yellow]No silo has joined cluster '{Markup.Escape(cluster.ClusterId)}' yet.[/]");
+            return 0;
+        }
+
+        table.Title($"CityBrain cluster '{Markup.Escape(cluster.ClusterId)}', membership version {version}");
         AnsiConsole.Write(table);
         return 0;
     }

@@ -1,30 +1,56 @@
-using CityBrain.Actors;
+using CityBrain.Grains.City;
+using CityBrain.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Silo.Hosting;
 
-/// <summary>Prints where the silo listens once everything has started, and tracks readiness.</summary>
+/// <summary>Prints where the silo listens once everything has started, and answers whether it can serve: started and
+/// not stopping, an active member of the cluster, and a city loaded.</summary>
 internal sealed class ReadyBanner(
     IHostApplicationLifetime lifetime,
     IOptions<SiloOptions> silo,
-    IOptions<ActorRuntimeOptions> actors,
+    IOptions<StorageOptions> storage,
+    IClusterMembershipService membership,
+    ILocalSiloDetails local,
+    CityDirectory city,
     ILogger<ReadyBanner> logger) : IHostedService
 {
-    private volatile bool _ready;
+    private volatile bool _started;
+    private volatile bool _stopping;
 
-    public bool IsReady => _ready;
+    /// <summary>Why the silo cannot serve now, or null when it can.</summary>
+    public string? Readiness()
+    {
+        if (_stopping)
+        {
+            return "the silo is stopping";
+        }
+
+        if (!_started)
+        {
+            return "the silo is starting";
+        }
+
+        var status = membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress);
+        if (status != SiloStatus.Active)
+        {
+            return $"the silo is {status.ToString().ToLowerInvariant()} in the cluster, not active";
+        }
+
+        return city.Current is null ? "no city definition is loaded" : null;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() =>
         {
-            _ready = true;
-            var storage = actors.Value.Storage;
-            SiloLog.Ready(logger, silo.Value.GrpcUrl, silo.Value.HttpUrl, $"{storage.Provider} ({Redact(storage.ConnectionString)})");
+            _started = true;
+            var settings = storage.Value;
+            SiloLog.Ready(logger, silo.Value.GrpcUrl, silo.Value.HttpUrl, $"{settings.Database} ({Redact(settings.ConnectionString)})", local.SiloAddress.ToString());
         });
         lifetime.ApplicationStopping.Register(() =>
         {
-            _ready = false;
+            _stopping = true;
             SiloLog.Stopping(logger);
         });
         return Task.CompletedTask;

@@ -1,63 +1,104 @@
-using CityBrain.Actors;
+using CityBrain.Contracts.Serialization;
 using CityBrain.Gateway;
 using CityBrain.Grains.Hosting;
 using CityBrain.Grpc;
-using CityBrain.Silo.Cluster;
+using CityBrain.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Serialization;
 
 namespace CityBrain.Silo.Hosting;
 
-/// <summary>Wires the silo: listeners, the actor runtime with the city, the gRPC server with the public API and, in a
-/// cluster, the silo-to-silo endpoint.</summary>
+/// <summary>Wires the silo: the Orleans silo with the city and its storage, the Kestrel listeners, the gRPC server with
+/// the public API, and the health endpoints.</summary>
 internal static class SiloHostExtensions
 {
-    /// <summary>Adds the silo's services and Kestrel listeners from the <c>CityBrain</c> configuration section.</summary>
+    /// <summary>Adds the silo's services and listeners from the <c>CityBrain</c> configuration section.</summary>
     public static WebApplicationBuilder AddSilo(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(SiloOptions.Section);
+        var configuration = builder.Configuration;
+        var section = configuration.GetSection(SiloOptions.Section);
         builder.Services.AddOptions<SiloOptions>().Bind(section).ValidateOnStart();
+        builder.Services.AddOptions<ClusterSettings>().Bind(configuration.GetSection(ClusterSettings.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SiloOptions>, SiloOptionsValidator>();
+        builder.Services.AddSingleton<IValidateOptions<ClusterSettings>, ClusterSettingsValidator>();
         var silo = section.Get<SiloOptions>() ?? new SiloOptions();
-        var clustered = section.GetValue<bool>("Actors:Cluster:Enabled");
-        var tls = builder.Configuration.GetSection(TlsOptions.Section).Get<TlsOptions>() ?? new TlsOptions();
+        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var tls = configuration.GetSection(TlsOptions.Section).Get<TlsOptions>() ?? new TlsOptions();
         builder.Services.AddSingleton<IValidateOptions<TlsOptions>, GrpcUrlMatchesTls>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             Listen(kestrel, silo.GrpcUrl, HttpProtocols.Http2, tls);
             Listen(kestrel, silo.HttpUrl, HttpProtocols.Http1, null);
-            if (clustered)
-            {
-                Listen(kestrel, silo.ClusterUrl, HttpProtocols.Http2, null);
-            }
         });
 
-        builder.Services.AddActors().AddCityBrainGrains();
-        builder.Services.AddOptions<CityBrainGrainsOptions>().Bind(section);
-        builder.Services.Configure<ActorRuntimeOptions>(section.GetSection("Actors"));
-        builder.Services.PostConfigure<ActorRuntimeOptions>(actors =>
+        builder.UseOrleans(orleans =>
         {
-            var cluster = actors.Cluster;
-            cluster.SiloAddress = string.IsNullOrEmpty(cluster.SiloAddress) ? silo.ClusterUrl : cluster.SiloAddress;
-            cluster.GrpcUrl = string.IsNullOrEmpty(cluster.GrpcUrl) ? silo.GrpcUrl : cluster.GrpcUrl;
-            cluster.HttpUrl = string.IsNullOrEmpty(cluster.HttpUrl) ? silo.HttpUrl : cluster.HttpUrl;
+            orleans.AddCityBrainCluster(cluster, storage);
+            orleans.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = silo.ResponseTimeout);
+            orleans.Configure<GrainCollectionOptions>(o => o.CollectionAge = silo.CollectionAge);
+            orleans.Services.AddSerializer(serializer => serializer.AddProtobufMessages());
+            orleans.AddCityBrainStorage(configuration);
+            orleans.AddCityBrainGrains();
         });
-        if (clustered)
-        {
-            builder.Services.AddSingleton(new ClusterSecret(silo.ClusterSecret));
-            builder.Services.AddSingleton<ISiloTransport, GrpcSiloTransport>();
-        }
+        builder.Services.AddOptions<CityBrainGrainsOptions>().Bind(section);
 
         builder.Services.AddGrpcServer();
-        builder.Services.AddCityBrainGateway(builder.Configuration);
+        builder.Services.AddCityBrainGateway(configuration);
         builder.Services.AddSingleton<ReadyBanner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReadyBanner>());
         return builder;
     }
 
-    /// <summary>Maps the endpoints: gRPC health and reflection on the gRPC port, liveness and readiness on the
-    /// HTTP port, and the silo-to-silo service on the cluster port.</summary>
+    /// <summary>
+    /// Membership: one silo with localhost clustering, or Orleans' ADO.NET clustering on the shared PostgreSQL database
+    /// with failure detection tuned so that a silo killed outright is declared dead within a few seconds.
+    /// </summary>
+    private static void AddCityBrainCluster(this ISiloBuilder orleans, ClusterSettings cluster, StorageOptions storage)
+    {
+        if (!cluster.Enabled)
+        {
+            orleans.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            return;
+        }
+
+        orleans.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        orleans.UseAdoNetClustering(o =>
+        {
+            o.Invariant = DatabaseSchema.OrleansInvariant(DatabaseKind.Postgres);
+            o.ConnectionString = storage.ConnectionString;
+        });
+        orleans.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = cluster.SiloPort;
+            o.GatewayPort = cluster.GatewayPort;
+            if (cluster.AdvertisedAddress is { Length: > 0 } advertised)
+            {
+                o.AdvertisedIPAddress = System.Net.IPAddress.TryParse(advertised, out var ip)
+                    ? ip
+                    : System.Net.Dns.GetHostAddresses(advertised).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
+            }
+
+            // Listen on every interface; other silos call the advertised address.
+            o.SiloListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Any, cluster.SiloPort);
+            o.GatewayListeningEndpoint = new System.Net.IPEndPoint(System.Net.IPAddress.Any, cluster.GatewayPort);
+        });
+        orleans.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = cluster.ProbeTimeout;
+            o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+        });
+    }
+
+    /// <summary>Maps the endpoints: gRPC health and reflection and the public API on the gRPC port, liveness and
+    /// readiness on the HTTP port.</summary>
     public static WebApplication MapSilo(this WebApplication app)
     {
         var silo = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value;
@@ -66,14 +107,10 @@ internal static class SiloHostExtensions
         app.MapGrpcHealthService().RequireHost(grpcHost);
         app.MapGrpcReflectionService().RequireHost(grpcHost);
         app.MapCityBrainGateway().RequireHost(grpcHost);
-        if (app.Services.GetRequiredService<IOptions<ActorRuntimeOptions>>().Value.Cluster.Enabled)
-        {
-            app.MapGrpcService<SiloCallsService>().RequireHost($"*:{new Uri(silo.ClusterUrl).Port}");
-        }
-
         app.MapGet("/healthz", () => Results.Text("ok\n")).RequireHost(httpHost);
-        app.MapGet("/readyz", (ReadyBanner banner, IClusterMembership membership) =>
-                banner.IsReady && membership.IsActive ? Results.Text("ready\n") : Results.Text("not ready\n", statusCode: 503))
+        app.MapGet("/readyz", (ReadyBanner banner) => banner.Readiness() is { } why
+                ? Results.Text($"not ready: {why}\n", statusCode: 503)
+                : Results.Text("ready\n"))
             .RequireHost(httpHost);
         return app;
     }

@@ -4,8 +4,8 @@ namespace CityBrain.Silo.Hosting;
 /// <summary>Every log message of the silo host.</summary>
 internal static partial class SiloLog
 {
-    [LoggerMessage(1, LogLevel.Information, "CityBrain silo ready: gRPC {GrpcUrl} (HTTP/2), HTTP {HttpUrl}; storage {Storage}")]
-    public static partial void Ready(ILogger logger, string grpcUrl, string httpUrl, string storage);
+    [LoggerMessage(1, LogLevel.Information, "CityBrain silo {Silo} ready: gRPC {GrpcUrl} (HTTP/2), HTTP {HttpUrl}; storage {Storage}")]
+    public static partial void Ready(ILogger logger, string grpcUrl, string httpUrl, string storage, string silo);
 
     [LoggerMessage(2, LogLevel.Information, "CityBrain silo stopping")]
     public static partial void Stopping(ILogger logger);

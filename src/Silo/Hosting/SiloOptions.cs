@@ -11,11 +11,9 @@ public sealed class SiloOptions
     /// <summary>Where the HTTP endpoints (health, readiness) listen. Default http://127.0.0.1:8080.</summary>
     public string HttpUrl { get; set; } = "http://127.0.0.1:8080";
 
-    /// <summary>Where the silo-to-silo endpoint listens when clustering is on (HTTP/2). Default http://127.0.0.1:11111.
-    /// Other silos reach it at <c>CityBrain:Actors:Cluster:SiloAddress</c>, which defaults to this URL.</summary>
-    public string ClusterUrl { get; set; } = "http://127.0.0.1:11111";
+    /// <summary>How long a grain call may take before it fails (Orleans' response timeout). Default 30 s.</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Shared secret that silos present to each other. Required when clustering is on; keep it out of
-    /// files (environment variable <c>CityBrain__ClusterSecret</c> or a Kubernetes secret).</summary>
-    public string ClusterSecret { get; set; } = "";
+    /// <summary>Idle activations are deactivated after this (Orleans' collection age). Default 15 min.</summary>
+    public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
 }

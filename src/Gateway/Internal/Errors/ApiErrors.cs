@@ -1,17 +1,18 @@
-using System.Runtime.CompilerServices;
-using CityBrain.Actors;
+using System.Data.Common;
+using System.Net.Sockets;
 using CityBrain.Contracts;
 using CityBrain.Grpc;
+using CityBrain.Storage;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace CityBrain.Gateway.Internal.Errors;
 
 /// <summary>
 /// The one place where exceptions become gRPC statuses. Refusals of the city (<see cref="CityBrainException"/>) map by
-/// their <see cref="ErrorKind"/>; a refusal raised on another silo arrives re-created by the runtime (same type and
-/// message) or, from a build that could not re-create it, as a <see cref="RemoteGrainException"/> naming the original
-/// type, which maps the same way. Only the type and the message are used, never object identity or complex
-/// properties. Runtime failures map to retryable statuses; anything else is INTERNAL and logged.
+/// their <see cref="ErrorKind"/> (Orleans carries them across silos with their type and properties). Runtime failures
+/// map to retryable statuses: a grain call without an answer in time to DEADLINE_EXCEEDED, an unreachable silo or
+/// database to UNAVAILABLE, a lost write race to ABORTED. Anything else is INTERNAL and logged.
 /// </summary>
 internal static class ApiErrors
 {
@@ -19,10 +20,10 @@ internal static class ApiErrors
     {
         RpcException rpc => rpc.StatusCode,
         CityBrainException refusal => StatusOf(refusal.Kind),
-        RemoteGrainException remote when KindOf(remote.OriginalType) is { } kind => StatusOf(kind),
-        GrainCallTimeoutException => StatusCode.DeadlineExceeded,
-        StorageUnavailableException or SiloUnavailableException => StatusCode.Unavailable,
-        StorageConflictException => StatusCode.Aborted,
+        TimeoutException => StatusCode.DeadlineExceeded,
+        StorageUnavailableException or SiloUnavailableException or OrleansMessageRejectionException => StatusCode.Unavailable,
+        DbException { IsTransient: true } or SocketException => StatusCode.Unavailable,
+        JournalConflictException or InconsistentStateException => StatusCode.Aborted,
         OperationCanceledException => StatusCode.Cancelled,
         _ => StatusCode.Internal,
     };
@@ -75,14 +76,5 @@ internal static class ApiErrors
                 GatewayLog.CallUnavailable(logger, method, exception.Message);
                 break;
         }
-    }
-
-    /// <summary>The kind of a refusal type named by its (assembly-qualified) name, or null when it is not one.</summary>
-    private static ErrorKind? KindOf(string typeName)
-    {
-        var type = Type.GetType(typeName, throwOnError: false);
-        return type is not null && typeof(CityBrainException).IsAssignableFrom(type) && !type.IsAbstract
-            ? ((CityBrainException)RuntimeHelpers.GetUninitializedObject(type)).Kind
-            : null;
     }
 }

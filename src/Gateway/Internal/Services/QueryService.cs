@@ -1,4 +1,3 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Internal.Security;

@@ -1,0 +1,182 @@
+using CityBrain.Contracts;
+using CityBrain.Grains.Internal;
+using CityBrain.Grains.Queries;
+using CityBrain.Storage;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace CityBrain.Grains.Views;
+
+/// <summary>
+/// Keeps department queues and supervision boards exact: follows the incident feed and delivers the notices each
+/// transition carries to the department and board grains, at least once and in feed order per incident (a shard
+/// takes the incidents that hash to it). A view applies only notices after the position it recorded, so a delivery
+/// repeated after a crash changes nothing; nothing committed is ever missed, since the notices were written with the
+/// journal append. The position reached is stored after every batch that had notices, and whenever it catches up.
+/// </summary>
+[Reentrant]
+[CollectionAgeLimit(AlwaysActive = true)]
+[GrainType("citybrain-view-projector")]
+internal sealed class ViewProjectorGrain(
+    [PersistentState("view-projector")] IPersistentState<ProjectorPosition> state,
+    IFeedReader feed,
+    BackgroundClock clock,
+    ILogger<ViewProjectorGrain> logger) : Grain, IViewProjectorGrain
+{
+    /// <summary>The number of projector shards.</summary>
+    public const int Shards = 2;
+
+    private const int ReadBatch = 500;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<(long Position, TaskCompletionSource Done)> _waiting = [];
+    private long _position;
+    private Task _following = Task.CompletedTask;
+
+    private int Shard => (int)this.GetPrimaryKeyLong();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _position = state.State.Position;
+        _following = FollowAsync(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _following;
+    }
+
+    public Task Ping() => Task.CompletedTask;
+
+    public Task ReadUpTo(long position)
+    {
+        if (_position >= position)
+        {
+            return Task.CompletedTask;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting.Add((position, done));
+        return done.Task;
+    }
+
+    /// <summary>The shard of an incident: a stable hash of its id.</summary>
+    public static int ShardOf(string incidentId)
+    {
+        var hash = 2166136261u;
+        foreach (var c in incidentId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % Shards);
+    }
+
+    private async Task FollowAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                // Take the signal and the feed's end before reading: a write after them wakes the wait below, and every
+                // entry up to that end is visible to the read (positions become visible in order).
+                var written = feed.WhenWrittenAsync(stopping);
+                var last = await feed.LastPositionAsync(stopping);
+                var entries = await feed.ReadAsync<IncidentFeedEntry>(IncidentFeed.Name, _position, ReadBatch, stopping);
+                if (entries.Count > 0 && await DeliverAsync(entries))
+                {
+                    _position = entries[^1].Position;
+                    await SaveAsync();
+                }
+                else if (entries.Count > 0)
+                {
+                    _position = entries[^1].Position;
+                }
+
+                if (entries.Count < ReadBatch)
+                {
+                    _position = Math.Max(_position, last);
+                    await SaveAsync();
+                }
+
+                Release();
+                if (entries.Count < ReadBatch)
+                {
+                    await written;
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                GrainsLog.ProjectionFailed(logger, exception, Shard, RetryDelay);
+                try
+                {
+                    await clock.DelayAsync(RetryDelay, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Delivers this shard's notices of the entries, one update per view, all at once; false when there were none.
+    /// Throws (and the entries are read and delivered again) if any view fails.</summary>
+    private async Task<bool> DeliverAsync(IReadOnlyList<FeedEntry<IncidentFeedEntry>> entries)
+    {
+        var updates = new Dictionary<(BoardLevel Board, string Key), ViewUpdate>();
+        foreach (var entry in entries)
+        {
+            if (entry.Value.Notices.Count == 0 || ShardOf(entry.Grain.Key.ToString()!) != Shard)
+            {
+                continue;
+            }
+
+            foreach (var notice in entry.Value.Notices)
+            {
+                if (!updates.TryGetValue((notice.Board, notice.Key), out var update))
+                {
+                    updates[(notice.Board, notice.Key)] = update = new ViewUpdate { Shard = Shard };
+                }
+
+                update.Notices.Add(new PositionedNotice { Position = entry.Position, Notice = notice });
+            }
+        }
+
+        await Task.WhenAll(updates.Select(u => u.Key.Board switch
+        {
+            BoardLevel.Unspecified => GrainFactory.GetGrain<IDepartmentGrain>(u.Key.Key).Apply(u.Value),
+            BoardLevel.Grid => GrainFactory.GetGrain<IGridGrain>(u.Key.Key).Apply(u.Value),
+            BoardLevel.Community => GrainFactory.GetGrain<ICommunityGrain>(u.Key.Key).Apply(u.Value),
+            _ => GrainFactory.GetGrain<IStreetGrain>(u.Key.Key).Apply(u.Value),
+        }));
+        return updates.Count > 0;
+    }
+
+    private async Task SaveAsync()
+    {
+        if (_position != state.State.Position)
+        {
+            state.State = new ProjectorPosition { Position = _position };
+            await state.WriteStateAsync();
+        }
+    }
+
+    private void Release()
+    {
+        for (var i = _waiting.Count - 1; i >= 0; i--)
+        {
+            if (_waiting[i].Position <= _position)
+            {
+                _waiting[i].Done.TrySetResult();
+                _waiting.RemoveAt(i);
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace CityBrain.Silo.Hosting;
+
+/// <summary>How the silo finds the others (configuration section <c>CityBrain:Cluster</c>).</summary>
+public sealed class ClusterSettings
+{
+    public const string Section = "CityBrain:Cluster";
+
+    /// <summary>False (default): one silo with localhost clustering. True: Orleans membership in the PostgreSQL database
+    /// of <c>CityBrain:Storage</c>, shared by every silo of the cluster.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The cluster's id: silos with the same id and database form one cluster. Default <c>citybrain</c>.</summary>
+    public string ClusterId { get; set; } = "citybrain";
+
+    /// <summary>The service's id, which keys the grain state rows; keep it across deployments. Default <c>citybrain</c>.</summary>
+    public string ServiceId { get; set; } = "citybrain";
+
+    /// <summary>The port other silos call this one on (silo-to-silo traffic; keep it on a private network). Default 11111.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>The port Orleans clients outside the silos connect to (the gateway, tools). Default 30000.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The address other silos reach this one at (an IP address or a host name). Default: 127.0.0.1 for a single
+    /// silo; in a cluster, the machine's first non-loopback address (a pod IP in Kubernetes).</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>How often this silo probes each of the others. With <see cref="MissedProbesLimit"/> and the second vote a
+    /// dead silo needs, it decides how soon a silo killed with <c>kill -9</c> is declared dead. Default 1 s.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Missed probes in a row after which a silo suspects another and votes it dead. Default 3.</summary>
+    public int MissedProbesLimit { get; set; } = 3;
+}

@@ -1,0 +1,34 @@
+using CityBrain.Storage;
+using Microsoft.Extensions.Options;
+
+namespace CityBrain.Silo.Hosting;
+
+/// <summary>Stops start-up when the cluster settings cannot work, naming the key.</summary>
+internal sealed class ClusterSettingsValidator(IOptions<StorageOptions> storage) : IValidateOptions<ClusterSettings>
+{
+    public ValidateOptionsResult Validate(string? name, ClusterSettings options)
+    {
+        var errors = new List<string>();
+        if (options.Enabled && storage.Value.Database != DatabaseKind.Postgres)
+        {
+            errors.Add("CityBrain:Cluster:Enabled needs CityBrain:Storage:Database=Postgres (the silos of a cluster share one PostgreSQL database; SQLite serves one silo).");
+        }
+
+        if (options.SiloPort is < 1 or > 65535 || options.GatewayPort is < 0 or > 65535)
+        {
+            errors.Add("CityBrain:Cluster:SiloPort must be a port (1-65535) and CityBrain:Cluster:GatewayPort a port or 0 (no gateway).");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ClusterId) || string.IsNullOrWhiteSpace(options.ServiceId))
+        {
+            errors.Add("CityBrain:Cluster:ClusterId and ServiceId must not be empty.");
+        }
+
+        if (options.ProbeTimeout <= TimeSpan.Zero || options.MissedProbesLimit < 1)
+        {
+            errors.Add("CityBrain:Cluster:ProbeTimeout must be positive and MissedProbesLimit at least 1.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,221 @@
+using CityBrain.Storage.Internal;
+using CityBrain.Storage.Journal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace CityBrain.Storage.Deadlines;
+
+/// <summary>
+/// A deadline shard: owns the deadlines of the grains that hash to it. On activation it loads its checkpoint and reads
+/// the change feed's deadline changes after it (so a deadline costs no row of its own: it rides on its grain's feed
+/// row, written in the journal append's transaction); then it keeps following the feed, fires each deadline at its due
+/// time by calling the grain (<see cref="IDeadlineReceiver"/>), retires it once the grain answered, and writes a new
+/// checkpoint every <see cref="StorageOptions.DeadlineCheckpointInterval"/>. After a crash it resumes from the last
+/// checkpoint: deadlines fire at least once, and those that fell due while no shard ran fire at once.
+/// </summary>
+[Reentrant]
+[CollectionAgeLimit(AlwaysActive = true)]
+[GrainType("citybrain-deadline-shard")]
+internal sealed class DeadlineShardGrain(
+    JournalStore store,
+    TimeProvider time,
+    IOptions<StorageOptions> options,
+    BackgroundClock polling,
+    ILogger<DeadlineShardGrain> logger) : Grain, IDeadlineShardGrain
+{
+    private const int ReadBatch = 2000;
+    private const int MaxFiring = 512;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private readonly DeadlineSet _deadlines = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<(long Position, TaskCompletionSource<int> Done)> _waiting = [];
+    private IGrainTimer? _timer;
+    private DateTimeOffset? _timerDue;
+    private long _position;
+    private long _checkpointed = -1;
+    private DateTimeOffset _lastCheckpoint;
+    private int _firing;
+    private Task _following = Task.CompletedTask;
+
+    private int Shard => (int)this.GetPrimaryKeyLong();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (await store.ReadCheckpointAsync(Shard, cancellationToken) is { } checkpoint)
+        {
+            DeadlineCheckpoint.Decode(checkpoint.Payload, _deadlines);
+            _position = _checkpointed = checkpoint.Position;
+        }
+
+        _lastCheckpoint = time.GetUtcNow();
+        _timer = this.RegisterGrainTimer(FireDueAsync, new GrainTimerCreationOptions
+        {
+            DueTime = Timeout.InfiniteTimeSpan,
+            Period = Timeout.InfiniteTimeSpan,
+            Interleave = true,
+            KeepAlive = true,
+        });
+        StorageLog.ShardActivated(logger, Shard, _deadlines.Count, _position);
+        _following = FollowAsync(_stopping.Token);
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _following;
+        try
+        {
+            await CheckpointAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is StorageUnavailableException or OperationCanceledException)
+        {
+            // The next activation replays the feed from the previous checkpoint instead.
+            StorageLog.CheckpointFailed(logger, exception, Shard);
+        }
+    }
+
+    public Task Ping() => Task.CompletedTask;
+
+    public Task<int> ReadUpTo(long position)
+    {
+        if (_position >= position)
+        {
+            return Task.FromResult(_deadlines.Count);
+        }
+
+        var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting.Add((position, done));
+        return done.Task;
+    }
+
+    /// <summary>Reads this shard's deadline changes as they are written, until the activation stops.</summary>
+    private async Task FollowAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                // Take the signal before reading: a write committed after the read wakes the wait below.
+                var written = store.WhenWrittenAsync(stopping);
+                var last = await store.LastPositionAsync(stopping);
+                var changes = await store.ReadDeadlineChangesAsync(Shard, _position, ReadBatch, stopping);
+                foreach (var change in changes)
+                {
+                    _deadlines.Apply(change.Grain, change.Name, change.DueAt);
+                    _position = change.Position;
+                }
+
+                if (changes.Count < ReadBatch)
+                {
+                    // Every change up to the end read before this batch is applied.
+                    _position = Math.Max(_position, last);
+                }
+
+                Schedule();
+                Release();
+                if (time.GetUtcNow() - _lastCheckpoint >= options.Value.DeadlineCheckpointInterval)
+                {
+                    await CheckpointAsync(stopping);
+                }
+
+                if (changes.Count < ReadBatch)
+                {
+                    await polling.WaitAsync(written, options.Value.FeedPollInterval, stopping);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                StorageLog.ShardReadFailed(logger, exception, Shard, RetryDelay);
+                try
+                {
+                    await polling.DelayAsync(RetryDelay, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes the waits of callers whose position has been read.</summary>
+    private void Release()
+    {
+        for (var i = _waiting.Count - 1; i >= 0; i--)
+        {
+            if (_waiting[i].Position <= _position)
+            {
+                _waiting[i].Done.TrySetResult(_deadlines.Count);
+                _waiting.RemoveAt(i);
+            }
+        }
+    }
+
+    /// <summary>Points the timer at the earliest due deadline (moved only when that changed).</summary>
+    private void Schedule()
+    {
+        var next = _firing >= MaxFiring ? null : _deadlines.NextDue();
+        if (next == _timerDue)
+        {
+            return;
+        }
+
+        _timerDue = next;
+        var wait = next is { } due ? due - time.GetUtcNow() : Timeout.InfiniteTimeSpan;
+        _timer!.Change(next is null ? Timeout.InfiniteTimeSpan : wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan);
+    }
+
+    private Task FireDueAsync()
+    {
+        _timerDue = null;
+        var now = time.GetUtcNow();
+        while (_firing < MaxFiring && _deadlines.TryTakeDue(now, out var entry))
+        {
+            _firing++;
+            _ = FireAsync(entry, now);
+        }
+
+        Schedule();
+        return Task.CompletedTask;
+    }
+
+    private async Task FireAsync(DeadlineSet.Entry entry, DateTimeOffset now)
+    {
+        try
+        {
+            var grain = GrainFactory.GetGrain<IDeadlineReceiver>(GrainId.Create(entry.Grain.Type, entry.Grain.Key));
+            await grain.ReceiveDeadline(new DeadlineTick(entry.Name, entry.DueAt, now));
+            _deadlines.Retire(entry);
+        }
+        catch (Exception exception)
+        {
+            // Relative to the firing, not to when the failure arrived: a slow failure does not push the retry further out.
+            StorageLog.DeadlineFailed(logger, exception, entry.Grain.ToString(), entry.Name, RetryDelay);
+            _deadlines.Retry(entry, now + RetryDelay);
+        }
+        finally
+        {
+            _firing--;
+            Schedule();
+        }
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        if (_position == _checkpointed && _firing == 0)
+        {
+            _lastCheckpoint = time.GetUtcNow();
+            return;
+        }
+
+        var position = _position;
+        await store.WriteCheckpointAsync(Shard, position, DeadlineCheckpoint.Encode(_deadlines.All), cancellationToken);
+        _checkpointed = position;
+        _lastCheckpoint = time.GetUtcNow();
+    }
+}

@@ -1,0 +1,32 @@
+namespace CityBrain.Storage;
+
+/// <summary>Where the journal store and the Orleans ADO.NET providers keep their data (configuration section
+/// <c>CityBrain:Storage</c>).</summary>
+public sealed class StorageOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "CityBrain:Storage";
+
+    /// <summary>The database kind. Default: SQLite (embedded, one silo).</summary>
+    public DatabaseKind Database { get; set; } = DatabaseKind.Sqlite;
+
+    /// <summary>ADO.NET connection string. Default: <c>Data Source=data/citybrain.db</c>.</summary>
+    public string ConnectionString { get; set; } = "Data Source=data/citybrain.db";
+
+    /// <summary>Most appends committed in one group-commit transaction. Default 1024.</summary>
+    public int MaxBatchSize { get; set; } = 1024;
+
+    /// <summary>How long calls fail fast after the database was found unreachable, before it is tried again. Default 1 s.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a feed reader looks for rows written on other silos (rows written on its own silo wake it at
+    /// once). Default 250 ms.</summary>
+    public TimeSpan FeedPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often a deadline shard stores its pending deadlines, so that a new activation replays at most this much
+    /// of the feed. Default 30 s.</summary>
+    public TimeSpan DeadlineCheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Apply pending schema scripts when the silo starts. Default true.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}

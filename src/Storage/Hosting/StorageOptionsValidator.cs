@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Options;
+
+namespace CityBrain.Storage;
+
+/// <summary>Stops start-up on a storage setting that cannot work, naming the key.</summary>
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options)
+    {
+        var errors = new List<string>();
+        if (!Enum.IsDefined(options.Database))
+        {
+            errors.Add($"{StorageOptions.Section}:Database must be Sqlite or Postgres.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            errors.Add($"{StorageOptions.Section}:ConnectionString is required.");
+        }
+
+        if (options.MaxBatchSize is < 1 or > 10_000)
+        {
+            errors.Add($"{StorageOptions.Section}:MaxBatchSize must be between 1 and 10000.");
+        }
+
+        if (options.RetryAfter <= TimeSpan.Zero || options.FeedPollInterval <= TimeSpan.Zero || options.DeadlineCheckpointInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{StorageOptions.Section}:RetryAfter, FeedPollInterval and DeadlineCheckpointInterval must be positive.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,85 @@
+using CityBrain.Storage.Deadlines;
+using CityBrain.Storage.Feeds;
+using CityBrain.Storage.Internal;
+using CityBrain.Storage.Journal;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CityBrain.Storage;
+
+/// <summary>Registers CityBrain's storage on a silo.</summary>
+public static class StorageSiloBuilderExtensions
+{
+    /// <summary>The name of the ADO.NET grain storage provider for ordinary grain state (<c>[PersistentState(name, "state")]</c>).
+    /// It is also the default provider.</summary>
+    public const string StateStorage = "state";
+
+    /// <summary>
+    /// Adds the journal store (journals of event-sourced grains, the change feed, durable deadlines with their shards) and
+    /// the Orleans ADO.NET grain storage for ordinary state (<see cref="StateStorage"/>, also the default), both on the
+    /// database of <see cref="StorageOptions"/>; applies the schema when the silo starts, before any provider reads it.
+    /// </summary>
+    public static ISiloBuilder AddCityBrainStorage(this ISiloBuilder silo, Action<StorageOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new StorageOptions();
+        configure(options);
+        return silo.AddCityBrainStorage(options);
+    }
+
+    /// <summary>As <see cref="AddCityBrainStorage(ISiloBuilder, Action{StorageOptions})"/>, from the configuration section <see cref="StorageOptions.Section"/>.</summary>
+    public static ISiloBuilder AddCityBrainStorage(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return silo.AddCityBrainStorage(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
+    }
+
+    private static ISiloBuilder AddCityBrainStorage(this ISiloBuilder silo, StorageOptions settings)
+    {
+        var services = silo.Services;
+        services.AddOptions<StorageOptions>().Configure(o => Copy(settings, o)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
+        services.TryAddSingleton(sp => new JournalStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<BackgroundClock>(), sp.GetRequiredService<ILogger<JournalStore>>()));
+        services.TryAddSingleton(BackgroundClock.Create);
+        services.TryAddSingleton<IFeedReader, FeedReader>();
+        services.TryAddSingleton(sp => new DeadlineWriter(sp.GetRequiredService<JournalStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IAttributeToFactoryMapper<JournalAttribute>, JournalAttributeMapper>();
+        services.AddSingleton<StorageStartup>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StorageStartup>());
+        for (var shard = 0; shard < Shards.Count; shard++)
+        {
+            var key = shard;
+            services.AddSingleton(new AlwaysOnGrain($"deadline shard {key}", grains => grains.GetGrain<IDeadlineShardGrain>(key).Ping()));
+        }
+
+        services.AddSingleton<AlwaysOnKeeper>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AlwaysOnKeeper>());
+
+        var invariant = DatabaseSchema.OrleansInvariant(settings.Database);
+        silo.AddAdoNetGrainStorage(StateStorage, o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = settings.ConnectionString;
+        });
+        silo.AddAdoNetGrainStorageAsDefault(o =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = settings.ConnectionString;
+        });
+        return silo;
+    }
+
+    private static void Copy(StorageOptions from, StorageOptions to)
+    {
+        to.Database = from.Database;
+        to.ConnectionString = from.ConnectionString;
+        to.MaxBatchSize = from.MaxBatchSize;
+        to.RetryAfter = from.RetryAfter;
+        to.FeedPollInterval = from.FeedPollInterval;
+        to.DeadlineCheckpointInterval = from.DeadlineCheckpointInterval;
+        to.MigrateOnStart = from.MigrateOnStart;
+    }
+}

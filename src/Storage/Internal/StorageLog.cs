@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace CityBrain.Storage.Internal;
+
+/// <summary>Every log message of the store.</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Schema {Component} {Version} ({Description}) applied on {Database}")]
+    public static partial void SchemaApplied(ILogger logger, string component, int version, string description, string database);
+
+    [LoggerMessage(2, LogLevel.Warning, "A commit batch of {Count} appends lost a lock race (attempt {Attempt}); running it again")]
+    public static partial void BatchRetried(ILogger logger, Exception exception, int count, int attempt);
+
+    [LoggerMessage(3, LogLevel.Debug, "Deadline shard {Shard} active: {Count} deadlines pending as of feed position {Position}")]
+    public static partial void ShardActivated(ILogger logger, int shard, int count, long position);
+
+    [LoggerMessage(4, LogLevel.Warning, "Deadline shard {Shard} could not write its checkpoint; its next activation replays the feed from the previous one")]
+    public static partial void CheckpointFailed(ILogger logger, Exception exception, int shard);
+
+    [LoggerMessage(5, LogLevel.Warning, "Deadline shard {Shard} could not read the change feed; retrying in {Delay}")]
+    public static partial void ShardReadFailed(ILogger logger, Exception exception, int shard, TimeSpan delay);
+
+    [LoggerMessage(6, LogLevel.Warning, "Deadline {Name} of {Grain} failed in its grain; firing it again in {Delay}")]
+    public static partial void DeadlineFailed(ILogger logger, Exception exception, string grain, string name, TimeSpan delay);
+
+    [LoggerMessage(7, LogLevel.Warning, "Keeping {Grain} active failed; trying every second")]
+    public static partial void PingFailed(ILogger logger, Exception exception, string grain);
+}

@@ -1,0 +1,97 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace CityBrain.Storage.Sql;
+
+internal sealed class PostgresDialect : SqlDialect
+{
+    public override DatabaseKind Kind => DatabaseKind.Postgres;
+
+    public override string Name => "PostgreSQL";
+
+    public override int MaxConcurrentBatches => 2;
+
+    public override string OrleansInvariant => "Npgsql";
+
+    // Any constants will do, as long as every silo uses the same ones.
+    public override string SchemaLockSql => "SELECT pg_advisory_xact_lock(7345201)";
+
+    public override string FeedOrderLockSql => "SELECT pg_advisory_xact_lock(7345202)";
+
+    public override DbDataSource CreateDataSource(string connectionString, string applicationName, out string description)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            // Fail fast when the server is down rather than after the 15 s default.
+            builder.Timeout = 5;
+        }
+
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        // The store keeps no session state, so a pooled connection need not be reset (the reset costs statements on
+        // the next use and drops prepared statements).
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = applicationName;
+        }
+
+        description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    public override string ReadJournalsBatchSql =>
+        "SELECT s.grain_type, s.grain_key, s.seq, s.schema_version, s.format, s.payload FROM grain_snapshot s "
+        + "JOIN unnest(@t::text[], @k::text[]) AS g(grain_type, grain_key) ON s.grain_type = g.grain_type AND s.grain_key = g.grain_key; "
+        + "SELECT j.grain_type, j.grain_key, j.seq, j.recorded_at, j.schema_version, j.format, j.payload FROM grain_journal j "
+        + "JOIN unnest(@t::text[], @k::text[]) AS g(grain_type, grain_key) ON j.grain_type = g.grain_type AND j.grain_key = g.grain_key "
+        + "WHERE j.seq > COALESCE((SELECT s.seq FROM grain_snapshot s WHERE s.grain_type = j.grain_type AND s.grain_key = j.grain_key), 0) "
+        + "ORDER BY j.grain_type, j.grain_key, j.seq";
+
+    public override string BulkInsertEventsSql =>
+        "INSERT INTO grain_journal (grain_type, grain_key, seq, schema_version, format, payload, recorded_at) "
+        + "SELECT * FROM unnest(@t::text[], @k::text[], @q::bigint[], @s::integer[], @f::smallint[], @p::bytea[], @u::timestamptz[]) "
+        + "ON CONFLICT DO NOTHING RETURNING grain_type, grain_key, seq";
+
+    // unnest yields the rows in array order, so positions (bigserial) follow the batch order.
+    public override string BulkInsertFeedSql =>
+        "INSERT INTO change_feed (feed, tag, grain_type, grain_key, shard, schema_version, format, payload, timer_name, timer_due, recorded_at) "
+        + "SELECT * FROM unnest(@n::text[], @g::text[], @t::text[], @k::text[], @h::smallint[], @s::integer[], @f::smallint[], @p::bytea[], @x::text[], @d::timestamptz[], @u::timestamptz[])";
+
+    public override object ToDb(DateTimeOffset time) => time.ToUniversalTime();
+
+    public override object ToDbArray(DateTimeOffset[] times)
+    {
+        var utc = new DateTimeOffset[times.Length];
+        for (var i = 0; i < times.Length; i++)
+        {
+            utc[i] = times[i].ToUniversalTime();
+        }
+
+        return utc;
+    }
+
+    public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public override bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300" or "53100",
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
+        SocketException or IOException or TimeoutException => true,
+        _ => false,
+    };
+
+    public override bool IsRetryable(Exception exception) => exception is PostgresException { SqlState: "40P01" or "40001" };
+
+    public override void ClearPool(DbDataSource dataSource) => ((NpgsqlDataSource)dataSource).Clear();
+}

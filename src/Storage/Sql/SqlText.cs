@@ -1,0 +1,56 @@
+using System.Data.Common;
+
+namespace CityBrain.Storage.Sql;
+
+/// <summary>The statements both dialects share (both speak <c>ON CONFLICT</c>), and parameter helpers.</summary>
+internal static class SqlText
+{
+    public const string InsertEvent =
+        "INSERT INTO grain_journal (grain_type, grain_key, seq, schema_version, format, payload, recorded_at) VALUES (@t, @k, @q, @s, @f, @p, @u) ON CONFLICT DO NOTHING";
+
+    public const string UpsertSnapshot =
+        "INSERT INTO grain_snapshot (grain_type, grain_key, seq, schema_version, format, payload, created_at) VALUES (@t, @k, @q, @s, @f, @p, @u) "
+        + "ON CONFLICT (grain_type, grain_key) DO UPDATE SET seq = excluded.seq, schema_version = excluded.schema_version, format = excluded.format, payload = excluded.payload, created_at = excluded.created_at "
+        + "WHERE grain_snapshot.seq < excluded.seq";
+
+    /// <summary>The snapshot and the events after it, in one round trip (two result sets).</summary>
+    public const string ReadJournal =
+        "SELECT seq, schema_version, format, payload FROM grain_snapshot WHERE grain_type = @t AND grain_key = @k; "
+        + "SELECT seq, recorded_at, schema_version, format, payload FROM grain_journal WHERE grain_type = @t AND grain_key = @k "
+        + "AND seq > COALESCE((SELECT seq FROM grain_snapshot WHERE grain_type = @t AND grain_key = @k), 0) ORDER BY seq";
+
+    public const string ReadEvents =
+        "SELECT seq, recorded_at, schema_version, format, payload FROM grain_journal WHERE grain_type = @t AND grain_key = @k AND seq > @q ORDER BY seq LIMIT @n";
+
+    public const string InsertFeed =
+        "INSERT INTO change_feed (feed, tag, grain_type, grain_key, shard, schema_version, format, payload, timer_name, timer_due, recorded_at) "
+        + "VALUES (@n, @g, @t, @k, @h, @s, @f, @p, @x, @d, @u)";
+
+    private const string FeedColumns = "position, grain_type, grain_key, recorded_at, schema_version, format, payload";
+
+    public const string ReadFeed =
+        "SELECT " + FeedColumns + " FROM change_feed WHERE position > @q AND feed = @n ORDER BY position LIMIT @m";
+
+    public const string ReadTag =
+        "SELECT " + FeedColumns + " FROM change_feed WHERE tag = @g AND position > @q ORDER BY position LIMIT @m";
+
+    public const string ReadTimerChanges =
+        "SELECT position, grain_type, grain_key, timer_name, timer_due FROM change_feed WHERE position > @q AND shard = @h AND timer_name IS NOT NULL ORDER BY position LIMIT @m";
+
+    public const string LastPosition = "SELECT COALESCE(MAX(position), 0) FROM change_feed";
+
+    public const string ReadDeadlineCheckpoint = "SELECT position, payload FROM deadline_checkpoint WHERE shard = @h";
+
+    public const string UpsertDeadlineCheckpoint =
+        "INSERT INTO deadline_checkpoint (shard, position, payload, updated_at) VALUES (@h, @q, @p, @u) "
+        + "ON CONFLICT (shard) DO UPDATE SET position = excluded.position, payload = excluded.payload, updated_at = excluded.updated_at "
+        + "WHERE deadline_checkpoint.position <= excluded.position";
+
+    public static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+    }
+}

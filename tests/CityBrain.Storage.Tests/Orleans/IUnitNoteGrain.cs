@@ -1,0 +1,8 @@
+namespace CityBrain.Storage.Tests.Orleans;
+
+public interface IUnitNoteGrain : IGrainWithStringKey
+{
+    Task WriteAsync(string text);
+
+    Task<string> ReadAsync();
+}
