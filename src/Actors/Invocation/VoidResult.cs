@@ -1,4 +1,0 @@
-namespace CityBrain.Actors.Invocation;
-
-/// <summary>The result type of a grain method that returns no value.</summary>
-public readonly struct VoidResult;

@@ -1,2 +1,0 @@
--- Grain keys compare byte by byte (see the PostgreSQL script). SQLite's default collation (BINARY) already does.
-SELECT 1;

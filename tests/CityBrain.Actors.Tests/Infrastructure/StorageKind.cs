@@ -1,7 +1,0 @@
-namespace CityBrain.Actors.Tests.Infrastructure;
-
-public enum StorageKind
-{
-    Sqlite,
-    Postgres,
-}
