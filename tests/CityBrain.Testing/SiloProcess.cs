@@ -17,25 +17,28 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly List<(string Text, TaskCompletionSource Printed)> _watches = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private SiloProcess(Process process, int grpcPort, int httpPort, int clusterPort)
+    private SiloProcess(Process process, int grpcPort, int httpPort, int siloPort, int gatewayPort)
     {
         _process = process;
         GrpcPort = grpcPort;
         HttpPort = httpPort;
-        ClusterPort = clusterPort;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
     }
 
     public int GrpcPort { get; }
 
     public int HttpPort { get; }
 
-    public int ClusterPort { get; }
+    /// <summary>The Orleans silo-to-silo port.</summary>
+    public int SiloPort { get; }
+
+    /// <summary>The Orleans client gateway port.</summary>
+    public int GatewayPort { get; }
 
     public string GrpcUrl => $"http://127.0.0.1:{GrpcPort}";
 
     public string HttpUrl => $"http://127.0.0.1:{HttpPort}";
-
-    public string ClusterUrl => $"http://127.0.0.1:{ClusterPort}";
 
     public int ProcessId => _process.Id;
 
@@ -55,17 +58,19 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a silo with <paramref name="settings"/> (configuration keys such as
-    /// <c>CityBrain:Actors:Storage:Provider</c>) on free ports, and waits until it is ready.</summary>
+    /// <c>CityBrain:Storage:Database</c>) on free ports, and waits until it is ready.</summary>
     public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null)
     {
-        var ports = FreePorts(3);
-        var (grpc, http, cluster) = (ports[0], ports[1], ports[2]);
+        var ports = FreePorts(4);
+        var (grpc, http, siloPort, gatewayPort) = (ports[0], ports[1], ports[2], ports[3]);
         var arguments = new List<string>
         {
             LocateSilo(),
             $"--CityBrain:GrpcUrl=http://127.0.0.1:{grpc}",
             $"--CityBrain:HttpUrl=http://127.0.0.1:{http}",
-            $"--CityBrain:ClusterUrl=http://127.0.0.1:{cluster}",
+            $"--CityBrain:Cluster:SiloPort={siloPort}",
+            $"--CityBrain:Cluster:GatewayPort={gatewayPort}",
+            "--CityBrain:Cluster:AdvertisedAddress=127.0.0.1",
         };
         arguments.AddRange(settings.Select(s => $"--{s.Key}={s.Value}"));
         var start = new ProcessStartInfo("dotnet")
@@ -81,7 +86,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
         start.Environment["DOTNET_gcServer"] = "0";
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var silo = new SiloProcess(process, grpc, http, cluster);
+        var silo = new SiloProcess(process, grpc, http, siloPort, gatewayPort);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         process.Exited += (_, _) => silo._exited.TrySetResult(process.ExitCode);

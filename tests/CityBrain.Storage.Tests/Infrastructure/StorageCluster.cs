@@ -56,13 +56,8 @@ public sealed class StorageCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until every deadline shard has read the feed up to its current end; returns the deadlines they hold.</summary>
-    public async Task<int> ShardsCaughtUpAsync()
-    {
-        var last = await SiloServices.GetRequiredService<IFeedReader>().LastPositionAsync(CancellationToken.None);
-        var counts = await Task.WhenAll(Enumerable.Range(0, Internal.Shards.Count)
-            .Select(shard => Grains.GetGrain<IDeadlineShardGrain>(shard).ReadUpTo(last).WaitAsync(TimeSpan.FromSeconds(30))));
-        return counts.Sum();
-    }
+    public Task<int> ShardsCaughtUpAsync() =>
+        DeadlineShards.CaughtUpAsync(Grains, SiloServices.GetRequiredService<IFeedReader>()).WaitAsync(TimeSpan.FromSeconds(30));
 
     /// <summary>Moves the grains' clock forward (timers due meanwhile fire on their grains' schedulers).</summary>
     public Task AdvanceAsync(TimeSpan by) => Task.Run(() => Time.Advance(by)).WaitAsync(TimeSpan.FromSeconds(30));
