@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
-using CityBrain.Actors;
-using CityBrain.Actors.Cluster;
+using System.Text.RegularExpressions;
 using CityBrain.Contracts;
 using CityBrain.Gateway;
 using CityBrain.Gateway.Api;
@@ -10,10 +9,10 @@ using Npgsql;
 namespace CityBrain.Testing.Cluster;
 
 /// <summary>
-/// Several real silo processes on one PostgreSQL database (CITYBRAIN_PG, or a private server), with the keys to
-/// talk to them: a signing key for API tokens, the cluster secret, and gRPC clients per silo.
+/// Several real silo processes forming one Orleans cluster on one PostgreSQL database (CITYBRAIN_PG, or a private
+/// server), with the keys to talk to them: a signing key for API tokens, and gRPC clients per silo.
 /// </summary>
-public sealed class ClusterHarness : IAsyncDisposable
+public sealed partial class ClusterHarness : IAsyncDisposable
 {
     private readonly PostgresServer _server;
     private readonly Dictionary<string, string> _settings;
@@ -64,15 +63,14 @@ public sealed class ClusterHarness : IAsyncDisposable
         var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["CityBrain:Actors:Storage:Provider"] = "Postgres",
-            ["CityBrain:Actors:Storage:ConnectionString"] = connectionString,
-            ["CityBrain:Actors:Cluster:Enabled"] = "true",
-            ["CityBrain:Actors:Cluster:HeartbeatInterval"] = "00:00:00.500",
-            ["CityBrain:Actors:Cluster:LeaseDuration"] = "00:00:03",
-            ["CityBrain:ClusterSecret"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)),
+            ["CityBrain:Storage:Database"] = "Postgres",
+            ["CityBrain:Storage:ConnectionString"] = connectionString,
+            ["CityBrain:Cluster:Enabled"] = "true",
+            ["CityBrain:Cluster:ClusterId"] = "test-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant(),
             ["CityBrain:Auth:SigningKey"] = signingKey,
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:CityBrain.Actors.Cluster"] = "Information",
+            ["Logging:LogLevel:Orleans.Runtime.MembershipService"] = "Information",
+            ["Logging:LogLevel:CityBrain.Storage.Deadlines"] = "Debug",
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
         {
@@ -184,22 +182,33 @@ public sealed class ClusterHarness : IAsyncDisposable
         return _silos.Count - 1;
     }
 
-    /// <summary>The membership table as it is now.</summary>
-    public async Task<IReadOnlyList<SiloInfo>> MembersAsync()
+    /// <summary>The cluster's Orleans membership as the table holds it now.</summary>
+    public async Task<IReadOnlyList<Member>> MembersAsync()
     {
-        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
-        var snapshot = await new MembershipTable(dataSource, new SiloIdentity("harness", 0), new ClusterOptions()).ReadAsync(CancellationToken.None);
-        return snapshot.Silos;
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT Address, Port, Generation, SiloName, Status, StartTime, IAmAliveTime FROM OrleansMembershipTable WHERE DeploymentId = @cluster", connection);
+        command.Parameters.AddWithValue("cluster", _settings["CityBrain:Cluster:ClusterId"]);
+        await using var reader = await command.ExecuteReaderAsync();
+        var members = new List<Member>();
+        while (await reader.ReadAsync())
+        {
+            members.Add(new Member(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3), (MemberStatus)reader.GetInt32(4),
+                reader.GetFieldValue<DateTimeOffset>(5), reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return members;
     }
 
-    /// <summary>Polls the membership table until <paramref name="count"/> silos are active.</summary>
-    public async Task<IReadOnlyList<SiloInfo>> WaitForActiveMembersAsync(int count, TimeSpan? within = null)
+    /// <summary>Polls the membership table until exactly <paramref name="count"/> silos are active.</summary>
+    public async Task<IReadOnlyList<Member>> WaitForActiveMembersAsync(int count, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             var members = await MembersAsync();
-            var active = members.Where(m => m.Status == SiloStatus.Active).ToList();
+            var active = members.Where(m => m.Status == MemberStatus.Active).ToList();
             if (active.Count == count)
             {
                 return active;
@@ -207,25 +216,30 @@ public sealed class ClusterHarness : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Expected {count} active silos, found {active.Count}: {string.Join(", ", members.Select(m => $"{m.Id} {m.Status}"))}");
+                throw new TimeoutException($"Expected {count} active silos, found {active.Count}: {string.Join(", ", members.Select(m => $"{m} {m.Status}"))}");
             }
 
-            // The membership table is another process's state: poll it.
+            // The membership table is other processes' state: poll it.
             await Task.Delay(200);
         }
     }
 
-    /// <summary>Which member owns <paramref name="grain"/> on the ring of <paramref name="activeMembers"/> (the same
-    /// computation every silo makes).</summary>
-    public static SiloInfo OwnerOf(IReadOnlyList<SiloInfo> activeMembers, GrainId grain) =>
-        new HashRing(activeMembers.Where(m => m.Status == SiloStatus.Active), new ClusterOptions().VirtualNodes).Owner(grain);
-
-    /// <summary>The member row of silo <paramref name="index"/> among <paramref name="members"/>.</summary>
-    public SiloInfo MemberOf(IReadOnlyList<SiloInfo> members, int index, SiloProcess? silo = null)
+    /// <summary>The newest member row of silo <paramref name="index"/> (matched by its silo port).</summary>
+    public Member MemberOf(IReadOnlyList<Member> members, int index, SiloProcess? silo = null)
     {
         var process = silo ?? _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
-        return members.Where(m => m.Address == process.ClusterUrl).OrderByDescending(m => m.Generation).First();
+        return members.Where(m => m.Port == process.SiloPort).OrderByDescending(m => m.Generation).First();
     }
+
+    /// <summary>The deadline shards whose activation silo <paramref name="index"/> has logged (it logs each at Debug).</summary>
+    public IReadOnlySet<int> DeadlineShardsOn(int index)
+    {
+        var silo = _silos[index] ?? throw new InvalidOperationException($"Silo {index} is not running.");
+        return ShardActivated().Matches(silo.Output).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+    }
+
+    [GeneratedRegex(@"Deadline shard (\d+) active")]
+    private static partial Regex ShardActivated();
 
     /// <summary>The settings every silo starts with.</summary>
     public IReadOnlyDictionary<string, string> Settings => _settings;

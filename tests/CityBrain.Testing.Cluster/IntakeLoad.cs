@@ -39,6 +39,12 @@ public sealed class IntakeLoad
     /// <summary>Events that were never acknowledged (given up after every silo failed repeatedly).</summary>
     public ConcurrentBag<(string EventId, string Error)> GivenUp { get; } = [];
 
+    /// <summary>The failures seen, by gRPC status (transport failures count as Unavailable).</summary>
+    public ConcurrentDictionary<StatusCode, long> Failures { get; } = new();
+
+    /// <summary>One failure message per status, for the test's report.</summary>
+    public ConcurrentDictionary<StatusCode, string> FailureExamples { get; } = new();
+
     /// <summary>Calls that failed and were sent again.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
@@ -114,6 +120,9 @@ public sealed class IntakeLoad
                 catch (Exception exception) when (IsRetryable(exception))
                 {
                     lastError = exception.Message;
+                    var code = exception is RpcException rpc ? rpc.StatusCode : StatusCode.Unavailable;
+                    Failures.AddOrUpdate(code, 1, (_, n) => n + 1);
+                    FailureExamples.TryAdd(code, exception.Message);
                     Interlocked.Increment(ref _retries);
                     if (_stop.IsCancellationRequested)
                     {

@@ -1,4 +1,3 @@
-using CityBrain.Actors;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Grpc;
@@ -55,7 +54,4 @@ public static class Verification
         });
         return (lost, duplicated, problems);
     }
-
-    /// <summary>The grain id of an incident.</summary>
-    public static GrainId IncidentGrain(string incidentId) => new("incident", incidentId);
 }

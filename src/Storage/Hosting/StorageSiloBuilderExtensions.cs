@@ -59,15 +59,18 @@ public static class StorageSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AlwaysOnKeeper>());
 
         var invariant = DatabaseSchema.OrleansInvariant(settings.Database);
+        var serializer = new StateSerializer();
         silo.AddAdoNetGrainStorage(StateStorage, o =>
         {
             o.Invariant = invariant;
             o.ConnectionString = settings.ConnectionString;
+            o.GrainStorageSerializer = serializer;
         });
         silo.AddAdoNetGrainStorageAsDefault(o =>
         {
             o.Invariant = invariant;
             o.ConnectionString = settings.ConnectionString;
+            o.GrainStorageSerializer = serializer;
         });
         return silo;
     }

@@ -129,6 +129,42 @@ public sealed class ProtobufCodecTests(SerializerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void RoundTrip_LargeMessageIntoSegmentsSmallerThanIt_ReadsBackEqual()
+    {
+        // Orleans writes messages between silos into a buffer writer whose spans are capped below what a large message
+        // asks for (a city definition's text): the codec must not assume one contiguous span of the message's size
+        // (it once threw ArgumentOutOfRangeException here, failing every remote call that returned the city).
+        var document = new CityDocument { Text = new string('城', 200_000), FileName = "city.yaml", Version = 3 };
+        var output = new CappedBufferWriter(4096);
+
+        fixture.Serializer.Serialize(document, output);
+        var result = fixture.Serializer.Deserialize<CityDocument>(output.Written);
+
+        Assert.Equal(document, result);
+        Assert.True(output.Segments > 100);
+    }
+
+    /// <summary>Hands out spans of at most <c>cap</c> bytes, whatever size is asked for.</summary>
+    private sealed class CappedBufferWriter(int cap) : System.Buffers.IBufferWriter<byte>
+    {
+        private readonly System.Buffers.ArrayBufferWriter<byte> _inner = new();
+
+        public int Segments { get; private set; }
+
+        public ReadOnlyMemory<byte> Written => _inner.WrittenMemory;
+
+        public void Advance(int count) => _inner.Advance(count);
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Segments++;
+            return _inner.GetMemory(cap)[..cap];
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+    }
+
+    [Fact]
     public void RoundTrip_ListOfMessages_ReadsBackInOrder()
     {
         List<object> values = [Samples.Incident(), "between", Samples.DepartmentState(), Samples.AssignedEvent()];

@@ -11,7 +11,8 @@ public sealed partial class DeployFileTests
 {
     private const int GrpcPort = 50051;
     private const int HttpPort = 8080;
-    private const int ClusterPort = 11111;
+    private const int SiloPort = 11111;
+    private const int GatewayPort = 30000;
 
     [Fact]
     public void Dockerfile_ExposesTheSilosPortsAndRunsTheSilo()
@@ -19,10 +20,11 @@ public sealed partial class DeployFileTests
         var dockerfile = RepositoryFiles.Read("deploy/docker/Dockerfile");
 
         var exposed = ExposeLine().Match(dockerfile).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToHashSet();
-        Assert.Equal(new HashSet<int> { GrpcPort, HttpPort, ClusterPort }, exposed);
+        Assert.Equal(new HashSet<int> { GrpcPort, HttpPort, SiloPort, GatewayPort }, exposed);
         Assert.Contains("CityBrain__GrpcUrl=http://0.0.0.0:50051", dockerfile);
         Assert.Contains("CityBrain__HttpUrl=http://0.0.0.0:8080", dockerfile);
-        Assert.Contains("CityBrain__ClusterUrl=http://0.0.0.0:11111", dockerfile);
+        Assert.Equal(SiloPort, new Hosting.ClusterSettings().SiloPort);
+        Assert.Equal(GatewayPort, new Hosting.ClusterSettings().GatewayPort);
         Assert.Contains("dotnet publish src/Silo/CityBrain.Silo.csproj", dockerfile);
         Assert.Contains($"\"{typeof(Hosting.SiloOptions).Assembly.GetName().Name}.dll\"", dockerfile);
         foreach (var copied in CopyLine().Matches(dockerfile).Select(m => m.Groups[1].Value))
@@ -49,12 +51,12 @@ public sealed partial class DeployFileTests
                 .ToDictionary(e => e.Key.ToString(), e => Substitute(e.Value.ToString(), example));
             environment["CityBrain__GrpcUrl"] = "http://0.0.0.0:50051"; // from the Dockerfile
             environment["CityBrain__HttpUrl"] = "http://0.0.0.0:8080";
-            environment["CityBrain__ClusterUrl"] = "http://0.0.0.0:11111";
 
             Assert.All(environment.Keys, key => Assert.True(SiloSettings.IsKnownKey(key) || IsGatewayKey(key), $"{name}: {key} is not a silo setting"));
             Assert.Empty(SiloSettings.Validate(environment));
-            Assert.Equal($"http://{name}:{ClusterPort}", environment["CityBrain__Actors__Cluster__SiloAddress"]);
-            addresses.Add(environment["CityBrain__Actors__Cluster__SiloAddress"]);
+            Assert.Equal("true", environment["CityBrain__Cluster__Enabled"]);
+            Assert.Equal(name, environment["CityBrain__Cluster__AdvertisedAddress"]);
+            addresses.Add(environment["CityBrain__Cluster__AdvertisedAddress"]);
 
             var ports = ((YamlSequenceNode)service["ports"]).Children.Select(p => p.ToString()).ToList();
             Assert.Contains(ports, p => p.EndsWith($":{GrpcPort}", StringComparison.Ordinal));
@@ -78,7 +80,7 @@ public sealed partial class DeployFileTests
         var container = (YamlMappingNode)((YamlSequenceNode)podSpec["containers"]).Children.Single();
         var ports = ((YamlSequenceNode)container["ports"]).Children.Cast<YamlMappingNode>()
             .ToDictionary(p => p["name"].ToString(), p => int.Parse(p["containerPort"].ToString()));
-        Assert.Equal(new Dictionary<string, int> { ["grpc"] = GrpcPort, ["http"] = HttpPort, ["cluster"] = ClusterPort }, ports);
+        Assert.Equal(new Dictionary<string, int> { ["grpc"] = GrpcPort, ["http"] = HttpPort, ["silo"] = SiloPort, ["gateway"] = GatewayPort }, ports);
         Assert.Equal("/readyz", container["readinessProbe"]["httpGet"]["path"].ToString());
         Assert.Equal("/healthz", container["livenessProbe"]["httpGet"]["path"].ToString());
         // The pre-stop pause and then the host's whole shutdown (the graceful leave) fit in the grace period.
@@ -106,7 +108,8 @@ public sealed partial class DeployFileTests
 
         Assert.All(settings.Keys.Where(k => k != "POD_IP"), key => Assert.True(SiloSettings.IsKnownKey(key) || IsGatewayKey(key), $"{key} is not a silo setting"));
         Assert.Empty(SiloSettings.Validate(settings));
-        Assert.Equal($"http://10.0.0.7:{ClusterPort}", settings["CityBrain__Actors__Cluster__SiloAddress"]);
+        Assert.Equal("true", settings["CityBrain__Cluster__Enabled"]);
+        Assert.Equal("10.0.0.7", settings["CityBrain__Cluster__AdvertisedAddress"]);
 
         var labels = ((YamlMappingNode)deployment["spec"]["selector"]["matchLabels"]).Children.ToDictionary(l => l.Key.ToString(), l => l.Value.ToString());
         var service = Find("Service");

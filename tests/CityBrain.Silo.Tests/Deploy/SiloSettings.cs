@@ -1,6 +1,5 @@
-using CityBrain.Actors;
-using CityBrain.Actors.Hosting;
 using CityBrain.Silo.Hosting;
+using CityBrain.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -9,47 +8,42 @@ namespace CityBrain.Silo.Tests.Deploy;
 /// <summary>Checks deployment settings against the silo's real option classes and validators.</summary>
 internal static class SiloSettings
 {
-    private static readonly Dictionary<string, Type> Sections = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["CityBrain"] = typeof(SiloOptions),
-        ["CityBrain:Actors"] = typeof(ActorRuntimeOptions),
-    };
+    // Longest prefix first: a key belongs to the most specific section it starts with.
+    private static readonly (string Prefix, Type Options)[] Sections =
+    [
+        (StorageOptions.Section, typeof(StorageOptions)),
+        (ClusterSettings.Section, typeof(ClusterSettings)),
+        (SiloOptions.Section, typeof(SiloOptions)),
+    ];
 
-    /// <summary>True when <paramref name="key"/> (<c>CityBrain__Actors__Cluster__Enabled</c> or with colons) names a
-    /// real settable option property.</summary>
+    /// <summary>True when <paramref name="key"/> (<c>CityBrain__Cluster__Enabled</c> or with colons) names a real settable
+    /// option property.</summary>
     public static bool IsKnownKey(string key)
     {
-        var parts = key.Replace("__", ":", StringComparison.Ordinal).Split(':');
-        if (parts.Length < 2 || !parts[0].Equals("CityBrain", StringComparison.OrdinalIgnoreCase))
+        var path = key.Replace("__", ":", StringComparison.Ordinal);
+        foreach (var (prefix, options) in Sections)
         {
-            return false;
-        }
-
-        Type type;
-        int next;
-        if (parts[1].Equals("Actors", StringComparison.OrdinalIgnoreCase))
-        {
-            type = Sections["CityBrain:Actors"];
-            next = 2;
-        }
-        else
-        {
-            type = Sections["CityBrain"];
-            next = 1;
-        }
-
-        for (var i = next; i < parts.Length; i++)
-        {
-            var property = type.GetProperty(parts[i], System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
-            if (property is null || property.SetMethod is null)
+            if (!path.StartsWith(prefix + ":", StringComparison.OrdinalIgnoreCase))
             {
-                return false;
+                continue;
             }
 
-            type = property.PropertyType;
+            var type = options;
+            foreach (var part in path[(prefix.Length + 1)..].Split(':'))
+            {
+                var property = type.GetProperty(part, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+                if (property is null || property.SetMethod is null)
+                {
+                    return false;
+                }
+
+                type = property.PropertyType;
+            }
+
+            return true;
         }
 
-        return true;
+        return false;
     }
 
     /// <summary>Binds the settings as the silo does and runs its validators; returns their failures.</summary>
@@ -59,18 +53,20 @@ internal static class SiloSettings
             .AddInMemoryCollection(environment.Select(e => new KeyValuePair<string, string?>(e.Key.Replace("__", ":", StringComparison.Ordinal), e.Value)))
             .Build();
         var silo = configuration.GetSection(SiloOptions.Section).Get<SiloOptions>() ?? new SiloOptions();
-        var actors = configuration.GetSection("CityBrain:Actors").Get<ActorRuntimeOptions>() ?? new ActorRuntimeOptions();
+        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var failures = new List<string>();
-        var siloResult = new SiloOptionsValidator(Options.Create(actors)).Validate(null, silo);
-        if (siloResult.Failed)
+        foreach (var result in new[]
         {
-            failures.AddRange(siloResult.Failures);
-        }
-
-        var actorResult = new ActorRuntimeOptionsValidator().Validate(null, actors);
-        if (actorResult.Failed)
+            new SiloOptionsValidator(Options.Create(cluster)).Validate(null, silo),
+            new ClusterSettingsValidator(Options.Create(storage)).Validate(null, cluster),
+            new StorageOptionsValidator().Validate(null, storage),
+        })
         {
-            failures.AddRange(actorResult.Failures);
+            if (result.Failed)
+            {
+                failures.AddRange(result.Failures);
+            }
         }
 
         return failures;

@@ -45,16 +45,38 @@ internal sealed class ProtobufMessageCodec : IGeneralizedCodec
         writer.WriteFieldHeaderExpected(TypeFieldId, WireType.LengthPrefixed);
         writer.Session.TypeCodec.WriteLengthPrefixed(ref writer, value.GetType());
 
-        // The message is encoded straight into the output: CalculateSize gives the exact span WriteTo must fill.
         var size = message.CalculateSize();
         ReferenceCodec.MarkValueField(writer.Session);
         writer.WriteFieldHeaderExpected(PayloadFieldId - TypeFieldId, WireType.LengthPrefixed); // ids are written as deltas
         writer.WriteVarUInt32((uint)size);
-        writer.EnsureContiguous(size);
-        message.WriteTo(writer.WritableSpan[..size]);
-        writer.AdvanceSpan(size);
-
+        WritePayload(ref writer, message, size);
         writer.WriteEndObject();
+    }
+
+    /// <summary>Encodes the message straight into the output when it offers one contiguous span of the size
+    /// <see cref="IMessage.CalculateSize"/> gave (a pipe's segments may be smaller than a large message); else through a
+    /// pooled buffer that the writer copies in pieces.</summary>
+    private static void WritePayload<TBufferWriter>(ref Writer<TBufferWriter> writer, IMessage message, int size)
+        where TBufferWriter : IBufferWriter<byte>
+    {
+        writer.EnsureContiguous(size);
+        if (writer.WritableSpan.Length >= size)
+        {
+            message.WriteTo(writer.WritableSpan[..size]);
+            writer.AdvanceSpan(size);
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            message.WriteTo(buffer.AsSpan(0, size));
+            writer.Write(buffer.AsSpan(0, size));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <inheritdoc />

@@ -1,7 +1,0 @@
-namespace CityBrain.Grains.Tests.Infrastructure;
-
-public enum StorageKind
-{
-    Sqlite,
-    Postgres,
-}
