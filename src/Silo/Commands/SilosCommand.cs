@@ -23,9 +23,10 @@ internal static class SilosCommand
     private static async Task<int> ListAsync(string[] configurationArgs, CancellationToken cancellationToken)
     {
         var (storage, cluster) = MaintenanceHost.Read(configurationArgs);
+        var console = Output();
         if (storage.Database != DatabaseKind.Postgres)
         {
-            AnsiConsole.MarkupLine("[yellow]No cluster membership on SQLite:[/] it serves a single silo (localhost clustering).");
+            console.MarkupLine("[yellow]No cluster membership on SQLite:[/] it serves a single silo (localhost clustering).");
             return 0;
         }
 
@@ -70,12 +71,30 @@ internal static class SilosCommand
 
         if (version < 0 || rows == 0)
         {
-            AnsiConsole.MarkupLine($"[yellow]No silo has joined cluster '{Markup.Escape(cluster.ClusterId)}' yet.[/]");
+            console.MarkupLine($"[yellow]No silo has joined cluster '{Markup.Escape(cluster.ClusterId)}' yet.[/]");
             return 0;
         }
 
         table.Title($"CityBrain cluster '{Markup.Escape(cluster.ClusterId)}', membership version {version}");
-        AnsiConsole.Write(table);
+        console.Write(table);
         return 0;
+    }
+
+    /// <summary>The terminal, or plain text of one line per row when the output goes to a file or a pipe (scripts, logs).</summary>
+    private static IAnsiConsole Output()
+    {
+        if (!Console.IsOutputRedirected)
+        {
+            return AnsiConsole.Console;
+        }
+
+        var plain = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+        plain.Profile.Width = 240;
+        return plain;
     }
 }

@@ -98,6 +98,27 @@ public sealed class ClusterProcessTests
     }
 
     [Fact]
+    public async Task SilosCommand_ListsTheOrleansMembership_ActiveThenDead()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(2);
+        string[] arguments = ["silos", .. cluster.Settings.Where(s => s.Key.StartsWith("CityBrain:Storage:", StringComparison.Ordinal) || s.Key == "CityBrain:Cluster:ClusterId").Select(s => $"--{s.Key}={s.Value}")];
+
+        var (exit, output) = await ToolProcess.RunSiloAsync(arguments, TimeSpan.FromMinutes(1));
+        Assert.Equal(0, exit);
+        Assert.Equal(2, CountOf(output, "active"));
+        Assert.All(cluster.LiveIndexes, i => Assert.Contains($"127.0.0.1:{cluster.Silos[i]!.SiloPort}", output, StringComparison.Ordinal));
+
+        await cluster.KillAsync(1);
+        await cluster.WaitForActiveMembersAsync(1);
+        (exit, output) = await ToolProcess.RunSiloAsync(arguments, TimeSpan.FromMinutes(1));
+        Assert.Equal(0, exit);
+        Assert.Equal(1, CountOf(output, "active"));
+        Assert.Equal(1, CountOf(output, "dead"));
+    }
+
+    private static int CountOf(string text, string word) => text.Split(word).Length - 1;
+
+    [Fact]
     public async Task CityLoadedThroughOneSilo_IsInstalledOnTheOthers()
     {
         await using var cluster = await ClusterHarness.StartAsync(2, new Dictionary<string, string>
