@@ -25,6 +25,12 @@ public sealed class ClusterSettings
     /// silo; in a cluster, the machine's first non-loopback address (a pod IP in Kubernetes).</summary>
     public string? AdvertisedAddress { get; set; }
 
+    /// <summary>Running as a Kubernetes pod (Microsoft.Orleans.Hosting.Kubernetes): the silo takes its name, address and
+    /// namespace from the pod (<c>POD_NAME</c>, <c>POD_IP</c>, <c>POD_NAMESPACE</c>), and watches the pods of its cluster
+    /// (labels <c>orleans/clusterId</c>, <c>orleans/serviceId</c>) so that a deleted pod's silo is declared dead at once
+    /// instead of after missed probes. Needs the service account of <c>deploy/k8s/rbac.yaml</c>. Default false.</summary>
+    public bool Kubernetes { get; set; }
+
     /// <summary>How often this silo probes each of the others. With <see cref="MissedProbesLimit"/> and the second vote a
     /// dead silo needs, it decides how soon a silo killed with <c>kill -9</c> is declared dead. Default 1 s.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);

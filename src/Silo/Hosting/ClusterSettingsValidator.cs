@@ -24,6 +24,11 @@ internal sealed class ClusterSettingsValidator(IOptions<StorageOptions> storage)
             errors.Add("CityBrain:Cluster:ClusterId and ServiceId must not be empty.");
         }
 
+        if (options.Kubernetes && !options.Enabled)
+        {
+            errors.Add("CityBrain:Cluster:Kubernetes needs CityBrain:Cluster:Enabled=true (Kubernetes hosting is for the silos of a cluster).");
+        }
+
         if (options.ProbeTimeout <= TimeSpan.Zero || options.MissedProbesLimit < 1)
         {
             errors.Add("CityBrain:Cluster:ProbeTimeout must be positive and MissedProbesLimit at least 1.");

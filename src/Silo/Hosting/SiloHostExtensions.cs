@@ -95,6 +95,10 @@ internal static class SiloHostExtensions
             o.ProbeTimeout = cluster.ProbeTimeout;
             o.NumMissedProbesLimit = cluster.MissedProbesLimit;
         });
+        if (cluster.Kubernetes)
+        {
+            orleans.UseKubernetesHosting();
+        }
     }
 
     /// <summary>Maps the endpoints: gRPC health and reflection and the public API on the gRPC port, liveness and

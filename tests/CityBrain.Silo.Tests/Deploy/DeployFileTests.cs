@@ -111,6 +111,20 @@ public sealed partial class DeployFileTests
         Assert.Equal("true", settings["CityBrain__Cluster__Enabled"]);
         Assert.Equal("10.0.0.7", settings["CityBrain__Cluster__AdvertisedAddress"]);
 
+        // Kubernetes hosting: the pod tells the silo who it is, its labels name the cluster, and its service account may watch pods.
+        Assert.Equal("true", settings["CityBrain__Cluster__Kubernetes"]);
+        var env = ((YamlSequenceNode)container["env"]).Children.Cast<YamlMappingNode>().Select(v => v["name"].ToString()).ToHashSet();
+        Assert.Superset(new HashSet<string> { "POD_NAME", "POD_NAMESPACE", "POD_IP" }, env);
+        var podLabels = ((YamlMappingNode)deployment["spec"]["template"]["metadata"]["labels"]).Children.ToDictionary(l => l.Key.ToString(), l => l.Value.ToString());
+        Assert.Equal(settings["CityBrain__Cluster__ClusterId"], podLabels["orleans/clusterId"]);
+        Assert.Equal(settings["CityBrain__Cluster__ServiceId"], podLabels["orleans/serviceId"]);
+        var account = podSpec["serviceAccountName"].ToString();
+        Assert.Equal(account, documents.Single(d => d["kind"].ToString() == "ServiceAccount")["metadata"]["name"].ToString());
+        var binding = Find("RoleBinding");
+        Assert.Equal(account, ((YamlSequenceNode)binding["subjects"]).Children.Cast<YamlMappingNode>().Single()["name"].ToString());
+        var verbs = ((YamlSequenceNode)((YamlSequenceNode)Find("Role")["rules"]).Children.Cast<YamlMappingNode>().Single()["verbs"]).Children.Select(v => v.ToString());
+        Assert.Superset(new HashSet<string> { "get", "watch", "list" }, verbs.ToHashSet());
+
         var labels = ((YamlMappingNode)deployment["spec"]["selector"]["matchLabels"]).Children.ToDictionary(l => l.Key.ToString(), l => l.Value.ToString());
         var service = Find("Service");
         Assert.Equal(labels, ((YamlMappingNode)service["spec"]["selector"]).Children.ToDictionary(l => l.Key.ToString(), l => l.Value.ToString()));
