@@ -85,7 +85,7 @@ internal sealed class ViewProjectorGrain(
                 var written = feed.WhenWrittenAsync(stopping);
                 var last = await feed.LastPositionAsync(stopping);
                 var entries = await feed.ReadAsync<IncidentFeedEntry>(IncidentFeed.Name, _position, ReadBatch, stopping);
-                if (entries.Count > 0 && await DeliverAsync(entries))
+                if (entries.Count > 0 && await DeliverAsync(entries, stopping))
                 {
                     _position = entries[^1].Position;
                     await SaveAsync();
@@ -127,8 +127,10 @@ internal sealed class ViewProjectorGrain(
     }
 
     /// <summary>Delivers this shard's notices of the entries, one update per view, all at once; false when there were none.
-    /// Throws (and the entries are read and delivered again) if any view fails.</summary>
-    private async Task<bool> DeliverAsync(IReadOnlyList<FeedEntry<IncidentFeedEntry>> entries)
+    /// Throws (and the entries are read and delivered again) if any view fails. Stops waiting when the activation stops: a
+    /// view may then never answer (on a stopping silo it cannot be placed again), and the next activation delivers the
+    /// entries again.</summary>
+    private async Task<bool> DeliverAsync(IReadOnlyList<FeedEntry<IncidentFeedEntry>> entries, CancellationToken stopping)
     {
         var updates = new Dictionary<(BoardLevel Board, string Key), ViewUpdate>();
         foreach (var entry in entries)
@@ -155,7 +157,7 @@ internal sealed class ViewProjectorGrain(
             BoardLevel.Grid => GrainFactory.GetGrain<IGridGrain>(u.Key.Key).Apply(u.Value),
             BoardLevel.Community => GrainFactory.GetGrain<ICommunityGrain>(u.Key.Key).Apply(u.Value),
             _ => GrainFactory.GetGrain<IStreetGrain>(u.Key.Key).Apply(u.Value),
-        }));
+        })).WaitAsync(stopping);
         return updates.Count > 0;
     }
 

@@ -1,7 +1,8 @@
 using CityBrain.Contracts;
 using CityBrain.Grains.Drills;
 using CityBrain.Grains.Tests.Infrastructure;
-using CityBrain.Testing;
+using CityBrain.Storage;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CityBrain.Grains.Tests.Drills;
 
@@ -9,7 +10,7 @@ namespace CityBrain.Grains.Tests.Drills;
 public sealed class DrillTests(DatabaseFixture database)
 {
     private static readonly string Scenario = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Data", "drills", "flood-linkage.yaml"));
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 1, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 1, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public void Parse_ShippedScenario_HasTimedEvents()
@@ -37,7 +38,7 @@ public sealed class DrillTests(DatabaseFixture database)
     [Fact]
     public async Task Drill_InjectsExerciseIncidents_ReportsEachDepartment_AndStaysOutOfStatistics()
     {
-        await using var silo = await TestSilo.StartAsync(StorageKind.Sqlite, await database.NewDatabaseAsync(StorageKind.Sqlite), _clock);
+        await using var silo = await TestSilo.StartAsync(DatabaseKind.Sqlite, await database.NewDatabaseAsync(DatabaseKind.Sqlite), _clock);
         var real = await silo.SubmitAsync(Events.Alert("12345", "real-1"));
         await silo.ActAsync(real.IncidentId, Who.Dispatcher, c => c.Accept = new AcceptAction());
 
@@ -46,21 +47,21 @@ public sealed class DrillTests(DatabaseFixture database)
         var fire = Grains.Incidents.IncidentIds.For("drill:flood-linkage-2026-11", "fire-1");
         var water = Grains.Incidents.IncidentIds.For("drill:flood-linkage-2026-11", "waterlogging-1");
 
-        _clock.Advance(TimeSpan.Zero);
+        await silo.AdvanceAsync(TimeSpan.Zero);
         await silo.SettledAsync(fire, e => e.Reported is not null, "injection");
         Assert.Equal(1, (await silo.Drills.StatusAsync("flood-linkage-2026-11")).EventsInjected); // the injecting turn has ended
-        _clock.Advance(TimeSpan.FromMinutes(1));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(1));
         await silo.SettledAsync(water, e => e.Reported is not null, "injection");
         Assert.Equal(2, (await silo.Drills.StatusAsync("flood-linkage-2026-11")).EventsInjected);
         var injected = await silo.Incident(fire).Get(Who.Admin);
         Assert.True(injected.Exercise);
         Assert.Equal("flood-linkage-2026-11", injected.DrillId);
 
-        _clock.Advance(TimeSpan.FromMinutes(1)); // 2 min: the center accepts the fire
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(1)); // 2 min: the center accepts the fire
         await silo.ActAsync(fire, Who.Dispatcher, c => c.Accept = new AcceptAction());
-        _clock.Advance(TimeSpan.FromMinutes(1)); // 3 min: linkage dispatch of fire, police, emergency
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(1)); // 3 min: linkage dispatch of fire, police, emergency
         await silo.ActAsync(fire, Who.Dispatcher, c => c.DispatchLinkage = new DispatchLinkageAction());
-        _clock.Advance(TimeSpan.FromMinutes(2)); // 5 min: the fire brigade is on site
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(2)); // 5 min: the fire brigade is on site
         await silo.ActAsync(fire, Who.Department("fire"), c => c.ConfirmArrival = new ConfirmArrivalAction());
 
         var early = await silo.Drills.ReportAsync("flood-linkage-2026-11");
@@ -74,13 +75,13 @@ public sealed class DrillTests(DatabaseFixture database)
         Assert.Equal(4, early.Results.Count); // fire, police, emergency, and the not yet dispatched ordinary event
 
         // The ordinary event waits unanswered; police and emergency never arrive.
-        _clock.Advance(TimeSpan.FromMinutes(4)); // 9: 80 % of the 10-minute accept target of the event injected at 1
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(4)); // 9: 80 % of the 10-minute accept target of the event injected at 1
         await silo.WarnedAsync(water, SlaClockKind.Accept);
-        _clock.Advance(TimeSpan.FromMinutes(2)); // 11: its breach
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(2)); // 11: its breach
         await silo.BreachedAsync(water, SlaClockKind.Accept);
-        _clock.Advance(TimeSpan.FromMinutes(4)); // 15: 80 % of the 15-minute on-site target from 3
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(4)); // 15: 80 % of the 15-minute on-site target from 3
         await silo.WarnedAsync(fire, SlaClockKind.OnSite, "emergency");
-        _clock.Advance(TimeSpan.FromMinutes(3)); // 18: on-site breaches
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(3)); // 18: on-site breaches
         await silo.BreachedAsync(fire, SlaClockKind.OnSite, "police");
         await silo.BreachedAsync(fire, SlaClockKind.OnSite, "emergency");
 
@@ -97,7 +98,7 @@ public sealed class DrillTests(DatabaseFixture database)
     [Fact]
     public async Task Start_ScenarioInvalidForTheCity_StartsNothing()
     {
-        await using var silo = await TestSilo.StartAsync(StorageKind.Sqlite, await database.NewDatabaseAsync(StorageKind.Sqlite), _clock);
+        await using var silo = await TestSilo.StartAsync(DatabaseKind.Sqlite, await database.NewDatabaseAsync(DatabaseKind.Sqlite), _clock);
         var broken = Scenario.Replace("category: \"99.01\"", "category: \"77.01\"", StringComparison.Ordinal);
 
         var refused = await Assert.ThrowsAsync<ValidationException>(() => silo.Drills.StartAsync(new StartDrillRequest { Actor = Who.Dispatcher, ScenarioText = broken }));

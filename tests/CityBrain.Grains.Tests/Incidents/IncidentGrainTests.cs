@@ -1,7 +1,9 @@
 using CityBrain.Contracts;
 using CityBrain.Grains.Incidents;
 using CityBrain.Grains.Tests.Infrastructure;
-using CityBrain.Testing;
+using CityBrain.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CityBrain.Grains.Tests.Incidents;
 
@@ -9,9 +11,9 @@ namespace CityBrain.Grains.Tests.Incidents;
 [Collection(DatabaseCollection.Name)]
 public sealed class IncidentGrainTests(DatabaseFixture database)
 {
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 1, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 1, 0, 0, TimeSpan.Zero));
 
-    private async Task<TestSilo> StartAsync(StorageKind kind = StorageKind.Sqlite) =>
+    private async Task<TestSilo> StartAsync(DatabaseKind kind = DatabaseKind.Sqlite) =>
         await TestSilo.StartAsync(kind, await database.NewDatabaseAsync(kind), _clock);
 
     [Fact]
@@ -23,7 +25,7 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
 
         await silo.ActAsync(id, Who.Dispatcher, c => c.Accept = new AcceptAction(), "valid report");
         await silo.ActAsync(id, Who.Dispatcher, c => c.Assign = new AssignAction { DepartmentId = "sanitation" });
-        Assert.Contains((await silo.Grains.GetGrain<IDepartmentGrain>("sanitation").GetAssignments()).Open, n => n.IncidentId == id);
+        Assert.Contains((await silo.AssignmentsAsync("sanitation")).Open, n => n.IncidentId == id);
         await silo.ActAsync(id, Who.Department("sanitation"), c => c.ConfirmArrival = new ConfirmArrivalAction());
         await silo.ActAsync(id, Who.Department("sanitation"), c => c.Handle = new HandleAction { Result = "cleaned" });
         await silo.ActAsync(id, Who.Worker("g001"), c => c.Verify = new VerifyAction { Passed = true });
@@ -35,7 +37,7 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         Assert.Equal(["feed-12345", "dispatcher-1", "dispatcher-1", "dept-sanitation", "dept-sanitation", "worker-g001", "dispatcher-1"], journal.Entries.Select(e => e.Event.Actor.UserId));
         Assert.Equal("valid report", journal.Entries[1].Event.Reason);
         Assert.All(journal.Entries, e => Assert.Equal(_clock.GetUtcNow(), e.Event.At.ToDateTimeOffset()));
-        Assert.Empty((await silo.Grains.GetGrain<IDepartmentGrain>("sanitation").GetAssignments()).Open);
+        Assert.Empty((await silo.AssignmentsAsync("sanitation")).Open);
     }
 
     [Fact]
@@ -55,6 +57,44 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         Assert.Equal(1, await silo.JournalLengthAsync(id));
         await silo.ActAsync(id, Who.Dispatcher, c => c.Accept = new AcceptAction());
         Assert.Equal(2, await silo.JournalLengthAsync(id));
+    }
+
+    [Fact]
+    public async Task Execute_RefusedThroughTheClient_CallerGetsTheRefusalWithItsProperties()
+    {
+        await using var silo = await StartAsync();
+        var id = (await silo.SubmitAsync(Events.Alert("12345", "t-7"))).IncidentId;
+
+        var illegal = await Assert.ThrowsAsync<IllegalTransitionException>(() => silo.ActAsync(id, Who.Dispatcher, c => c.Close = new CloseAction()));
+        var denied = await Assert.ThrowsAsync<PermissionDeniedException>(() => silo.ActAsync(id, Who.Department("police"), c => c.Accept = new AcceptAction()));
+        var invalid = await Assert.ThrowsAsync<ValidationException>(() => silo.ActAsync(id, Who.Dispatcher, c => c.Reject = new RejectAction()));
+        var missing = await Assert.ThrowsAsync<NotFoundException>(() => silo.ActAsync("inc-nothing", Who.Dispatcher, c => c.Accept = new AcceptAction()));
+
+        Assert.Equal((id, IncidentStatus.Reported, "close", ErrorKind.FailedPrecondition), (illegal.IncidentId, illegal.Current, illegal.Action, illegal.Kind));
+        Assert.Contains("allowed when verified", illegal.Message, StringComparison.Ordinal);
+        Assert.Equal(("dept-police", Role.Department, ErrorKind.PermissionDenied), (denied.UserId, denied.Role, denied.Kind));
+        Assert.NotEmpty(denied.Action);
+        Assert.Equal("reason", Assert.Single(invalid.Errors).Path);
+        Assert.Equal(("incident", "inc-nothing", ErrorKind.NotFound), (missing.What, missing.Id, missing.Kind));
+    }
+
+    [Fact]
+    public async Task Execute_InProcessCaller_ArgumentsAndResultsAreCopies()
+    {
+        await using var silo = await StartAsync();
+        var id = (await silo.SubmitAsync(Events.Alert("12345", "t-8"))).IncidentId;
+        var incident = silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IIncidentGrain>(id); // as the gateway calls it
+        var command = new IncidentCommand { Actor = Who.Dispatcher, Accept = new AcceptAction() };
+
+        var accepted = await incident.Execute(command);
+        accepted.Status = IncidentStatus.Closed;
+        accepted.Clocks.Clear();
+        (await incident.Get(Who.Admin)).GridId = "tampered";
+
+        Assert.Equal(string.Empty, command.IncidentId); // the grain names itself on its own copy
+        var stored = await incident.Get(Who.Admin);
+        Assert.Equal((IncidentStatus.Accepted, "g001"), (stored.Status, stored.GridId));
+        Assert.NotEmpty(stored.Clocks);
     }
 
     [Fact]
@@ -93,46 +133,40 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
     {
         await using var silo = await StartAsync();
         var id = (await silo.SubmitAsync(Events.Alert("12345", "t-4"))).IncidentId;
-        var grid = silo.Grains.GetGrain<IGridGrain>("g001");
-        var community = silo.Grains.GetGrain<ICommunityGrain>("c01");
-        var street = silo.Grains.GetGrain<IStreetGrain>("st-01");
 
-        _clock.Advance(TimeSpan.FromMinutes(8));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(8));
         await silo.WarnedAsync(id, SlaClockKind.Accept);
-        await silo.Incident(id).Get(Who.Admin); // queued behind the deadline's turn, which posts to the boards
-        var warned = Assert.Single((await grid.GetBoard()).Entries);
+        var warned = Assert.Single((await silo.BoardAsync<IGridGrain>("g001")).Entries);
         Assert.False(warned.Breached);
 
-        _clock.Advance(TimeSpan.FromMinutes(2));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(2));
         await silo.EscalatedAsync(id, toLevel: 1, clockEscalations: 1);
         var escalated = await silo.Incident(id).Get(Who.Admin);
         Assert.Equal(1, escalated.EscalationLevel);
-        Assert.True(Assert.Single((await community.GetBoard()).Entries).Breached);
-        Assert.Empty((await street.GetBoard()).Entries);
+        Assert.True(Assert.Single((await silo.BoardAsync<ICommunityGrain>("c01")).Entries).Breached);
+        Assert.Empty((await silo.BoardAsync<IStreetGrain>("st-01")).Entries);
 
-        _clock.Advance(TimeSpan.FromMinutes(10));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(10));
         await silo.EscalatedAsync(id, toLevel: 2, clockEscalations: 2);
-        await silo.Incident(id).Get(Who.Admin);
-        Assert.Equal(2, Assert.Single((await street.GetBoard()).Entries).EscalationLevel);
+        Assert.Equal(2, Assert.Single((await silo.BoardAsync<IStreetGrain>("st-01")).Entries).EscalationLevel);
 
-        _clock.Advance(TimeSpan.FromMinutes(10));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(10));
         await silo.EscalatedAsync(id, toLevel: 2, clockEscalations: 3);
-        await silo.Incident(id).Get(Who.Admin);
-        Assert.Equal(2, Assert.Single((await street.GetBoard()).Entries).Times);
+        Assert.Equal(2, Assert.Single((await silo.BoardAsync<IStreetGrain>("st-01")).Entries).Times);
 
         await silo.ActAsync(id, Who.Dispatcher, c => c.Accept = new AcceptAction());
-        Assert.Empty((await grid.GetBoard()).Entries);
-        Assert.Empty((await community.GetBoard()).Entries);
-        Assert.Empty((await street.GetBoard()).Entries);
+        Assert.Empty((await silo.BoardAsync<IGridGrain>("g001")).Entries);
+        Assert.Empty((await silo.BoardAsync<ICommunityGrain>("c01")).Entries);
+        Assert.Empty((await silo.BoardAsync<IStreetGrain>("st-01")).Entries);
         var journal = await silo.Incident(id).GetJournal(new JournalQuery { Actor = Who.Admin });
         Assert.Equal(["Reported", "SlaWarned", "SlaBreached", "Escalated", "Escalated", "Escalated", "Accepted"], journal.Entries.Select(e => e.Event.KindCase.ToString()));
         Assert.Equal("sla-engine", journal.Entries[2].Event.Actor.UserId);
     }
 
     [Theory]
-    [InlineData(StorageKind.Sqlite)]
-    [InlineData(StorageKind.Postgres)]
-    public async Task Sla_DeadlineDueWhileDown_FiresLateAfterRestart(StorageKind kind)
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Sla_DeadlineDueWhileDown_FiresLateAfterRestart(DatabaseKind kind)
     {
         var connection = await database.NewDatabaseAsync(kind);
         string id;
@@ -153,6 +187,39 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         Assert.Equal(_clock.GetUtcNow(), clock.BreachedAt.ToDateTimeOffset());
     }
 
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Restart_PendingDeadlinesAndViews_FireOnTimeAndStayOnTheNewSilo(DatabaseKind kind)
+    {
+        var connection = await database.NewDatabaseAsync(kind);
+        string waiting, assigned;
+        await using (var silo = await TestSilo.StartAsync(kind, connection, _clock))
+        {
+            waiting = (await silo.SubmitAsync(Events.Alert("12345", "r-1"))).IncidentId;
+            assigned = (await silo.SubmitAsync(Events.Alert("12345", "r-2"))).IncidentId;
+            await silo.ActAsync(assigned, Who.Dispatcher, c => c.Accept = new AcceptAction());
+            await silo.ActAsync(assigned, Who.Dispatcher, c => c.Assign = new AssignAction { DepartmentId = "sanitation" });
+            Assert.Equal(2, await silo.DeadlinesCaughtUpAsync());
+            Assert.Single((await silo.AssignmentsAsync("sanitation")).Open);
+        }
+
+        await using var restarted = await TestSilo.StartAsync(kind, connection, _clock);
+        Assert.Equal(2, await restarted.DeadlinesCaughtUpAsync());
+        Assert.Equal([assigned], (await restarted.AssignmentsAsync("sanitation")).Open.Select(a => a.IncidentId));
+
+        await restarted.AdvanceAsync(TimeSpan.FromMinutes(8)); // the accept warning of the waiting one
+        await restarted.WarnedAsync(waiting, SlaClockKind.Accept);
+        Assert.Equal(waiting, Assert.Single((await restarted.BoardAsync<IGridGrain>("g001")).Entries).IncidentId);
+        await restarted.AdvanceAsync(TimeSpan.FromMinutes(8)); // 16: the on-site warning of the assigned one (80 % of 20 min), the other's breach
+        await restarted.WarnedAsync(assigned, SlaClockKind.OnSite, "sanitation");
+        await restarted.EscalatedAsync(waiting, toLevel: 1, clockEscalations: 1);
+        var posted = (await restarted.BoardAsync<IGridGrain>("g001")).Entries.Select(e => e.IncidentId);
+        Assert.Equal(new[] { assigned, waiting }.Order(StringComparer.Ordinal), posted.Order(StringComparer.Ordinal));
+        Assert.Equal(waiting, Assert.Single((await restarted.BoardAsync<ICommunityGrain>("c01")).Entries).IncidentId);
+        Assert.Equal((2, 1), (restarted.Deliveries.Handled(waiting), restarted.Deliveries.Handled(assigned))); // once per due time
+    }
+
     [Fact]
     public async Task Sla_SuspendedIncident_NoBreachWhilePaused_ThenDueShiftsByThePause()
     {
@@ -160,12 +227,13 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         var id = (await silo.SubmitAsync(Events.Alert("12345", "t-6"))).IncidentId;
         await silo.ActAsync(id, Who.Dispatcher, c => c.Accept = new AcceptAction());
         await silo.ActAsync(id, Who.Dispatcher, c => c.Suspend = new SuspendAction(), "waiting for the reporter");
+        Assert.Equal(0, await silo.DeadlinesCaughtUpAsync()); // nothing can fire while paused
 
-        _clock.Advance(TimeSpan.FromMinutes(30));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(30));
         Assert.Equal(3, await silo.JournalLengthAsync(id));
 
         await silo.ActAsync(id, Who.Dispatcher, c => c.Resume = new ResumeAction());
-        _clock.Advance(TimeSpan.FromMinutes(4)); // assign warning at 80 % of 5 min of running time
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(4)); // assign warning at 80 % of 5 min of running time
         await silo.WarnedAsync(id, SlaClockKind.Assign);
         var assign = (await silo.Incident(id).Get(Who.Admin)).Clocks.Single(c => c.Kind == SlaClockKind.Assign);
         Assert.Equal(30 * 60_000, assign.PausedMs);
@@ -178,13 +246,13 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         var id = (await silo.SubmitAsync(Events.Alert("110", "fire-1", "99.01"))).IncidentId;
         await silo.ActAsync(id, Who.Dispatcher, c => c.Accept = new AcceptAction());
         await silo.ActAsync(id, Who.Dispatcher, c => c.DispatchLinkage = new DispatchLinkageAction { DepartmentIds = { "fire", "police" } });
-        Assert.Single((await silo.Grains.GetGrain<IDepartmentGrain>("police").GetAssignments()).Open);
+        Assert.Single((await silo.AssignmentsAsync("police")).Open);
 
-        _clock.Advance(TimeSpan.FromMinutes(6));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(6));
         await silo.ActAsync(id, Who.Department("fire"), c => c.ConfirmArrival = new ConfirmArrivalAction());
-        _clock.Advance(TimeSpan.FromMinutes(6)); // 12 min: 80 % of 15
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(6)); // 12 min: 80 % of 15
         await silo.WarnedAsync(id, SlaClockKind.OnSite, "police");
-        _clock.Advance(TimeSpan.FromMinutes(3));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(3));
         await silo.BreachedAsync(id, SlaClockKind.OnSite, "police");
 
         var incident = await silo.Incident(id).Get(Who.Admin);
@@ -193,11 +261,11 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         Assert.Equal(SlaClockState.Running, onSite["police"].State);
         Assert.NotNull(onSite["police"].BreachedAt);
         Assert.DoesNotContain(silo.Observer.EventsOf(id), e => e.SlaBreached?.DepartmentId == "fire");
-        var posted = Assert.Single((await silo.Grains.GetGrain<ICommunityGrain>("c01").GetBoard()).Entries);
+        var posted = Assert.Single((await silo.BoardAsync<ICommunityGrain>("c01")).Entries);
         Assert.Equal("police", posted.DepartmentId);
 
         await silo.ActAsync(id, Who.Department("police"), c => c.ConfirmArrival = new ConfirmArrivalAction());
-        Assert.Empty((await silo.Grains.GetGrain<ICommunityGrain>("c01").GetBoard()).Entries);
+        Assert.Empty((await silo.BoardAsync<ICommunityGrain>("c01")).Entries);
     }
 
     [Fact]
@@ -225,8 +293,8 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
             var a = (await silo.SubmitAsync(Events.Alert("12345", $"x-{round}-a"))).IncidentId;
             var b = (await silo.SubmitAsync(Events.Alert("12345", $"x-{round}-b"))).IncidentId;
 
-            // Each asks the other to absorb it. Without a refusal on arrival the two turns wait on each other until
-            // the response timeout (hours on this silo): the guard below fails the test instead.
+            // Each asks the other to absorb it. Were AbsorbDuplicate not to interleave and refuse at once, the two turns
+            // would wait on each other until the response timeout (2 minutes on this silo): the guard below fails first.
             var outcomes = await Task.WhenAll(
                 Outcome(silo.ActAsync(a, Who.Dispatcher, c => c.MarkDuplicate = new MarkDuplicateAction { DuplicateOf = b })),
                 Outcome(silo.ActAsync(b, Who.Dispatcher, c => c.MarkDuplicate = new MarkDuplicateAction { DuplicateOf = a })))
@@ -255,5 +323,32 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
                 return exception;
             }
         }
+    }
+
+    [Fact]
+    public async Task AbsorbDuplicate_WhileItselfBeingMarkedADuplicate_RefusesAtOnce()
+    {
+        await using var silo = await StartAsync();
+        var a = (await silo.SubmitAsync(Events.Alert("12345", "y-a"))).IncidentId;
+        var b = (await silo.SubmitAsync(Events.Alert("12345", "y-b"))).IncidentId;
+        var c = (await silo.SubmitAsync(Events.Alert("12345", "y-c"))).IncidentId;
+        var consent = silo.Gates.Close(nameof(IIncidentGrain.AbsorbDuplicate), c);
+        var marking = silo.ActAsync(a, Who.Dispatcher, x => x.MarkDuplicate = new MarkDuplicateAction { DuplicateOf = c });
+        await consent.Reached.WaitAsync(TestSilo.Patience); // a's turn now waits for c's consent
+
+        // Asked to absorb b meanwhile, a answers at once, though its own turn is still running.
+        var refused = await Assert.ThrowsAsync<IllegalTransitionException>(() =>
+            silo.ActAsync(b, Who.Dispatcher, x => x.MarkDuplicate = new MarkDuplicateAction { DuplicateOf = a }).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal((a, IncidentStatus.Reported, "absorb a duplicate"), (refused.IncidentId, refused.Current, refused.Action));
+        Assert.Contains($"being marked a duplicate of {c}", refused.Message, StringComparison.Ordinal);
+        Assert.False(marking.IsCompleted);
+
+        consent.Open();
+        var duplicate = await marking;
+        Assert.Equal((IncidentStatus.Duplicate, c), (duplicate.Status, duplicate.DuplicateOf));
+        Assert.Equal([a], (await silo.Incident(c).Get(Who.Admin)).Duplicates);
+        Assert.Empty((await silo.Incident(a).Get(Who.Admin)).Duplicates);
+        Assert.Equal(IncidentStatus.Reported, (await silo.Incident(b).Get(Who.Admin)).Status);
+        Assert.Equal(1, await silo.JournalLengthAsync(b));
     }
 }

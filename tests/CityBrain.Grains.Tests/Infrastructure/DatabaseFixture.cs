@@ -1,3 +1,4 @@
+using CityBrain.Storage;
 using CityBrain.Testing;
 
 namespace CityBrain.Grains.Tests.Infrastructure;
@@ -15,9 +16,9 @@ public sealed class DatabaseFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public async Task<string> NewDatabaseAsync(StorageKind kind)
+    public async Task<string> NewDatabaseAsync(DatabaseKind kind)
     {
-        if (kind == StorageKind.Sqlite)
+        if (kind == DatabaseKind.Sqlite)
         {
             return $"Data Source={Path.Combine(_sqliteFolder, Guid.NewGuid().ToString("N") + ".db")}";
         }

@@ -41,7 +41,7 @@ public sealed class TestObserver : IIncidentObserver
     }
 
     /// <summary>Completes when (or if already) an event of the incident matches.</summary>
-    public Task WaitAsync(string incidentId, Func<IncidentEvent, bool> match, string what, int seconds = 20)
+    public Task WaitAsync(string incidentId, Func<IncidentEvent, bool> match, string what, int seconds = 60)
     {
         var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)

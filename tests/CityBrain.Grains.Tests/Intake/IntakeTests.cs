@@ -2,7 +2,8 @@ using CityBrain.Contracts;
 using CityBrain.Grains.Incidents;
 using CityBrain.Grains.Intake;
 using CityBrain.Grains.Tests.Infrastructure;
-using CityBrain.Testing;
+using CityBrain.Storage;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CityBrain.Grains.Tests.Intake;
 
@@ -10,9 +11,9 @@ namespace CityBrain.Grains.Tests.Intake;
 [Collection(DatabaseCollection.Name)]
 public sealed class IntakeTests(DatabaseFixture database)
 {
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 1, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 1, 0, 0, TimeSpan.Zero));
 
-    private async Task<TestSilo> StartAsync() => await TestSilo.StartAsync(StorageKind.Sqlite, await database.NewDatabaseAsync(StorageKind.Sqlite), _clock);
+    private async Task<TestSilo> StartAsync() => await TestSilo.StartAsync(DatabaseKind.Sqlite, await database.NewDatabaseAsync(DatabaseKind.Sqlite), _clock);
 
     [Fact]
     public async Task Submit_Retried_ReturnsTheSameIncidentAndRecordsOnce()
@@ -125,9 +126,9 @@ public sealed class IntakeTests(DatabaseFixture database)
         await using var silo = await StartAsync();
 
         var first = await silo.SubmitAsync(Events.Video("v-1"));
-        _clock.Advance(TimeSpan.FromMinutes(3));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(3));
         var second = await silo.SubmitAsync(Events.Video("v-2"));
-        _clock.Advance(TimeSpan.FromMinutes(3));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(3));
         var third = await silo.SubmitAsync(Events.Video("v-3"));
         var retried = await silo.SubmitAsync(Events.Video("v-2"));
         var otherCamera = await silo.SubmitAsync(Events.Video("v-4", camera: "cam-8"));
@@ -148,7 +149,7 @@ public sealed class IntakeTests(DatabaseFixture database)
         await silo.ActAsync(first.IncidentId, Who.Dispatcher, c => c.Accept = new AcceptAction());
         await silo.ActAsync(first.IncidentId, Who.Dispatcher, c => c.Suspend = new SuspendAction(), "checking the camera"); // no deadline in between
 
-        _clock.Advance(TimeSpan.FromMinutes(11));
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(11));
         var later = await silo.SubmitAsync(Events.Video("w-2"));
 
         Assert.Equal(IntakeOutcome.Created, later.Outcome);
@@ -192,7 +193,7 @@ public sealed class IntakeTests(DatabaseFixture database)
     [Fact]
     public async Task Submit_BeforeAnyCityIsLoaded_FailsPreconditionAndStoresNothing()
     {
-        await using var silo = await TestSilo.StartAsync(StorageKind.Sqlite, await database.NewDatabaseAsync(StorageKind.Sqlite), _clock, o => o.LoadDemoCityWhenEmpty = false);
+        await using var silo = await TestSilo.StartAsync(DatabaseKind.Sqlite, await database.NewDatabaseAsync(DatabaseKind.Sqlite), _clock, o => o.LoadDemoCityWhenEmpty = false);
 
         var refused = await Assert.ThrowsAsync<CityNotLoadedException>(() => silo.SubmitAsync(Events.Alert("12345", "early")));
 
@@ -210,6 +211,6 @@ public sealed class IntakeTests(DatabaseFixture database)
 
         Assert.Contains(refused.Errors, e => e.Path == "grids");
         Assert.Same(before, silo.City);
-        Assert.Equal(1, (await silo.Grains.GetGrain<ICityGrain>("current").Get()).Version);
+        Assert.Equal(1, (await silo.Grains.GetGrain<ICityGrain>("current").Get()).Version); // 66 KB through the client: a large message on the wire
     }
 }
