@@ -16,6 +16,13 @@ internal sealed class DeadlineSet
 
     public int Count => _entries.Count;
 
+    /// <summary>Changes not yet in a checkpoint: arms, cancels and retirements.</summary>
+    public long Changes { get; private set; }
+
+    /// <summary>Notes that the first <paramref name="changes"/> of <see cref="Changes"/> are in a checkpoint now (changes
+    /// made while it was being written stay counted).</summary>
+    public void MarkSaved(long changes) => Changes -= changes;
+
     /// <summary>Applies a change read from the feed: arm or re-arm (a due time), or cancel (null).</summary>
     public void Apply(StoredGrain grain, string name, DateTimeOffset? dueAt)
     {
@@ -23,7 +30,7 @@ internal sealed class DeadlineSet
         name = Share(name);
         if (dueAt is not { } due)
         {
-            _entries.Remove((grain, name));
+            Changes += _entries.Remove((grain, name)) ? 1 : 0;
             return;
         }
 
@@ -35,6 +42,7 @@ internal sealed class DeadlineSet
         var entry = new Entry(grain, name, due);
         _entries[(grain, name)] = entry;
         _queue.Enqueue(entry, due);
+        Changes++;
     }
 
     /// <summary>The earliest due time waiting to fire, if any.</summary>
@@ -83,6 +91,7 @@ internal sealed class DeadlineSet
         if (_entries.TryGetValue((entry.Grain, entry.Name), out var current) && ReferenceEquals(current, entry))
         {
             _entries.Remove((entry.Grain, entry.Name));
+            Changes++;
         }
     }
 

@@ -33,7 +33,7 @@ internal sealed class DeadlineShardGrain(
     private IGrainTimer? _timer;
     private DateTimeOffset? _timerDue;
     private long _position;
-    private long _checkpointed = -1;
+    private long _checkpointed;
     private DateTimeOffset _lastCheckpoint;
     private int _firing;
     private Task _following = Task.CompletedTask;
@@ -46,6 +46,7 @@ internal sealed class DeadlineShardGrain(
         {
             DeadlineCheckpoint.Decode(checkpoint.Payload, _deadlines);
             _position = _checkpointed = checkpoint.Position;
+            _deadlines.MarkSaved(_deadlines.Changes);
         }
 
         _lastCheckpoint = time.GetUtcNow();
@@ -207,14 +208,17 @@ internal sealed class DeadlineShardGrain(
 
     private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
-        if (_position == _checkpointed && _firing == 0)
+        // Nothing armed, cancelled or retired, and no new position to record: the stored checkpoint is still this set.
+        if (_deadlines.Changes == 0 && _position == _checkpointed)
         {
             _lastCheckpoint = time.GetUtcNow();
             return;
         }
 
         var position = _position;
+        var changes = _deadlines.Changes;
         await store.WriteCheckpointAsync(Shard, position, DeadlineCheckpoint.Encode(_deadlines.All), cancellationToken);
+        _deadlines.MarkSaved(changes);
         _checkpointed = position;
         _lastCheckpoint = time.GetUtcNow();
     }

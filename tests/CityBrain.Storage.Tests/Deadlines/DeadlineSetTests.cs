@@ -59,6 +59,25 @@ public sealed class DeadlineSetTests
     }
 
     [Fact]
+    public void Changes_ArmsCancelsAndRetirements_CountUntilSaved_AndLaterOnesStayCounted()
+    {
+        var set = new DeadlineSet();
+        set.Apply(A, "sla", T);
+        set.Apply(B, "sla", T);
+        set.Apply(B, "sla", null);
+        set.Apply(A, "unknown", null); // nothing to cancel: no change
+        var written = set.Changes;
+
+        Assert.True(set.TryTakeDue(T, out var firing));
+        set.Retire(firing);            // retired while the checkpoint was being written
+        set.MarkSaved(written);
+
+        Assert.Equal(3, written);
+        Assert.Equal(1, set.Changes);
+        Assert.Equal(0, set.Count);
+    }
+
+    [Fact]
     public void Checkpoint_EncodeThenDecode_KeepsEveryPendingDeadline()
     {
         var set = new DeadlineSet();
