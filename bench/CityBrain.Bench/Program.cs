@@ -1,18 +1,18 @@
-using CityBrain.Bench.Actors;
 using CityBrain.Bench.Deadlines;
 using CityBrain.Bench.Failover;
-using CityBrain.Bench.Storage;
+using CityBrain.Bench.Ingest;
+using CityBrain.Bench.OrleansRuntime;
+using CityBrain.Bench.Sla;
 
-// CityBrain benchmarks. Release builds only; each prints progress and ends with one line of figures.
-//   dotnet run -c Release --project bench/CityBrain.Bench -- <actors|storage|deadlines|sla|ingest|failover>
+// CityBrain benchmarks. Release builds only; each prints progress on stderr and ends with one line of figures on stdout.
+//   dotnet run -c Release --project bench/CityBrain.Bench -- <orleans|deadlines|sla|ingest|failover>
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
-    ["actors"] = ActorsBenchmark.RunAsync,
-    ["storage"] = StorageBenchmark.RunAsync,
+    ["orleans"] = OrleansBenchmark.RunAsync,
     ["deadlines"] = DeadlineBenchmark.RunAsync,
+    ["sla"] = SlaBenchmark.RunAsync,
+    ["ingest"] = IngestBenchmark.RunAsync,
     ["failover"] = FailoverBenchmark.RunAsync,
-    ["sla"] = CityBrain.Bench.Sla.SlaBenchmark.RunAsync,
-    ["ingest"] = CityBrain.Bench.Ingest.IngestBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

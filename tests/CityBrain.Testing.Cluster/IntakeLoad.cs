@@ -24,6 +24,7 @@ public sealed class IntakeLoad
     private readonly List<(int Silo, TaskCompletionSource Idle)> _idleWaiters = [];
     private long _next;
     private long _retries;
+    private long _lastFailureTicks;
     private long _attemptsAtMost = 1;
 
     public IntakeLoad(ClusterHarness cluster, int workers, Func<long, IntakeEvent> makeEvent)
@@ -47,6 +48,9 @@ public sealed class IntakeLoad
 
     /// <summary>Calls that failed and were sent again.</summary>
     public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>When the latest failed call (one that was sent again) ended; null while none failed.</summary>
+    public DateTimeOffset? LastFailureAt => Interlocked.Read(ref _lastFailureTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>The most attempts one event needed.</summary>
     public long MostAttempts => Interlocked.Read(ref _attemptsAtMost);
@@ -124,6 +128,7 @@ public sealed class IntakeLoad
                     Failures.AddOrUpdate(code, 1, (_, n) => n + 1);
                     FailureExamples.TryAdd(code, exception.Message);
                     Interlocked.Increment(ref _retries);
+                    Interlocked.Exchange(ref _lastFailureTicks, DateTimeOffset.UtcNow.UtcTicks);
                     if (_stop.IsCancellationRequested)
                     {
                         return; // stopping: an unacknowledged event is simply not promised

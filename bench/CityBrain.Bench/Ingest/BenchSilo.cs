@@ -50,12 +50,14 @@ internal sealed class BenchSilo : IAsyncDisposable
             Console.Error.WriteLine($"warning: not a Release silo: {silo}");
         }
 
-        var ports = SiloProcess.FreePorts(2);
+        var ports = SiloProcess.FreePorts(4);
         var (grpc, http) = (ports[0], ports[1]);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(silo);
         start.ArgumentList.Add($"--CityBrain:GrpcUrl=http://127.0.0.1:{grpc}");
         start.ArgumentList.Add($"--CityBrain:HttpUrl=http://127.0.0.1:{http}");
+        start.ArgumentList.Add($"--CityBrain:Cluster:SiloPort={ports[2]}");
+        start.ArgumentList.Add($"--CityBrain:Cluster:GatewayPort={ports[3]}");
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");

@@ -7,7 +7,9 @@ using CityBrain.Contracts;
 using CityBrain.Gateway;
 using CityBrain.Gateway.Api;
 using CityBrain.Grains.City;
+using CityBrain.Grains.Queries;
 using CityBrain.Grpc;
+using CityBrain.Storage.Sql;
 using CityBrain.Testing;
 using Npgsql;
 
@@ -26,7 +28,9 @@ namespace CityBrain.Bench.Ingest;
 /// The silo is configured for high-volume intake (<c>CityBrain:DeactivateAfterReport=true</c>).
 /// Arguments: seconds per phase (10), unary concurrency (1024), streams (8); arguments of the form
 /// <c>--CityBrain:Key=value</c> are passed to the silo as settings.
-/// Ends with: ingest unary_events_per_s=N stream_events_per_s=N noop_calls_per_s=N ratio=R ack_p99_ms=N
+/// CITYBRAIN_PG_STATEMENTS=1 prints the PostgreSQL statements of the unary and stream phases.
+/// Ends with: ingest unary_events_per_s=N stream_events_per_s=N noop_calls_per_s=N ratio=R ack_p99_ms=N floor_events_per_s=N
+///   floor_pg_cpu_us=N floor_journal_only_events_per_s=N floor_journal_only_pg_cpu_us=N (PostgreSQL CPU per intake's rows)
 /// </summary>
 internal static class IngestBenchmark
 {
@@ -41,13 +45,15 @@ internal static class IngestBenchmark
         var phase = TimeSpan.FromSeconds(seconds);
 
         await using var postgres = await PostgresServer.FromEnvironmentOrStartAsync();
-        var connection = await postgres.CreateDatabaseAsync("bench_ingest") + ";No Reset On Close=true";
+        var connection = await postgres.CreateDatabaseAsync("bench_ingest");
+        var statements = await PgStatements.FromEnvironmentAsync(postgres, connection);
+        var postmaster = await CpuSample.PostmasterPidAsync(connection);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        BenchHost.Progress($"starting a Release silo on PostgreSQL ({(postgres.IsPrivate ? "private server, fsync on" : "CITYBRAIN_PG")})");
+        BenchHost.Progress($"starting a Release silo on PostgreSQL ({(postgres.IsPrivate ? "private server, fsync on" : "CITYBRAIN_PG")}); load average {BenchHost.LoadAverage()}");
         await using var silo = await BenchSilo.StartAsync(new Dictionary<string, string>
         {
-            ["CityBrain:Actors:Storage:Provider"] = "Postgres",
-            ["CityBrain:Actors:Storage:ConnectionString"] = connection,
+            ["CityBrain:Storage:Database"] = "Postgres",
+            ["CityBrain:Storage:ConnectionString"] = connection,
             ["CityBrain:Auth:SigningKey"] = key,
 
             // The limiter runs, with room for the benchmark's single source.
@@ -81,19 +87,23 @@ internal static class IngestBenchmark
         await StreamAsync(client, events, streams, TimeSpan.FromSeconds(5));
 
         BenchHost.Progress($"no-op: Ping, {concurrency} calls in flight, {seconds} s");
-        var cpu = CpuSample.Take(silo.ProcessId);
+        var cpu = CpuSample.Take(silo.ProcessId, postmaster);
         var noop = await ClosedLoopAsync(concurrency, phase, async () => await client.PingAsync(new PingRequest()));
-        BenchHost.Progress($"  {noop:N0} calls/s; {(CpuSample.Take(silo.ProcessId) - cpu).PerOperation(noop * seconds)}");
+        BenchHost.Progress($"  {noop:N0} calls/s; {(CpuSample.Take(silo.ProcessId, postmaster) - cpu).PerOperation(noop * seconds)}");
 
         BenchHost.Progress($"unary: Submit, {concurrency} calls in flight, {seconds} s");
-        cpu = CpuSample.Take(silo.ProcessId);
+        await ResetAsync(statements);
+        cpu = CpuSample.Take(silo.ProcessId, postmaster);
         var unary = await ClosedLoopAsync(concurrency, phase, async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() }));
-        BenchHost.Progress($"  {unary:N0} durable events/s ({unary / noop:P0} of the no-op rate); {(CpuSample.Take(silo.ProcessId) - cpu).PerOperation(unary * seconds)}");
+        BenchHost.Progress($"  {unary:N0} durable events/s ({unary / noop:P0} of the no-op rate); {(CpuSample.Take(silo.ProcessId, postmaster) - cpu).PerOperation(unary * seconds)}");
+        await ReportAsync(statements, unary * seconds);
 
         BenchHost.Progress($"stream: SubmitStream, {streams} streams, {seconds} s");
-        cpu = CpuSample.Take(silo.ProcessId);
+        await ResetAsync(statements);
+        cpu = CpuSample.Take(silo.ProcessId, postmaster);
         var (stream, streamP99) = await StreamAsync(client, events, streams, phase);
-        BenchHost.Progress($"  {stream:N0} durable events/s, ack p99 {streamP99:F1} ms at full load; {(CpuSample.Take(silo.ProcessId) - cpu).PerOperation(stream * seconds)}");
+        BenchHost.Progress($"  {stream:N0} durable events/s, ack p99 {streamP99:F1} ms at full load; {(CpuSample.Take(silo.ProcessId, postmaster) - cpu).PerOperation(stream * seconds)}");
+        await ReportAsync(statements, stream * seconds);
 
         var target = 0.7 * unary;
         BenchHost.Progress($"latency: Submit paced at {target:N0} events/s (70 % of the unary maximum), {seconds} s");
@@ -109,14 +119,16 @@ internal static class IngestBenchmark
 
         BenchHost.Progress($"stopping the silo (exit code {await silo.StopAsync()}); {events.Issued:N0} events submitted in all");
 
-        BenchHost.Progress($"postgres floor: an intake's rows written straight to the same database, no silo, {seconds} s each");
-        await using var floorSource = NpgsqlDataSource.Create(connection);
-        var (journalFloor, journalCpu) = await PostgresFloor.MeasureAsync(floorSource, journalOnly: true, phase);
+        var (eventBytes, entryBytes) = await PayloadSizesAsync(connection);
+        BenchHost.Progress($"postgres floor: an intake's rows written straight to the same database, no silo, {seconds} s each ({PostgresFloor.EventsPerTransaction} events per transaction, payloads as the silo wrote them: journal {eventBytes} B, feed entry {entryBytes} B)");
+        await using var floorSource = new PostgresDialect().CreateDataSource(connection, "citybrain-floor", out _);
+        var (journalFloor, journalCpu) = await PostgresFloor.MeasureAsync(floorSource, journalOnly: true, phase, postmaster, eventBytes, entryBytes);
         BenchHost.Progress($"  journal row only: {journalFloor:N0} events/s; {journalCpu.PerOperation(journalFloor * seconds)}");
-        var (floor, floorCpu) = await PostgresFloor.MeasureAsync(floorSource, journalOnly: false, phase);
-        BenchHost.Progress($"  all an intake writes: {floor:N0} events/s ({stream / floor:P0} reached by the stream, {unary / floor:P0} by unary); {floorCpu.PerOperation(floor * seconds)}");
+        var (floor, floorCpu) = await PostgresFloor.MeasureAsync(floorSource, journalOnly: false, phase, postmaster, eventBytes, entryBytes);
+        BenchHost.Progress($"  all an intake writes (journal row + one change-feed row with tag and deadline, under the feed-order lock): {floor:N0} events/s ({stream / floor:P0} reached by the stream, {unary / floor:P0} by unary); {floorCpu.PerOperation(floor * seconds)}");
+        BenchHost.Progress($"load average {BenchHost.LoadAverage()}");
         Console.WriteLine(FormattableString.Invariant(
-            $"ingest unary_events_per_s={unary:F0} stream_events_per_s={stream:F0} noop_calls_per_s={noop:F0} ratio={unary / noop:F2} ack_p99_ms={p99:F1}"));
+            $"ingest unary_events_per_s={unary:F0} stream_events_per_s={stream:F0} noop_calls_per_s={noop:F0} ratio={unary / noop:F2} ack_p99_ms={p99:F1} floor_events_per_s={floor:F0} floor_pg_cpu_us={floorCpu.PostgresPer(floor * seconds):F1} floor_journal_only_events_per_s={journalFloor:F0} floor_journal_only_pg_cpu_us={journalCpu.PostgresPer(journalFloor * seconds):F1}"));
         return 0;
     }
 
@@ -276,7 +288,37 @@ internal static class IngestBenchmark
         return (succeeded / elapsed.TotalSeconds, Ms(LatencyRecorder.Percentile(recorders, 50)), Ms(LatencyRecorder.Percentile(recorders, 99)), Ms(LatencyRecorder.Percentile(recorders, 100)));
     }
 
+    private static async Task ResetAsync(PgStatements? statements)
+    {
+        if (statements is not null)
+        {
+            await statements.ResetAsync();
+        }
+    }
+
+    private static async Task ReportAsync(PgStatements? statements, double operations)
+    {
+        if (statements is not null)
+        {
+            BenchHost.Progress(await statements.ReportAsync(operations));
+        }
+    }
+
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    /// <summary>The average size of a new incident's journal event and feed entry as the silo wrote them.</summary>
+    private static async Task<(int EventBytes, int EntryBytes)> PayloadSizesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT (SELECT avg(octet_length(payload)) FROM grain_journal WHERE grain_type = 'incident' AND seq = 1)::int, "
+            + "(SELECT avg(octet_length(payload)) FROM change_feed WHERE feed = @feed AND tag IS NOT NULL)::int", connection);
+        command.Parameters.AddWithValue("feed", IncidentFeed.Name);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.IsDBNull(0) ? 297 : reader.GetInt32(0), reader.IsDBNull(1) ? 384 : reader.GetInt32(1));
+    }
 
     /// <summary>New events of one feed, spread over the demo city's grids by coordinates (the silo finds the grid).</summary>
     private sealed class EventSource(CityModel city)

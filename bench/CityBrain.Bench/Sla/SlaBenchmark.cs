@@ -1,47 +1,60 @@
 using System.Diagnostics;
 using System.Globalization;
-using CityBrain.Actors;
 using CityBrain.Bench.Support;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Hosting;
 using CityBrain.Grains.Incidents;
 using CityBrain.Grains.Intake;
+using CityBrain.Storage;
+using CityBrain.Storage.Deadlines;
 using CityBrain.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace CityBrain.Bench.Sla;
 
 /// <summary>
-/// The city on PostgreSQL (fsync on). Phase 1 (intake): 100,000 incidents reported through the intake, all open at
-/// once afterwards — the heap cost per open incident is measured then. Phase 2 (lifecycles): 90 % are driven through
-/// accept, assign, arrive, handle, verify and close by 3,000 concurrent callers while the other 10 % (a category with
-/// a 20 s accept target) are left unanswered, so their SLA deadlines fire — warning, breach, escalation, repeated
-/// escalation — in the middle of the load. Every journal event is a durable transition; transitions_per_s is the
-/// rate of phase 2 (the intake rate of phase 1 and the overall rate are printed on stderr). Breach lag: from a
-/// clock's due time to its breach being durable in the journal. Arguments: incidents, concurrency.
-/// Ends with: sla open_incidents=100000 transitions_per_s=N breach_lag_p99_ms=N bytes_per_open_incident=N
+/// The city on an Orleans silo hosted in this process (localhost clustering, the city grains, the journal store and
+/// Orleans' ADO.NET grain storage on PostgreSQL with fsync on). Phase 1 (intake): 100,000 incidents reported through
+/// the intake, all open at once afterwards — the heap cost per open incident is measured then. Phase 2 (lifecycles):
+/// 90 % are driven through accept, assign, arrive, handle, verify and close by 3,000 concurrent callers while the other
+/// 10 % (a category with a 20 s accept target) are left unanswered, so their SLA deadlines fire — warning, breach,
+/// escalation, repeated escalation — in the middle of the load. Every journal event is a durable transition;
+/// transitions_per_s is the rate of phase 2 (the intake rate of phase 1 and the overall rate are printed on stderr).
+/// Breach lag: from a clock's due time to its breach being durable in the journal; stderr splits it into the deadline's
+/// arrival at the grain and its handling there (<see cref="DeadlineDeliveryFilter"/>), and shows CPU per operation by
+/// process, the size of the ADO.NET grain states, and with CITYBRAIN_PG_STATEMENTS=1 / CITYBRAIN_ALLOC_SAMPLE=1 the
+/// PostgreSQL statements and the allocated types of each phase.
+/// Arguments: incidents (100000), concurrency (3000); <c>--CityBrain:DeactivateAfterReport=true</c> runs the silo as
+/// configured for high-volume intake (a new incident's activation is dropped once idle after its report).
+/// Ends with: sla open_incidents=N transitions_per_s=N breach_lag_p99_ms=N bytes_per_open_incident=N
+///   deactivate_after_report=B intake_per_s=N pg_us_per_transition=N
 /// </summary>
 internal static class SlaBenchmark
 {
     private const string SlowCategory = "11.01";
     private const string FastCategory = "BENCH.01";
+    private const string DeactivateSetting = "--CityBrain:DeactivateAfterReport=";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var incidents = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100_000;
-        var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3_000;
-        var unansweredEvery = 10;
+        var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var incidents = positional.Length > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 100_000;
+        var concurrency = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 3_000;
+        var deactivate = args.FirstOrDefault(a => a.StartsWith(DeactivateSetting, StringComparison.OrdinalIgnoreCase)) is { } setting
+            && bool.Parse(setting[DeactivateSetting.Length..]);
+        const int UnansweredEvery = 10;
         await using var server = await PostgresServer.FromEnvironmentOrStartAsync();
         var connection = await server.CreateDatabaseAsync("bench_sla");
+        var statements = await PgStatements.FromEnvironmentAsync(server, connection);
+        var postmaster = await CpuSample.PostmasterPidAsync(connection);
 
-        // Prepared statements persist across pool returns, so the per-return session reset (several statements on
-        // the next use) buys nothing here; a silo on PostgreSQL would configure the same.
-        connection += ";No Reset On Close=true";
-        var observer = new Observer(incidents / unansweredEvery);
-        using var host = await StartAsync(connection, observer);
+        var observer = new Observer(incidents / UnansweredEvery);
+        BenchHost.Progress($"starting a silo in this process (DeactivateAfterReport={deactivate}; load average {BenchHost.LoadAverage()})");
+        var deliveries = new DeadlineDeliveryFilter(TimeProvider.System);
+        using var host = await StartAsync(connection, observer, deactivate, deliveries);
         var intake = host.Services.GetRequiredService<IncidentIntake>();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var city = host.Services.GetRequiredService<CityDirectory>().Require();
@@ -50,40 +63,65 @@ internal static class SlaBenchmark
         var grids = city.Grids.Select(g => g.Polygon.InteriorPoint).ToArray();
 
         BenchHost.Progress("warming up");
-        await RunAsync(200, concurrency, i => Lifecycle(intake, grains, feed, dispatcher, Event($"warm-{i}", grids[i % grids.Length], SlowCategory)));
+        await Load.RunAsync(200, concurrency, i => Lifecycle(intake, grains, feed, dispatcher, Event($"warm-{i}", grids[i % grids.Length], SlowCategory)));
+        await DeadlineShards.CaughtUpAsync(grains, host.Services.GetRequiredService<IFeedReader>());
         observer.Reset();
 
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        BenchHost.Progress($"reporting {incidents:N0} incidents ({concurrency} concurrent feeds; every {unansweredEvery}th left unanswered, accept target 20 s)");
+        BenchHost.Progress($"reporting {incidents:N0} incidents ({concurrency} concurrent feeds; every {UnansweredEvery}th left unanswered, accept target 20 s)");
         using var sampler = AllocationSampler.FromEnvironment();
         sampler?.Clear();
+        if (statements is not null)
+        {
+            await statements.ResetAsync();
+        }
+
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var (gen0, gen1, gen2, pausedBefore) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        var cpu = CpuSample.Take(0, postmaster);
         var start = Stopwatch.GetTimestamp();
-        await RunAsync(incidents, concurrency, async i =>
+        await Load.RunAsync(incidents, concurrency, async i =>
         {
-            var category = i % unansweredEvery == 0 ? FastCategory : SlowCategory;
+            var category = i % UnansweredEvery == 0 ? FastCategory : SlowCategory;
             await intake.SubmitAsync(feed, Event($"e{i:D7}", grids[i % grids.Length], category));
         });
         var reported = Stopwatch.GetElapsedTime(start);
+        var intakeCpu = CpuSample.Take(0, postmaster) - cpu;
         var afterReport = observer.Transitions;
         var allocatedPerIncident = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)incidents;
-        BenchHost.Progress($"  {incidents:N0} reported in {reported.TotalSeconds:F1} s: {afterReport / reported.TotalSeconds:N0} transitions/s, {allocatedPerIncident:N0} bytes allocated per report (GC in this phase: {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds:F1} s)");
+        var intakeRate = incidents / reported.TotalSeconds;
+        BenchHost.Progress($"  {incidents:N0} reported in {reported.TotalSeconds:F1} s: {intakeRate:N0} incidents/s ({afterReport:N0} transitions), {allocatedPerIncident:N0} bytes allocated per report (GC in this phase: {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}, paused {(GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds:F1} s)");
+        BenchHost.Progress($"  {intakeCpu.PerOperation(incidents)}");
         if (sampler is not null)
         {
             BenchHost.Progress(sampler.Report(incidents));
         }
 
+        if (statements is not null)
+        {
+            BenchHost.Progress(await statements.ReportAsync(incidents));
+        }
+
+        var pending = await DeadlineShards.CaughtUpAsync(grains, host.Services.GetRequiredService<IFeedReader>());
         var after = GC.GetTotalMemory(forceFullCollection: true);
         var bytesPerIncident = (after - before) / (double)incidents;
-        BenchHost.Progress($"  heap: {bytesPerIncident:N0} bytes per open incident ({incidents:N0} open, {grains.GetType().Name})");
+        BenchHost.Progress($"  heap: {bytesPerIncident:N0} bytes per open incident ({incidents:N0} open, {pending:N0} deadlines pending in the shards)");
 
+        BenchHost.Progress(await StateSizesAsync(connection));
         BenchHost.Progress("driving 90 % through accept, assign, on site, handle, verify, close while the other 10 % breach");
+        var (gen0b, gen1b, gen2b, pausedDriving) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+        if (statements is not null)
+        {
+            await statements.ResetAsync();
+        }
+
+        sampler?.Clear();
+        cpu = CpuSample.Take(0, postmaster);
         var driving = Stopwatch.GetTimestamp();
         var progress = ReportProgressAsync(observer);
-        await RunAsync(incidents, concurrency, async i =>
+        await Load.RunAsync(incidents, concurrency, async i =>
         {
-            if (i % unansweredEvery != 0)
+            if (i % UnansweredEvery != 0)
             {
                 await Drive(grains, dispatcher, IncidentIds.For("bench", $"e{i:D7}"));
             }
@@ -91,37 +129,78 @@ internal static class SlaBenchmark
         var drove = Stopwatch.GetElapsedTime(driving);
         var total = Stopwatch.GetElapsedTime(start);
         var transitions = observer.Transitions;
-        BenchHost.Progress($"  lifecycles done in {drove.TotalSeconds:F1} s: {(transitions - afterReport) / drove.TotalSeconds:N0} transitions/s; breaches so far {observer.Breaches:N0}");
-        var rate = (transitions - afterReport) / drove.TotalSeconds;
+        var drivenTransitions = transitions - afterReport;
+        var driveCpu = CpuSample.Take(0, postmaster) - cpu;
+        var rate = drivenTransitions / drove.TotalSeconds;
+        BenchHost.Progress($"  lifecycles done in {drove.TotalSeconds:F1} s: {rate:N0} transitions/s; breaches so far {observer.Breaches:N0} (GC in this phase: {GC.CollectionCount(0) - gen0b}/{GC.CollectionCount(1) - gen1b}/{GC.CollectionCount(2) - gen2b}, paused {(GC.GetTotalPauseDuration() - pausedDriving).TotalSeconds:F1} s)");
+        BenchHost.Progress($"  per transition: {driveCpu.PerOperation(drivenTransitions)}");
+        if (sampler is not null)
+        {
+            BenchHost.Progress(sampler.Report(drivenTransitions));
+        }
+
+        if (statements is not null)
+        {
+            BenchHost.Progress(await statements.ReportAsync(drivenTransitions));
+        }
         BenchHost.Progress($"  overall, intake included: {transitions / total.TotalSeconds:N0} transitions/s");
 
-        BenchHost.Progress($"waiting for every unanswered incident's breach ({observer.Breaches:N0} of {incidents / unansweredEvery:N0})");
+        BenchHost.Progress($"waiting for every unanswered incident's breach ({observer.Breaches:N0} of {incidents / UnansweredEvery:N0})");
         await observer.AllBreached.WaitAsync(TimeSpan.FromMinutes(5));
         observer.Stop();
         await progress;
         var p99 = observer.LagPercentile(99);
-        BenchHost.Progress($"breach lag p50 {observer.LagPercentile(50):F0} ms, p99 {p99:F0} ms, max {observer.LagPercentile(100):F0} ms; {transitions:N0} transitions in {total.TotalSeconds:F1} s");
+        BenchHost.Progress("  " + deliveries.Report());
+        BenchHost.Progress($"breach lag p50 {observer.LagPercentile(50):F0} ms, p99 {p99:F0} ms, max {observer.LagPercentile(100):F0} ms; {transitions:N0} transitions in {total.TotalSeconds:F1} s; load average {BenchHost.LoadAverage()}");
+        BenchHost.Progress(await StateSizesAsync(connection));
         await host.StopAsync();
 
         Console.WriteLine(FormattableString.Invariant(
-            $"sla open_incidents={incidents} transitions_per_s={rate:F0} breach_lag_p99_ms={p99:F0} bytes_per_open_incident={bytesPerIncident:F0}"));
+            $"sla open_incidents={incidents} transitions_per_s={rate:F0} breach_lag_p99_ms={p99:F0} bytes_per_open_incident={bytesPerIncident:F0} deactivate_after_report={(deactivate ? "true" : "false")} intake_per_s={intakeRate:F0} pg_us_per_transition={driveCpu.PostgresPer(drivenTransitions):F1}"));
         return 0;
     }
 
-    private static async Task<IHost> StartAsync(string connection, Observer observer)
+    private static async Task<IHost> StartAsync(string connection, Observer observer, bool deactivate, DeadlineDeliveryFilter deliveries)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton<IIncidentObserver>(observer);
         var city = CityLoader.DemoCityText()
             + $"\n  - {{ code: \"{FastCategory}\", name: bench-unanswered, kind: event, departments: [sanitation], sla: {{ accept: 20s }} }}\n";
         var file = Path.Combine(Path.GetTempPath(), $"citybrain-bench-city-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(file, city);
-        builder.Services.AddActors().UsePostgres(connection).AddCityBrainGrains(o => o.CityFile = file);
-        var host = builder.Build();
-        await host.StartAsync();
-        File.Delete(file);
-        return host;
+        try
+        {
+            return await BenchHost.StartSiloAsync(connection, silo =>
+            {
+                silo.Services.AddSingleton<IIncidentObserver>(observer);
+                silo.Services.AddSingleton<IIncomingGrainCallFilter>(deliveries);
+                silo.AddCityBrainGrains(o =>
+                {
+                    o.CityFile = file;
+                    o.DeactivateAfterReport = deactivate;
+                });
+            });
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>The grain states Orleans' ADO.NET provider holds, by state name: rows, largest and total payload (each
+    /// write rewrites the whole payload of its row).</summary>
+    private static async Task<string> StateSizesAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT GrainTypeString, count(*), max(octet_length(PayloadBinary)), sum(octet_length(PayloadBinary)) FROM OrleansStorage GROUP BY 1 ORDER BY 3 DESC", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var text = new System.Text.StringBuilder("  grain state rows (ADO.NET) at the end, by state name:");
+        while (await reader.ReadAsync())
+        {
+            text.Append(CultureInfo.InvariantCulture, $" {reader.GetString(0)} {reader.GetInt64(1)} rows, largest {(reader.IsDBNull(2) ? 0 : reader.GetInt32(2)):N0} B, total {(reader.IsDBNull(3) ? 0 : reader.GetInt64(3)):N0} B;");
+        }
+
+        return text.ToString();
     }
 
     private static IntakeEvent Event(string id, NetTopologySuite.Geometries.Point point, string category) => new()
@@ -150,20 +229,6 @@ internal static class SlaBenchmark
         await incident.Execute(new IncidentCommand { Actor = department, Handle = new HandleAction { Result = "done" } });
         await incident.Execute(new IncidentCommand { Actor = dispatcher, Verify = new VerifyAction { Passed = true } });
         await incident.Execute(new IncidentCommand { Actor = dispatcher, Close = new CloseAction() });
-    }
-
-    /// <summary>Runs <paramref name="count"/> items with at most <paramref name="concurrency"/> in flight, in index order.</summary>
-    private static Task RunAsync(int count, int concurrency, Func<int, Task> item)
-    {
-        var next = -1;
-        return Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                await item(i);
-            }
-        })));
     }
 
     private static async Task ReportProgressAsync(Observer observer)

@@ -1,16 +1,21 @@
 using System.Globalization;
+using Npgsql;
 
 namespace CityBrain.Bench.Support;
 
 /// <summary>
-/// CPU time by who spent it, from /proc (Linux): this process (the load generator), the silo process, and every
-/// process named <c>postgres</c> with the backends that have exited. Taken before and after a phase, it shows where a phase's CPU went per operation.
+/// CPU time by who spent it, from /proc (Linux): this process (the load generator, and in-process silos), a silo
+/// process, and the benchmark's PostgreSQL server — its postmaster and every backend it started, with the backends
+/// that have exited (the postmaster keeps their time as its waited-for children's). Only the benchmark's own server
+/// counts: other PostgreSQL servers on a shared machine are left out. Taken before and after a phase, it shows where a
+/// phase's CPU went per operation.
 /// </summary>
 internal readonly record struct CpuSample(TimeSpan Client, TimeSpan Silo, TimeSpan Postgres, TimeSpan Machine)
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+    private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public static CpuSample Take(int siloPid)
+    /// <summary>Takes a sample; <paramref name="postmasterPid"/> from <see cref="PostmasterPidAsync"/> (0: no PostgreSQL).</summary>
+    public static CpuSample Take(int siloPid, int postmasterPid)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -18,33 +23,48 @@ internal readonly record struct CpuSample(TimeSpan Client, TimeSpan Silo, TimeSp
         }
 
         var postgres = 0L;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        if (postmasterPid > 0)
         {
-            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ReadTicks(pid) is { } t && t.Comm == "postgres")
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
             {
-                // A backend's time leaves the sum when it exits (a pool closed); the postmaster, which waits for its
-                // backends, keeps it as its children's time.
-                postgres += t.Ticks + t.ChildTicks;
+                if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ReadTicks(pid) is { } t
+                    && (pid == postmasterPid || t.Parent == postmasterPid))
+                {
+                    postgres += t.Ticks + (pid == postmasterPid ? t.ChildTicks : 0);
+                }
             }
         }
 
-        return new CpuSample(Time(ReadTicks(Environment.ProcessId)?.Ticks ?? 0), Time(ReadTicks(siloPid)?.Ticks ?? 0), Time(postgres), Time(MachineBusyTicks()));
+        return new CpuSample(Time(ReadTicks(Environment.ProcessId)?.Ticks ?? 0), Time(siloPid > 0 ? ReadTicks(siloPid)?.Ticks ?? 0 : 0), Time(postgres), Time(MachineBusyTicks()));
+    }
+
+    /// <summary>The process id of the server's postmaster: the parent of a backend of ours.</summary>
+    public static async Task<int> PostmasterPidAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        var backend = (int)(await command.ExecuteScalarAsync())!;
+        return ReadTicks(backend)?.Parent ?? 0;
     }
 
     public static CpuSample operator -(CpuSample after, CpuSample before) =>
         new(after.Client - before.Client, after.Silo - before.Silo, after.Postgres - before.Postgres, after.Machine - before.Machine);
 
-    /// <summary>CPU microseconds per operation: client, silo, postgres, and the machine's total busy time.</summary>
+    /// <summary>PostgreSQL CPU microseconds per operation.</summary>
+    public double PostgresPer(double operations) => operations <= 0 ? 0 : Postgres.TotalMicroseconds / operations;
+
+    /// <summary>CPU microseconds per operation: client (this process), silo, postgres, and the machine's total busy time.</summary>
     public string PerOperation(double operations) => operations <= 0 || Machine == TimeSpan.Zero
         ? "cpu per operation: n/a"
         : FormattableString.Invariant(
-            $"cpu per operation: client {Us(Client, operations):F0} µs, silo {Us(Silo, operations):F0} µs, postgres {Us(Postgres, operations):F0} µs, machine busy {Us(Machine, operations):F0} µs");
+            $"cpu per operation: this process {Us(Client, operations):F0} µs, silo process {Us(Silo, operations):F0} µs, postgres {Us(Postgres, operations):F1} µs, machine busy {Us(Machine, operations):F0} µs");
 
     private static double Us(TimeSpan t, double operations) => t.TotalMicroseconds / operations;
 
     private static TimeSpan Time(long ticks) => TimeSpan.FromSeconds(ticks / TicksPerSecond);
 
-    private static (string Comm, long Ticks, long ChildTicks)? ReadTicks(int pid)
+    private static (string Comm, int Parent, long Ticks, long ChildTicks)? ReadTicks(int pid)
     {
         try
         {
@@ -53,10 +73,11 @@ internal readonly record struct CpuSample(TimeSpan Client, TimeSpan Silo, TimeSp
             var close = stat.LastIndexOf(')');
             var fields = stat[(close + 2)..].Split(' ');
 
-            // After the command: state is field 3, utime 14, stime 15, and the waited-for children's cutime 16 and
-            // cstime 17 (1-based, man 5 proc).
+            // After the command: state is field 3, ppid 4, utime 14, stime 15, and the waited-for children's cutime 16
+            // and cstime 17 (1-based, man 5 proc).
             return (
                 stat[(open + 1)..close],
+                int.Parse(fields[1], CultureInfo.InvariantCulture),
                 long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture),
                 long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture));
         }

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 
-namespace CityBrain.Bench.Actors;
+namespace CityBrain.Bench.OrleansRuntime;
 
 /// <summary>The baseline: the smallest honest actor — one channel and one loop per actor, a
 /// TaskCompletionSource per call — with none of the runtime's bookkeeping.</summary>
