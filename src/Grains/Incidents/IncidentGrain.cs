@@ -60,6 +60,12 @@ internal sealed partial class IncidentGrain(
             _markingDuplicate = new MarkingDuplicate(command.MarkDuplicate.DuplicateOf, State.Status);
             try
             {
+                // Not from the turn's synchronous start: Orleans 10.4.2 runs the first turn of a new activation inside a
+                // lock on that activation (ActivationData.Start), and delivering a local call takes the callee's lock, so
+                // two just-activated incidents calling each other synchronously would each hold the lock the other waits
+                // for — two threads blocked for good, not a timeout. Yielding ends that start; the rest of the turn runs
+                // on this grain's scheduler as usual.
+                await Task.Yield();
                 await GrainFactory.GetGrain<IIncidentGrain>(command.MarkDuplicate.DuplicateOf)
                     .AbsorbDuplicate(new AbsorbDuplicateRequest { DuplicateId = Key, Actor = command.Actor });
             }

@@ -12,7 +12,8 @@ namespace CityBrain.Grains.Views;
 /// transition carries to the department and board grains, at least once and in feed order per incident (a shard
 /// takes the incidents that hash to it). A view applies only notices after the position it recorded, so a delivery
 /// repeated after a crash changes nothing; nothing committed is ever missed, since the notices were written with the
-/// journal append. The position reached is stored after every batch that had notices, and whenever it catches up.
+/// journal append. Deliveries are at least <see cref="DeliveryInterval"/> apart while it keeps up, so a busy view is
+/// written once per interval rather than once per transition.
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
@@ -28,9 +29,16 @@ internal sealed class ViewProjectorGrain(
 
     private const int ReadBatch = 500;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>The least time between two deliveries while caught up: views lag the journal by at most about this
+    /// (plus the feed's poll interval on other silos).</summary>
+    public static readonly TimeSpan DeliveryInterval = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan SaveInterval = TimeSpan.FromSeconds(5);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<(long Position, TaskCompletionSource Done)> _waiting = [];
     private long _position;
+    private DateTimeOffset _savedAt;
     private Task _following = Task.CompletedTask;
 
     private int Shard => (int)this.GetPrimaryKeyLong();
@@ -85,26 +93,35 @@ internal sealed class ViewProjectorGrain(
                 var written = feed.WhenWrittenAsync(stopping);
                 var last = await feed.LastPositionAsync(stopping);
                 var entries = await feed.ReadAsync<IncidentFeedEntry>(IncidentFeed.Name, _position, ReadBatch, stopping);
-                if (entries.Count > 0 && await DeliverAsync(entries, stopping))
-                {
-                    _position = entries[^1].Position;
-                    await SaveAsync();
-                }
-                else if (entries.Count > 0)
+                var delivered = entries.Count > 0 && await DeliverAsync(entries, stopping);
+                if (entries.Count > 0)
                 {
                     _position = entries[^1].Position;
                 }
 
-                if (entries.Count < ReadBatch)
+                var caughtUp = entries.Count < ReadBatch;
+                if (caughtUp)
                 {
                     _position = Math.Max(_position, last);
+                }
+
+                // The position is saved with every delivery (so a restart redelivers little) and otherwise now and then:
+                // the views skip what they have, so a saved position that lags costs only a re-read.
+                if (delivered || clock.Time.GetUtcNow() - _savedAt >= SaveInterval)
+                {
                     await SaveAsync();
                 }
 
                 Release();
-                if (entries.Count < ReadBatch)
+                if (caughtUp)
                 {
                     await written;
+                    if (delivered)
+                    {
+                        // Gather the next notices for a moment: a view (a street's board, tens of KB) is written whole
+                        // once per delivery, so deliveries a few milliseconds apart would rewrite it for each few notices.
+                        await clock.DelayAsync(DeliveryInterval, stopping);
+                    }
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -168,6 +185,8 @@ internal sealed class ViewProjectorGrain(
             state.State = new ProjectorPosition { Position = _position };
             await state.WriteStateAsync();
         }
+
+        _savedAt = clock.Time.GetUtcNow();
     }
 
     private void Release()

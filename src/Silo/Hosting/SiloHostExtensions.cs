@@ -73,7 +73,7 @@ internal static class SiloHostExtensions
         orleans.UseAdoNetClustering(o =>
         {
             o.Invariant = DatabaseSchema.OrleansInvariant(DatabaseKind.Postgres);
-            o.ConnectionString = storage.ConnectionString;
+            o.ConnectionString = DatabaseSchema.TunedConnectionString(DatabaseKind.Postgres, storage.ConnectionString, "citybrain-membership");
         });
         orleans.Configure<EndpointOptions>(o =>
         {

@@ -122,7 +122,7 @@ internal sealed class DeadlineShardGrain(
 
                 if (changes.Count < ReadBatch)
                 {
-                    await polling.WaitAsync(written, options.Value.FeedPollInterval, stopping);
+                    await polling.WaitAsync(written, options.Value.FeedPollInterval, options.Value.FeedReadInterval, stopping);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)

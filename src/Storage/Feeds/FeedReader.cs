@@ -25,7 +25,7 @@ internal sealed class FeedReader(JournalStore store, BackgroundClock polling, IO
     public Task<long> LastPositionAsync(CancellationToken cancellationToken) => store.LastPositionAsync(cancellationToken);
 
     public Task WhenWrittenAsync(CancellationToken cancellationToken) =>
-        polling.WaitAsync(store.WhenWrittenAsync(cancellationToken), options.Value.FeedPollInterval, cancellationToken);
+        polling.WaitAsync(store.WhenWrittenAsync(cancellationToken), options.Value.FeedPollInterval, options.Value.FeedReadInterval, cancellationToken);
 
     private static void Check(long afterPosition, int maxCount)
     {

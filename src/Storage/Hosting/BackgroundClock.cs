@@ -20,13 +20,25 @@ public sealed class BackgroundClock(TimeProvider time)
     public static BackgroundClock Create(IServiceProvider services) =>
         new(services.GetKeyedService<TimeProvider>(Key) ?? services.GetRequiredService<TimeProvider>());
 
-    /// <summary>Waits until <paramref name="signal"/> completes or <paramref name="interval"/> passes.</summary>
-    public async Task WaitAsync(Task signal, TimeSpan interval, CancellationToken cancellationToken)
+    /// <summary>Waits until <paramref name="signal"/> completes or <paramref name="interval"/> passes, and in any case
+    /// until <paramref name="minimum"/> has passed since the call (so a loop that waits this way runs at most once per
+    /// <paramref name="minimum"/>, however often the signal comes).</summary>
+    public async Task WaitAsync(Task signal, TimeSpan interval, TimeSpan minimum, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(interval, time, timeout.Token);
-        await Task.WhenAny(signal, delay).ConfigureAwait(true);
-        await timeout.CancelAsync().ConfigureAwait(true);
+        var started = time.GetTimestamp();
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            var delay = Task.Delay(interval, time, timeout.Token);
+            await Task.WhenAny(signal, delay).ConfigureAwait(true);
+            await timeout.CancelAsync().ConfigureAwait(true);
+        }
+
+        var rest = minimum - time.GetElapsedTime(started);
+        if (rest > TimeSpan.Zero)
+        {
+            await Task.Delay(rest, time, cancellationToken).ConfigureAwait(true);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
     }
 

@@ -59,17 +59,18 @@ public static class StorageSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AlwaysOnKeeper>());
 
         var invariant = DatabaseSchema.OrleansInvariant(settings.Database);
+        var connection = DatabaseSchema.TunedConnectionString(settings.Database, settings.ConnectionString, "citybrain-state");
         var serializer = new StateSerializer();
         silo.AddAdoNetGrainStorage(StateStorage, o =>
         {
             o.Invariant = invariant;
-            o.ConnectionString = settings.ConnectionString;
+            o.ConnectionString = connection;
             o.GrainStorageSerializer = serializer;
         });
         silo.AddAdoNetGrainStorageAsDefault(o =>
         {
             o.Invariant = invariant;
-            o.ConnectionString = settings.ConnectionString;
+            o.ConnectionString = connection;
             o.GrainStorageSerializer = serializer;
         });
         return silo;
@@ -82,6 +83,7 @@ public static class StorageSiloBuilderExtensions
         to.MaxBatchSize = from.MaxBatchSize;
         to.RetryAfter = from.RetryAfter;
         to.FeedPollInterval = from.FeedPollInterval;
+        to.FeedReadInterval = from.FeedReadInterval;
         to.DeadlineCheckpointInterval = from.DeadlineCheckpointInterval;
         to.MigrateOnStart = from.MigrateOnStart;
     }

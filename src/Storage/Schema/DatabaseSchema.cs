@@ -19,6 +19,11 @@ public static class DatabaseSchema
             .ApplyAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The connection string with the settings every CityBrain connection uses unless it says otherwise (for
+    /// PostgreSQL: a short connect timeout, automatic statement preparation, no session reset on return to the pool).</summary>
+    public static string TunedConnectionString(DatabaseKind kind, string connectionString, string applicationName) =>
+        kind == DatabaseKind.Postgres ? PostgresDialect.Tune(connectionString, applicationName) : connectionString;
+
     /// <summary>The ADO.NET invariant name under which the Orleans providers load the driver for <paramref name="kind"/>.</summary>
     public static string OrleansInvariant(DatabaseKind kind) => SqlDialect.For(kind).OrleansInvariant;
 }

@@ -21,10 +21,23 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override DbDataSource CreateDataSource(string connectionString, string applicationName, out string description)
     {
+        var builder = new NpgsqlConnectionStringBuilder(Tune(connectionString, applicationName));
+        description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    /// <summary>
+    /// The connection settings every CityBrain connection to PostgreSQL uses unless the connection string says otherwise
+    /// (the journal store's and Orleans' ADO.NET providers' alike): a 5 s connect timeout (fail fast when the server is
+    /// down, not after 15 s), automatic preparation of repeated statements, and no session reset when a connection returns
+    /// to the pool (the reset costs statements on the next use and drops the prepared ones; nothing keeps session state).
+    /// Measured with the <c>orleans</c> benchmark: an ADO.NET state write costs about a third of the PostgreSQL CPU.
+    /// </summary>
+    public static string Tune(string connectionString, string applicationName)
+    {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
         {
-            // Fail fast when the server is down rather than after the 15 s default.
             builder.Timeout = 5;
         }
 
@@ -33,8 +46,6 @@ internal sealed class PostgresDialect : SqlDialect
             builder.MaxAutoPrepare = 64;
         }
 
-        // The store keeps no session state, so a pooled connection need not be reset (the reset costs statements on
-        // the next use and drops prepared statements).
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
         {
             builder.NoResetOnClose = true;
@@ -45,8 +56,7 @@ internal sealed class PostgresDialect : SqlDialect
             builder.ApplicationName = applicationName;
         }
 
-        description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
-        return NpgsqlDataSource.Create(builder.ConnectionString);
+        return builder.ConnectionString;
     }
 
     public override string ReadJournalsBatchSql =>
