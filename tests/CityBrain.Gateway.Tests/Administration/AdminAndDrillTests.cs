@@ -64,8 +64,9 @@ public sealed class AdminAndDrillTests(GatewayServer server)
 
         var status = await dispatcher.Drills.StartDrillAsync(new DrillScenarioRequest { ScenarioText = scenario, FileName = "flood.yaml" });
 
-        // The first event is due at once: let the (manual) clock deliver it, and wait for its incident.
-        server.Clock.Advance(TimeSpan.Zero);
+        // The first event is due at once: let the (fake) clock deliver it once the deadline shards know of it, and wait
+        // for its incident.
+        await server.AdvanceClockAsync(TimeSpan.Zero);
         while (await watch.ResponseStream.MoveNextAsync() && !watch.ResponseStream.Current.Changes.Any(c => c.DrillId == status.DrillId))
         {
         }

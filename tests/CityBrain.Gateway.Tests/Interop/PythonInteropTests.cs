@@ -39,8 +39,8 @@ public sealed class PythonInteropTests
             await using var silo = await SiloProcess.StartAsync(new Dictionary<string, string>
             {
                 ["CityBrain:Auth:SigningKey"] = GatewayServer.SigningKey,
-                ["CityBrain:Actors:Storage:Provider"] = "Sqlite",
-                ["CityBrain:Actors:Storage:ConnectionString"] = $"Data Source={Path.Combine(work.FullName, "citybrain.db")}",
+                ["CityBrain:Storage:Database"] = "Sqlite",
+                ["CityBrain:Storage:ConnectionString"] = $"Data Source={Path.Combine(work.FullName, "citybrain.db")}",
             });
             var feedToken = await MintAsync("--role", "feed", "--source", "py-feed", "--days", "1", key);
             var viewerToken = await MintAsync("--role", "viewer", key);
@@ -54,7 +54,8 @@ public sealed class PythonInteropTests
                 Assert.Contains(check, run.Output, StringComparison.Ordinal);
             }
 
-            Assert.Equal(0, await silo.TerminateAsync());
+            var exitCode = await silo.TerminateAsync();
+            Assert.True(exitCode == 0, $"The silo exited with {exitCode} after SIGTERM:\n{silo.Output}");
         }
         finally
         {

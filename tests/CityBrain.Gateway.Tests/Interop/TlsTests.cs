@@ -28,7 +28,7 @@ public sealed class TlsTests
                 ["CityBrain:Tls:CertificateFile"] = pfx,
                 ["CityBrain:Tls:Password"] = "s3cret",
                 ["CityBrain:Auth:SigningKey"] = GatewayServer.SigningKey,
-                ["CityBrain:Actors:Storage:ConnectionString"] = $"Data Source={Path.Combine(work.FullName, "citybrain.db")}",
+                ["CityBrain:Storage:ConnectionString"] = $"Data Source={Path.Combine(work.FullName, "citybrain.db")}",
             });
             var token = new TokenIssuer(new AuthOptions { SigningKey = GatewayServer.SigningKey }).Issue(Who.Viewer, TimeSpan.FromHours(1));
             var handler = new SocketsHttpHandler
@@ -80,14 +80,16 @@ public sealed class TlsTests
     private static async Task<ToolRun> StartExpectingExitAsync(string setting)
     {
         var database = Path.Combine(Path.GetTempPath(), $"citybrain-start-{Guid.NewGuid():N}.db");
-        var ports = SiloProcess.FreePorts(2);
+        var ports = SiloProcess.FreePorts(4);
         try
         {
             return await ToolProcess.RunSiloAsync(
                 [
                     $"--CityBrain:HttpUrl=http://127.0.0.1:{ports[0]}",
                     $"--CityBrain:GrpcUrl=http://127.0.0.1:{ports[1]}",
-                    $"--CityBrain:Actors:Storage:ConnectionString=Data Source={database}",
+                    $"--CityBrain:Cluster:SiloPort={ports[2]}",
+                    $"--CityBrain:Cluster:GatewayPort={ports[3]}",
+                    $"--CityBrain:Storage:ConnectionString=Data Source={database}",
                     setting,
                 ],
                 TimeSpan.FromMinutes(1));

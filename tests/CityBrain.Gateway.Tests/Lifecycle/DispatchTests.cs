@@ -198,8 +198,8 @@ public sealed class DispatchTests(GatewayServer server)
         var first = await NewIncidentAsync();
         var second = await NewIncidentAsync();
 
-        // Within a deadline far below the grains' response timeout: a wait cycle would end in DEADLINE_EXCEEDED.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        // Within a deadline far below the grains' response timeout (2 min): a wait cycle would end in DEADLINE_EXCEEDED.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         var outcomes = await Task.WhenAll(
             Outcome(_dispatcher.Dispatch.MarkDuplicateAsync(new MarkDuplicateRequest { IncidentId = first, DuplicateOf = second }, deadline: deadline).ResponseAsync),
             Outcome(_dispatcher.Dispatch.MarkDuplicateAsync(new MarkDuplicateRequest { IncidentId = second, DuplicateOf = first }, deadline: deadline).ResponseAsync));

@@ -104,6 +104,7 @@ public sealed class QueryTests(GatewayServer server)
         var id = await NewIncidentAsync(Events.Source("console"));
         await _dispatcher.Dispatch.AcceptAsync(new IncidentAction { IncidentId = id });
         await _dispatcher.Dispatch.AssignAsync(new AssignRequest { IncidentId = id, DepartmentId = "landscape" });
+        await server.ViewsCaughtUpAsync();
 
         var own = await server.For(Who.Department("landscape")).Query.ListAssignmentsAsync(new ListAssignmentsRequest());
         var viewed = await server.For(Who.Viewer).Query.ListAssignmentsAsync(new ListAssignmentsRequest { DepartmentId = "landscape" });

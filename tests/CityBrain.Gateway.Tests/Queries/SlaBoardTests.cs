@@ -18,7 +18,7 @@ public sealed class SlaBoardTests(SlaServer server) : IClassFixture<SlaServer>
         using var watch = server.For(Who.Admin).Query.WatchIncidents(new IncidentWatchQuery(), cancellationToken: cancel.Token);
 
         // The accept clock (10 min) warns at 80 %.
-        server.Clock.Advance(TimeSpan.FromMinutes(8) + TimeSpan.FromSeconds(1));
+        await server.AdvanceClockAsync(TimeSpan.FromMinutes(8) + TimeSpan.FromSeconds(1));
         await SettledAsync(watch, id, e => e.SlaWarned is not null);
 
         var warned = await server.For(Who.Viewer).Query.GetSlaBoardAsync(new SlaBoardQuery());
@@ -31,7 +31,7 @@ public sealed class SlaBoardTests(SlaServer server) : IClassFixture<SlaServer>
         Assert.DoesNotContain((await server.For(Who.Viewer).Query.GetSlaBoardAsync(new SlaBoardQuery { BreachedOnly = true })).Items, i => i.Entry.IncidentId == id);
 
         // At 100 % the breach escalates to the community.
-        server.Clock.Advance(TimeSpan.FromMinutes(2));
+        await server.AdvanceClockAsync(TimeSpan.FromMinutes(2));
         await SettledAsync(watch, id, e => e.Escalated is not null);
 
         var breached = await server.For(Who.Viewer).Query.GetSlaBoardAsync(new SlaBoardQuery { BreachedOnly = true, Level = BoardLevel.Community });
@@ -41,15 +41,15 @@ public sealed class SlaBoardTests(SlaServer server) : IClassFixture<SlaServer>
         Assert.DoesNotContain((await server.For(Who.Department("sanitation")).Query.GetSlaBoardAsync(new SlaBoardQuery())).Items, i => i.Entry.IncidentId == id);
     }
 
-    /// <summary>Waits until the incident's journal shows the event (through the feed), then until the turn that
-    /// recorded it — which also posts to the boards — has ended (a read queues behind it).</summary>
+    /// <summary>Waits until the watch shows the incident's event (it is committed), then until the view projector has
+    /// posted that transition's notices to the boards (they follow the feed shortly after the commit).</summary>
     private async Task SettledAsync(Grpc.AsyncServerStreamingCall<IncidentChangeBatch> watch, string id, Func<IncidentEvent, bool> match)
     {
         while (await watch.ResponseStream.MoveNextAsync())
         {
             if (watch.ResponseStream.Current.Changes.Any(c => c.IncidentId == id && c.Events.Any(match)))
             {
-                await server.For(Who.Admin).Query.GetIncidentAsync(new GetIncidentRequest { IncidentId = id, OmitJournal = true });
+                await server.ViewsCaughtUpAsync();
                 return;
             }
         }

@@ -3,7 +3,7 @@ using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
 using CityBrain.Grpc;
 using CityBrain.Grpc.Health.V1;
-using CityBrain.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -32,7 +32,7 @@ public sealed class AuthenticationTests(GatewayServer server)
     [Fact]
     public async Task Ping_TokenSignedWithAnotherKey_IsUnauthenticated()
     {
-        var other = new TokenIssuer(new AuthOptions { SigningKey = Convert.ToBase64String(Encoding.ASCII.GetBytes("another-key-another-key-another-key-0123")) });
+        var other = new TokenIssuer(new AuthOptions { SigningKey = Convert.ToBase64String(Encoding.ASCII.GetBytes("another-key-another-key-another-key-0123")) }, server.Clock);
         var api = server.ForToken(other.Issue(Who.Admin, TimeSpan.FromHours(1)));
 
         var error = await Expect.StatusAsync(StatusCode.Unauthenticated, () => api.Intake.PingAsync(new PingRequest()));
@@ -42,7 +42,7 @@ public sealed class AuthenticationTests(GatewayServer server)
     [Fact]
     public async Task Ping_ExpiredToken_IsUnauthenticated()
     {
-        var past = new ManualTimeProvider(DateTimeOffset.UtcNow.AddHours(-3));
+        var past = new FakeTimeProvider(server.Clock.GetUtcNow().AddHours(-3));
         var expired = new TokenIssuer(new AuthOptions { SigningKey = GatewayServer.SigningKey }, past).Issue(Who.Admin, TimeSpan.FromHours(1));
 
         var error = await Expect.StatusAsync(StatusCode.Unauthenticated, () => server.ForToken(expired).Intake.PingAsync(new PingRequest()));
@@ -52,11 +52,14 @@ public sealed class AuthenticationTests(GatewayServer server)
     [Fact]
     public async Task Ping_TokenForAnotherAudienceOrIssuer_IsUnauthenticated()
     {
-        var audience = new TokenIssuer(new AuthOptions { SigningKey = GatewayServer.SigningKey, Audience = "someone-else" }).Issue(Who.Admin, TimeSpan.FromHours(1));
-        var issuer = new TokenIssuer(new AuthOptions { SigningKey = GatewayServer.SigningKey, Issuer = "someone-else" }).Issue(Who.Admin, TimeSpan.FromHours(1));
+        var audience = new TokenIssuer(new AuthOptions { SigningKey = GatewayServer.SigningKey, Audience = "someone-else" }, server.Clock).Issue(Who.Admin, TimeSpan.FromHours(1));
+        var issuer = new TokenIssuer(new AuthOptions { SigningKey = GatewayServer.SigningKey, Issuer = "someone-else" }, server.Clock).Issue(Who.Admin, TimeSpan.FromHours(1));
 
-        await Expect.StatusAsync(StatusCode.Unauthenticated, () => server.ForToken(audience).Intake.PingAsync(new PingRequest()));
-        await Expect.StatusAsync(StatusCode.Unauthenticated, () => server.ForToken(issuer).Intake.PingAsync(new PingRequest()));
+        var wrongAudience = await Expect.StatusAsync(StatusCode.Unauthenticated, () => server.ForToken(audience).Intake.PingAsync(new PingRequest()));
+        var wrongIssuer = await Expect.StatusAsync(StatusCode.Unauthenticated, () => server.ForToken(issuer).Intake.PingAsync(new PingRequest()));
+
+        Assert.Contains("audience", wrongAudience.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("issuer", wrongIssuer.Status.Detail, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -81,7 +84,9 @@ public sealed class AuthenticationTests(GatewayServer server)
         {
             Issuer = "citybrain",
             Audience = "citybrain-api",
-            Expires = DateTime.UtcNow.AddHours(1),
+            IssuedAt = Now,
+            NotBefore = Now,
+            Expires = Now.AddHours(1),
             Claims = claims,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Convert.FromBase64String(GatewayServer.SigningKey)), SecurityAlgorithms.HmacSha256),
         });
@@ -96,7 +101,9 @@ public sealed class AuthenticationTests(GatewayServer server)
         {
             Issuer = "citybrain",
             Audience = "citybrain-api",
-            Expires = DateTime.UtcNow.AddHours(1),
+            IssuedAt = Now,
+            NotBefore = Now,
+            Expires = Now.AddHours(1),
             Claims = new Dictionary<string, object> { ["sub"] = "forged", ["role"] = "admin" },
         });
 
@@ -122,6 +129,9 @@ public sealed class AuthenticationTests(GatewayServer server)
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
     }
+
+    /// <summary>The server's time, so that a crafted token is refused for what the test means, not for its lifetime.</summary>
+    private DateTime Now => server.Clock.GetUtcNow().UtcDateTime;
 
     private static readonly Method<HealthCheckRequest, HealthCheckResponse> HealthCheckMethod =
         new(MethodType.Unary, "grpc.health.v1.Health", "Check", HealthCheckRequest.Parser, HealthCheckResponse.Parser, null);

@@ -3,8 +3,8 @@ using CityBrain.Contracts;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Gateway.Tests.Infrastructure;
 using CityBrain.Grpc;
-using CityBrain.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CityBrain.Gateway.Tests.Security;
 
@@ -13,7 +13,7 @@ public sealed class TokenValidatorTests
 {
     private static readonly string OldKey = Key("old-key-old-key-old-key-old-key-0123456789");
     private static readonly string NewKey = Key("new-key-new-key-new-key-new-key-0123456789");
-    private readonly ManualTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 21, 8, 0, 0, TimeSpan.Zero));
 
     [Fact]
     public async Task Authenticate_ValidToken_CallerFromItsClaims()
@@ -68,7 +68,7 @@ public sealed class TokenValidatorTests
     [Fact]
     public async Task Authenticate_TokenNotValidYet_Unauthenticated()
     {
-        var future = new ManualTimeProvider(_clock.GetUtcNow().AddHours(2));
+        var future = new FakeTimeProvider(_clock.GetUtcNow().AddHours(2));
         var token = new TokenIssuer(new AuthOptions { SigningKey = NewKey }, future).Issue(Who.Admin, TimeSpan.FromHours(1));
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await Validator(new AuthOptions { SigningKey = NewKey }).AuthenticateAsync("Bearer " + token));

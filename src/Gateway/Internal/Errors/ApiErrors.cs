@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using CityBrain.Contracts;
 using CityBrain.Grpc;
 using CityBrain.Storage;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
@@ -16,15 +17,22 @@ namespace CityBrain.Gateway.Internal.Errors;
 /// </summary>
 internal static class ApiErrors
 {
-    public static StatusCode StatusOf(Exception exception) => exception switch
+    public static StatusCode StatusOf(Exception exception) => Cause(exception) switch
     {
         RpcException rpc => rpc.StatusCode,
         CityBrainException refusal => StatusOf(refusal.Kind),
         TimeoutException => StatusCode.DeadlineExceeded,
         StorageUnavailableException or SiloUnavailableException or OrleansMessageRejectionException => StatusCode.Unavailable,
         DbException { IsTransient: true } or SocketException => StatusCode.Unavailable,
+
+        // SQLite's driver marks no error transient; these are the ones the journal store also treats as an outage
+        // (busy or locked beyond the busy timeout, I/O error, disk full, cannot open), met here from Orleans' ADO.NET state.
+        SqliteException { SqliteErrorCode: 5 or 6 or 10 or 13 or 14 } => StatusCode.Unavailable,
         JournalConflictException or InconsistentStateException => StatusCode.Aborted,
-        OperationCanceledException => StatusCode.Cancelled,
+
+        // The wire layer tells a deadline and the client's own cancellation apart before it asks here; a cancellation
+        // that still arrives was the server's (an activation given up while the database hangs, a silo stopping): retry.
+        OperationCanceledException => StatusCode.Unavailable,
         _ => StatusCode.Internal,
     };
 
@@ -42,14 +50,21 @@ internal static class ApiErrors
     public static (StatusCode Code, string Message) Describe(Exception exception)
     {
         var code = StatusOf(exception);
-        var message = exception switch
+        var cause = Cause(exception);
+        var message = cause switch
         {
             RpcException rpc => rpc.Status.Detail,
             _ when code == StatusCode.Internal => "Internal error; it was logged.",
-            _ => exception.Message,
+            _ => cause.Message,
         };
         return (code, message);
     }
+
+    /// <summary>The exception that decides the status: Orleans wraps a storage provider's failure (its ADO.NET grain
+    /// state, e.g. a database that went away) in a plain <see cref="OrleansException"/> whose message holds the whole
+    /// stack trace, so the cause is the exception inside.</summary>
+    private static Exception Cause(Exception exception) =>
+        exception.GetType() == typeof(OrleansException) && exception.InnerException is { } inner ? Cause(inner) : exception;
 
     /// <summary>The exception to end a call with; logs what is not a refusal.</summary>
     public static RpcException ToRpcException(Exception exception, ILogger logger, string method)
