@@ -1,5 +1,6 @@
 using CityBrain.Storage.Internal;
 using CityBrain.Storage.Journal;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -22,7 +23,8 @@ internal sealed class DeadlineShardGrain(
     TimeProvider time,
     IOptions<StorageOptions> options,
     BackgroundClock polling,
-    ILogger<DeadlineShardGrain> logger) : Grain, IDeadlineShardGrain
+    ILogger<DeadlineShardGrain> logger,
+    IHostApplicationLifetime? host = null) : Grain, IDeadlineShardGrain
 {
     private const int ReadBatch = 2000;
     private const int MaxFiring = 512;
@@ -174,6 +176,14 @@ internal sealed class DeadlineShardGrain(
     private Task FireDueAsync()
     {
         _timerDue = null;
+
+        // The silo is stopping: its grains are leaving, so deliveries would fail and be retried here until this shard
+        // deactivates. Its next activation (on a silo that stays) fires what is due from the checkpoint and the feed.
+        if (_stopping.IsCancellationRequested || host?.ApplicationStopping.IsCancellationRequested == true)
+        {
+            return Task.CompletedTask;
+        }
+
         var now = time.GetUtcNow();
         while (_firing < MaxFiring && _deadlines.TryTakeDue(now, out var entry))
         {
@@ -195,8 +205,18 @@ internal sealed class DeadlineShardGrain(
         }
         catch (Exception exception)
         {
+            // A silo going away (this one stopping, or the grain's) is routine and the retry finds the grain elsewhere:
+            // not worth a warning with a stack trace per deadline. Anything else the grain threw is.
+            if (exception is SiloUnavailableException or OrleansMessageRejectionException)
+            {
+                StorageLog.DeadlineDeferred(logger, entry.Grain.ToString(), entry.Name, exception.Message, RetryDelay);
+            }
+            else
+            {
+                StorageLog.DeadlineFailed(logger, exception, entry.Grain.ToString(), entry.Name, RetryDelay);
+            }
+
             // Relative to the firing, not to when the failure arrived: a slow failure does not push the retry further out.
-            StorageLog.DeadlineFailed(logger, exception, entry.Grain.ToString(), entry.Name, RetryDelay);
             _deadlines.Retry(entry, now + RetryDelay);
         }
         finally

@@ -23,6 +23,9 @@ internal static partial class StorageLog
     [LoggerMessage(6, LogLevel.Warning, "Deadline {Name} of {Grain} failed in its grain; firing it again in {Delay}")]
     public static partial void DeadlineFailed(ILogger logger, Exception exception, string grain, string name, TimeSpan delay);
 
+    [LoggerMessage(8, LogLevel.Debug, "Deadline {Name} of {Grain} could not reach its grain ({Reason}); firing it again in {Delay}")]
+    public static partial void DeadlineDeferred(ILogger logger, string grain, string name, string reason, TimeSpan delay);
+
     [LoggerMessage(7, LogLevel.Warning, "Keeping {Grain} active failed; trying every second")]
     public static partial void PingFailed(ILogger logger, Exception exception, string grain);
 }
