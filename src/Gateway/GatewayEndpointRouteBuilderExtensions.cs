@@ -1,5 +1,4 @@
 using CityBrain.Gateway.Internal.Services;
-using CityBrain.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -13,7 +12,7 @@ public static class GatewayEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapCityBrainGateway(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return GrpcServiceEndpointConventionBuilder.Combine(
+        return new Combined(
         [
             endpoints.MapGrpcService<EventIntakeService>(),
             endpoints.MapGrpcService<DispatchService>(),
@@ -21,5 +20,25 @@ public static class GatewayEndpointRouteBuilderExtensions
             endpoints.MapGrpcService<DrillsService>(),
             endpoints.MapGrpcService<AdminService>(),
         ]);
+    }
+
+    /// <summary>Applies a convention to every service's endpoints.</summary>
+    private sealed class Combined(IEndpointConventionBuilder[] builders) : IEndpointConventionBuilder
+    {
+        public void Add(Action<EndpointBuilder> convention)
+        {
+            foreach (var builder in builders)
+            {
+                builder.Add(convention);
+            }
+        }
+
+        public void Finally(Action<EndpointBuilder> finallyConvention)
+        {
+            foreach (var builder in builders)
+            {
+                builder.Finally(finallyConvention);
+            }
+        }
     }
 }

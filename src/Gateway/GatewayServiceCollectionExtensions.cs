@@ -3,7 +3,6 @@ using CityBrain.Gateway.Internal.Hosting;
 using CityBrain.Gateway.Internal.RateLimiting;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Gateway.Internal.Services;
-using CityBrain.Grpc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,7 +16,7 @@ public static class GatewayServiceCollectionExtensions
     /// <summary>
     /// Adds the citybrain.v1 services, the authentication interceptor (bearer tokens, roles, rate limits) and their
     /// options, bound from <paramref name="configuration"/> (<c>CityBrain:Auth</c>, <c>CityBrain:RateLimits</c>,
-    /// <c>CityBrain:Tls</c>, <c>CityBrain:Gateway</c>) and validated at start. Needs <c>AddGrpcServer()</c> and the
+    /// <c>CityBrain:Tls</c>, <c>CityBrain:Gateway</c>) and validated at start, on Grpc.AspNetCore (<c>AddGrpc</c>). Needs the
     /// city grains (<c>AddCityBrainGrains</c>); map the services with <c>MapCityBrainGateway()</c>.
     /// </summary>
     public static IServiceCollection AddCityBrainGateway(this IServiceCollection services, IConfiguration configuration)
@@ -41,8 +40,21 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<TokenValidator>();
         services.TryAddSingleton<CallerRateLimiter>();
-        services.AddGrpcInterceptor<AuthInterceptor>();
-        services.AddGrpcExceptionMapper<ApiExceptionMapper>();
+        services.AddGrpc(grpc =>
+        {
+            // The exception mapping is outermost, so it also sees what the authentication interceptor refused.
+            grpc.Interceptors.Add<ApiExceptionInterceptor>();
+            grpc.Interceptors.Add<AuthInterceptor>();
+
+            // Requests: 4 MiB at most after decompression (an event's inline attachments are capped at 1 MiB; a city
+            // file is far smaller); larger ends the call with RESOURCE_EXHAUSTED before any handler runs. Responses:
+            // no limit (a day's list page or a city definition is bounded by the request). Compression: a client may
+            // send gzip; responses are not compressed (most are small, and CPU is what a busy silo lacks).
+            // Handler exceptions never reach the client (EnableDetailedErrors stays off): ApiExceptionInterceptor maps them.
+            grpc.MaxReceiveMessageSize = 4 * 1024 * 1024;
+            grpc.MaxSendMessageSize = null;
+            grpc.ResponseCompressionAlgorithm = null;
+        });
 
         services.TryAddSingleton<EventIntakeService>();
         services.TryAddSingleton<DispatchService>();

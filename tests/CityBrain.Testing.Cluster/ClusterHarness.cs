@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using CityBrain.Contracts;
 using CityBrain.Gateway;
 using CityBrain.Gateway.Api;
-using CityBrain.Grpc;
+using Grpc.Net.Client;
 using Npgsql;
 
 namespace CityBrain.Testing.Cluster;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Testing.Cluster;
 

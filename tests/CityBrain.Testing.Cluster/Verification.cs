@@ -1,6 +1,6 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Testing.Cluster;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using CityBrain.Bench.Support;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
-using CityBrain.Grpc;
+using Grpc.Core;
 using CityBrain.Storage.Internal;
 using CityBrain.Testing.Cluster;
 

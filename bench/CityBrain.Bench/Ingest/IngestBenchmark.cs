@@ -8,7 +8,7 @@ using CityBrain.Gateway;
 using CityBrain.Gateway.Api;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Queries;
-using CityBrain.Grpc;
+using Grpc.Core;
 using CityBrain.Storage.Sql;
 using CityBrain.Testing;
 using Npgsql;
@@ -70,14 +70,7 @@ internal static class IngestBenchmark
             .ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.OrdinalIgnoreCase));
 
         var token = new TokenIssuer(new AuthOptions { SigningKey = key }).Issue(new Actor { UserId = Source, Role = Role.Feed, Source = Source }, TimeSpan.FromDays(1));
-        using var channel = GrpcChannel.ForAddress(silo.GrpcUrl, new GrpcChannelOptions
-        {
-            CallCredentials = (_, headers, _) =>
-            {
-                headers.Add("authorization", "Bearer " + token);
-                return ValueTask.CompletedTask;
-            },
-        });
+        using var channel = ApiChannel.Create(new Uri(silo.GrpcUrl), token);
         var client = new EventIntake.EventIntakeClient(channel);
         var events = new EventSource(CityFile.Parse(CityLoader.DemoCityText()));
 
@@ -170,7 +163,7 @@ internal static class IngestBenchmark
                 var sent = new System.Collections.Concurrent.ConcurrentDictionary<ulong, long>();
                 var reading = Task.Run(async () =>
                 {
-                    while (await call.ResponseStream.MoveNextAsync())
+                    while (await call.ResponseStream.MoveNext())
                     {
                         var ack = call.ResponseStream.Current;
                         if (!sent.TryRemove(ack.Sequence, out var at) || watch.Elapsed >= duration)

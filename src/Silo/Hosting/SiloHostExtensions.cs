@@ -1,7 +1,6 @@
 using CityBrain.Contracts.Serialization;
 using CityBrain.Gateway;
 using CityBrain.Grains.Hosting;
-using CityBrain.Grpc;
 using CityBrain.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -46,8 +45,13 @@ internal static class SiloHostExtensions
         });
         builder.Services.AddOptions<CityBrainGrainsOptions>().Bind(section);
 
-        builder.Services.AddGrpcServer();
         builder.Services.AddCityBrainGateway(configuration);
+        builder.Services.AddGrpcReflection();
+
+        // The standard gRPC health service answers from the ASP.NET Core health checks, run on each Check: SERVING only
+        // while the silo can serve (the same answer as /readyz).
+        builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo");
+        builder.Services.AddGrpcHealthChecks();
         builder.Services.AddSingleton<ReadyBanner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReadyBanner>());
         return builder;
@@ -108,7 +112,7 @@ internal static class SiloHostExtensions
         var silo = app.Services.GetRequiredService<IOptions<SiloOptions>>().Value;
         var grpcHost = $"*:{new Uri(silo.GrpcUrl).Port}";
         var httpHost = $"*:{new Uri(silo.HttpUrl).Port}";
-        app.MapGrpcHealthService().RequireHost(grpcHost);
+        app.MapGrpcHealthChecksService().RequireHost(grpcHost);
         app.MapGrpcReflectionService().RequireHost(grpcHost);
         app.MapCityBrainGateway().RequireHost(grpcHost);
         app.MapGet("/healthz", () => Results.Text("ok\n")).RequireHost(httpHost);

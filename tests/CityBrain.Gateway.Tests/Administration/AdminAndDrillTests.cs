@@ -2,7 +2,7 @@ using CityBrain.Gateway.Api;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Tests.Infrastructure;
 using CityBrain.Grains.City;
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Tests.Administration;
 
@@ -60,14 +60,14 @@ public sealed class AdminAndDrillTests(GatewayServer server)
         var dispatcher = server.For(Who.Dispatcher());
         using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         using var watch = server.For(Who.Admin).Query.WatchIncidents(new IncidentWatchQuery { FromNow = true }, cancellationToken: cancel.Token);
-        Assert.True(await watch.ResponseStream.MoveNextAsync());
+        Assert.True(await watch.ResponseStream.MoveNext());
 
         var status = await dispatcher.Drills.StartDrillAsync(new DrillScenarioRequest { ScenarioText = scenario, FileName = "flood.yaml" });
 
         // The first event is due at once: let the (fake) clock deliver it once the deadline shards know of it, and wait
         // for its incident.
         await server.AdvanceClockAsync(TimeSpan.Zero);
-        while (await watch.ResponseStream.MoveNextAsync() && !watch.ResponseStream.Current.Changes.Any(c => c.DrillId == status.DrillId))
+        while (await watch.ResponseStream.MoveNext() && !watch.ResponseStream.Current.Changes.Any(c => c.DrillId == status.DrillId))
         {
         }
 

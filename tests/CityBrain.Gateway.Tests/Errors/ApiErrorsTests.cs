@@ -3,7 +3,7 @@ using System.Reflection;
 using CityBrain.Contracts;
 using CityBrain.Contracts.Serialization;
 using CityBrain.Gateway.Internal.Errors;
-using CityBrain.Grpc;
+using Grpc.Core;
 using CityBrain.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +41,7 @@ public sealed class ApiErrorsTests
         { new JournalConflictException("another activation appended first"), StatusCode.Aborted },
         { new InconsistentStateException("etag mismatch", "e1", "e2"), StatusCode.Aborted },
         { new OperationCanceledException("an activation given up while the database hangs"), StatusCode.Unavailable },
-        { new RpcException(StatusCode.ResourceExhausted, "slow down"), StatusCode.ResourceExhausted },
+        { new RpcException(new Status(StatusCode.ResourceExhausted, "slow down")), StatusCode.ResourceExhausted },
     };
 
     public static TheoryData<Exception> Unexpected() => new()
@@ -145,7 +145,7 @@ public sealed class ApiErrorsTests
     [Fact]
     public void Describe_RpcException_KeepsItsStatusAndDetail()
     {
-        Assert.Equal((StatusCode.ResourceExhausted, "slow down"), ApiErrors.Describe(new RpcException(StatusCode.ResourceExhausted, "slow down")));
+        Assert.Equal((StatusCode.ResourceExhausted, "slow down"), ApiErrors.Describe(new RpcException(new Status(StatusCode.ResourceExhausted, "slow down"))));
     }
 
     /// <summary>Serializes and re-creates the exception with the silos' Orleans serializer (our protobuf codec included).</summary>

@@ -3,7 +3,7 @@ using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
 using CityBrain.Grains.City;
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Tests.Errors;
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using CityBrain.Gateway.Api;
-using CityBrain.Grpc;
+using Grpc.Core;
 using Google.Protobuf;
 
 namespace CityBrain.Gateway.Tests.Infrastructure;
@@ -9,10 +9,11 @@ namespace CityBrain.Gateway.Tests.Infrastructure;
 /// streaming call delivered a message), for tests that sweep every method.</summary>
 internal static class AnyCall
 {
-    /// <summary>Every method of the five API services.</summary>
+    /// <summary>Every method of the five API services (the method descriptors Grpc.Tools generates, private fields of
+    /// each service class).</summary>
     public static IReadOnlyList<IMethod> ApiMethods { get; } =
         new[] { typeof(EventIntake), typeof(Dispatch), typeof(Query), typeof(Drills), typeof(Admin) }
-            .SelectMany(service => service.GetFields(BindingFlags.Public | BindingFlags.Static))
+            .SelectMany(service => service.GetFields(BindingFlags.NonPublic | BindingFlags.Static))
             .Where(field => typeof(IMethod).IsAssignableFrom(field.FieldType))
             .Select(field => (IMethod)field.GetValue(null)!)
             .ToList();
@@ -43,20 +44,20 @@ internal static class AnyCall
         switch (method.Type)
         {
             case MethodType.Unary:
-                await invoker.AsyncUnaryCall(method, new TRequest(), options);
+                await invoker.AsyncUnaryCall(method, null, options, new TRequest());
                 break;
             case MethodType.ServerStreaming:
             {
-                using var call = invoker.AsyncServerStreamingCall(method, new TRequest(), options);
-                await call.ResponseStream.MoveNextAsync(cancel.Token);
+                using var call = invoker.AsyncServerStreamingCall(method, null, options, new TRequest());
+                await call.ResponseStream.MoveNext(cancel.Token);
                 break;
             }
 
             default:
             {
-                using var call = invoker.AsyncDuplexStreamingCall(method, options);
+                using var call = invoker.AsyncDuplexStreamingCall(method, null, options);
                 await call.RequestStream.CompleteAsync();
-                while (await call.ResponseStream.MoveNextAsync(cancel.Token))
+                while (await call.ResponseStream.MoveNext(cancel.Token))
                 {
                 }
 

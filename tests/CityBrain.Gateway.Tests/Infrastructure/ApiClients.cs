@@ -1,5 +1,5 @@
 using CityBrain.Gateway.Api;
-using CityBrain.Grpc;
+using Grpc.Net.Client;
 
 namespace CityBrain.Gateway.Tests.Infrastructure;
 

@@ -1,4 +1,4 @@
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Tests.Infrastructure;
 

@@ -6,7 +6,7 @@ using CityBrain.Grains.City;
 using CityBrain.Grains.Hosting;
 using CityBrain.Grains.Queries;
 using CityBrain.Grains.Views;
-using CityBrain.Grpc;
+using Grpc.Net.Client;
 using CityBrain.Storage;
 using CityBrain.Storage.Deadlines;
 using CityBrain.Testing;
@@ -119,10 +119,12 @@ public class GatewayServer : IAsyncLifetime
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
 
-        builder.Services.AddGrpcServer();
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddHealthChecks().AddCheck("gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         builder.Services.AddCityBrainGateway(builder.Configuration);
         _app = builder.Build();
-        _app.MapGrpcHealthService();
+        _app.MapGrpcHealthChecksService();
         _app.MapGrpcReflectionService();
         _app.MapCityBrainGateway();
         await _app.StartAsync();
@@ -176,14 +178,7 @@ public class GatewayServer : IAsyncLifetime
         {
             if (!_channels.TryGetValue(key, out channel!))
             {
-                channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
-                {
-                    CallCredentials = token is null ? null : (_, headers, _) =>
-                    {
-                        headers.Add("authorization", "Bearer " + token);
-                        return ValueTask.CompletedTask;
-                    },
-                });
+                channel = ApiChannel.Create(Address, token);
                 _channels[key] = channel;
             }
         }

@@ -1,7 +1,7 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
-using CityBrain.Grpc;
+using Grpc.Core;
 using Google.Protobuf;
 
 namespace CityBrain.Gateway.Tests.Intake;
@@ -66,7 +66,7 @@ public sealed class MalformedInputTests(GatewayServer server)
         var written = 0;
         using (var watch = server.For(Who.Admin).Query.WatchIncidents(new IncidentWatchQuery { AfterPosition = tail }, deadline: DateTime.UtcNow.AddMinutes(1)))
         {
-            while (await watch.ResponseStream.MoveNextAsync())
+            while (await watch.ResponseStream.MoveNext())
             {
                 written += watch.ResponseStream.Current.Changes.Count;
                 if (watch.ResponseStream.Current.CaughtUp)

@@ -2,7 +2,7 @@ using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
 using CityBrain.Grains.Incidents;
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Tests.Intake;
 
@@ -132,7 +132,7 @@ public sealed class SubmitStreamTests(GatewayServer server)
         var reading = Task.Run(async () =>
         {
             var acks = new Dictionary<ulong, StreamAck>();
-            while (await call.ResponseStream.MoveNextAsync())
+            while (await call.ResponseStream.MoveNext())
             {
                 var ack = call.ResponseStream.Current;
                 Assert.True(acks.TryAdd(ack.Sequence, ack), $"second ack for {ack.Sequence}");
@@ -161,7 +161,7 @@ public sealed class SubmitStreamTests(GatewayServer server)
     {
         using var call = server.For(Who.Admin).Query.WatchIncidents(new IncidentWatchQuery { AfterPosition = after }, deadline: DateTime.UtcNow.AddMinutes(1));
         var changes = new List<IncidentChange>();
-        while (changes.Count < count && await call.ResponseStream.MoveNextAsync())
+        while (changes.Count < count && await call.ResponseStream.MoveNext())
         {
             changes.AddRange(call.ResponseStream.Current.Changes);
         }

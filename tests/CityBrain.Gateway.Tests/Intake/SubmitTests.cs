@@ -2,7 +2,7 @@ using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
 using CityBrain.Grains.Incidents;
-using CityBrain.Grpc;
+using Grpc.Core;
 using Google.Protobuf;
 
 namespace CityBrain.Gateway.Tests.Intake;
@@ -118,12 +118,14 @@ public sealed class SubmitTests(GatewayServer server)
     {
         // A SubmitRequest whose event field holds bytes that are no IntakeEvent.
         var garbage = new Method<Google.Protobuf.WellKnownTypes.BytesValue, SubmitAck>(
-            MethodType.Unary, "citybrain.v1.EventIntake", "Submit", Google.Protobuf.WellKnownTypes.BytesValue.Parser, SubmitAck.Parser);
+            MethodType.Unary, "citybrain.v1.EventIntake", "Submit",
+            Marshallers.Create(m => m.ToByteArray(), Google.Protobuf.WellKnownTypes.BytesValue.Parser.ParseFrom),
+            Marshallers.Create(m => m.ToByteArray(), SubmitAck.Parser.ParseFrom));
         var api = server.For(Who.Feed(Events.Source("garbage")));
         var tail = await server.FeedTailAsync();
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await api.Channel.AsyncUnaryCall(
-            garbage, new Google.Protobuf.WellKnownTypes.BytesValue { Value = ByteString.CopyFrom(0xff, 0xff, 0xff, 0x0f, 0x02) }, default));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await api.Channel.CreateCallInvoker().AsyncUnaryCall(
+            garbage, null, default, new Google.Protobuf.WellKnownTypes.BytesValue { Value = ByteString.CopyFrom(0xff, 0xff, 0xff, 0x0f, 0x02) }));
 
         Assert.NotEqual(StatusCode.OK, error.StatusCode);
         Assert.Equal(tail, await server.FeedTailAsync());

@@ -1,4 +1,5 @@
 using CityBrain.Gateway.Tests.Infrastructure;
+using Grpc.Health.V1;
 using CityBrain.Testing;
 
 namespace CityBrain.Gateway.Tests.Interop;
@@ -52,6 +53,13 @@ public sealed class PythonInteropTests
             foreach (var check in new[] { "OK ping", "OK submit", "OK get-incident", "OK bidi-stream-1000", "OK watch-caught-up", "OK watch", "OK watch-resume", "OK error-invalid-argument", "OK error-unauthenticated", "OK error-permission-denied", "OK deadline", "ALL OK" })
             {
                 Assert.Contains(check, run.Output, StringComparison.Ordinal);
+            }
+
+            // The standard health service of the real silo, without a token: SERVING (a loaded city, an active member).
+            using (var channel = ApiChannel.Create(new Uri($"http://127.0.0.1:{silo.GrpcPort}"), token: null))
+            {
+                var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+                Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
             }
 
             var exitCode = await silo.TerminateAsync();

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
-using CityBrain.Grpc;
 using CityBrain.Testing;
 
 namespace CityBrain.Gateway.Tests.Interop;
@@ -38,15 +37,7 @@ public sealed class TlsTests
                     RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && presented.GetCertHashString() == certificate.GetCertHashString(),
                 },
             };
-            using var channel = GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions
-            {
-                HttpHandler = handler,
-                CallCredentials = (_, headers, _) =>
-                {
-                    headers.Add("authorization", "Bearer " + token);
-                    return ValueTask.CompletedTask;
-                },
-            });
+            using var channel = ApiChannel.Create(new Uri($"https://127.0.0.1:{port}"), token, o => o.HttpHandler = handler);
 
             var reply = await new EventIntake.EventIntakeClient(channel).PingAsync(new PingRequest());
 

@@ -1,6 +1,7 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Tests.Queries;
 
@@ -43,9 +44,9 @@ public sealed class SlaBoardTests(SlaServer server) : IClassFixture<SlaServer>
 
     /// <summary>Waits until the watch shows the incident's event (it is committed), then until the view projector has
     /// posted that transition's notices to the boards (they follow the feed shortly after the commit).</summary>
-    private async Task SettledAsync(Grpc.AsyncServerStreamingCall<IncidentChangeBatch> watch, string id, Func<IncidentEvent, bool> match)
+    private async Task SettledAsync(AsyncServerStreamingCall<IncidentChangeBatch> watch, string id, Func<IncidentEvent, bool> match)
     {
-        while (await watch.ResponseStream.MoveNextAsync())
+        while (await watch.ResponseStream.MoveNext())
         {
             if (watch.ResponseStream.Current.Changes.Any(c => c.IncidentId == id && c.Events.Any(match)))
             {

@@ -1,7 +1,7 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Tests.Queries;
 
@@ -112,7 +112,7 @@ public sealed class WatchTests(GatewayServer server)
     {
         using var watch = Start(Who.Viewer, new IncidentWatchQuery { AfterPosition = -1 });
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await watch.ResponseStream.MoveNextAsync());
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await watch.ResponseStream.MoveNext());
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith("after_position", error.Status.Detail, StringComparison.Ordinal);
@@ -123,7 +123,7 @@ public sealed class WatchTests(GatewayServer server)
 
     private static async Task<IncidentChangeBatch> NextAsync(AsyncServerStreamingCall<IncidentChangeBatch> watch)
     {
-        Assert.True(await watch.ResponseStream.MoveNextAsync(), "the watch ended");
+        Assert.True(await watch.ResponseStream.MoveNext(), "the watch ended");
         return watch.ResponseStream.Current;
     }
 

@@ -1,8 +1,8 @@
 using System.Text;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
-using CityBrain.Grpc;
-using CityBrain.Grpc.Health.V1;
+using Grpc.Core;
+using Grpc.Health.V1;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -125,14 +125,11 @@ public sealed class AuthenticationTests(GatewayServer server)
     public async Task HealthAndReflection_WithoutToken_Answer()
     {
         var channel = server.ForToken(null).Channel;
-        var health = await channel.AsyncUnaryCall(HealthCheckMethod, new HealthCheckRequest(), default);
+        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
     }
 
     /// <summary>The server's time, so that a crafted token is refused for what the test means, not for its lifetime.</summary>
     private DateTime Now => server.Clock.GetUtcNow().UtcDateTime;
-
-    private static readonly Method<HealthCheckRequest, HealthCheckResponse> HealthCheckMethod =
-        new(MethodType.Unary, "grpc.health.v1.Health", "Check", HealthCheckRequest.Parser, HealthCheckResponse.Parser, null);
 }

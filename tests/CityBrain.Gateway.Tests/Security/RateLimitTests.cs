@@ -1,6 +1,6 @@
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Tests.Security;
 

@@ -2,7 +2,7 @@ using System.Text;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Gateway.Tests.Infrastructure;
-using CityBrain.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

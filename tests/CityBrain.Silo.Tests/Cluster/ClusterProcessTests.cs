@@ -1,6 +1,6 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
-using CityBrain.Grpc;
+using Grpc.Core;
 using CityBrain.Testing;
 using CityBrain.Testing.Cluster;
 using Npgsql;

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Net.Sockets;
 using CityBrain.Contracts;
-using CityBrain.Grpc;
+using Grpc.Core;
 using CityBrain.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -76,7 +76,7 @@ internal static class ApiErrors
 
         var (code, message) = Describe(exception);
         Log(exception, code, logger, method);
-        return new RpcException(code, message);
+        return new RpcException(new Status(code, message));
     }
 
     /// <summary>Logs an error at the level it deserves: refusals not at all, runtime failures as warnings, the rest as errors.</summary>

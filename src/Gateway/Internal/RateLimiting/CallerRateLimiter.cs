@@ -1,6 +1,6 @@
 using System.Threading.RateLimiting;
 using CityBrain.Gateway.Internal.Security;
-using CityBrain.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Gateway.Internal.RateLimiting;
@@ -62,9 +62,9 @@ internal sealed class CallerRateLimiter : IAsyncDisposable
         return lease.IsAcquired;
     }
 
-    public static RpcException Exhausted(Caller caller) => new(
+    public static RpcException Exhausted(Caller caller) => new(new Status(
         StatusCode.ResourceExhausted,
-        $"Rate limit of {caller.RateKey} exceeded; slow down and retry.");
+        $"Rate limit of {caller.RateKey} exceeded; slow down and retry."));
 
     public ValueTask DisposeAsync() => _limiter?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

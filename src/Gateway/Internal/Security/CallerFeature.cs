@@ -1,15 +1,15 @@
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Internal.Security;
 
 /// <summary>Carries the authenticated caller from the interceptor to the service (an HTTP feature of the call).</summary>
 internal static class CallerFeature
 {
-    public static void Set(ServerCallContext context, Caller caller) => context.HttpContext.Features.Set(caller);
+    public static void Set(ServerCallContext context, Caller caller) => context.GetHttpContext().Features.Set(caller);
 
     /// <summary>The caller the interceptor authenticated.</summary>
     /// <exception cref="InvalidOperationException">No interceptor ran (the gateway is mis-wired).</exception>
     public static Caller Caller(this ServerCallContext context) =>
-        context.HttpContext.Features.Get<Caller>()
+        context.GetHttpContext().Features.Get<Caller>()
         ?? throw new InvalidOperationException("No authenticated caller: the gateway's interceptor is not registered.");
 }

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
-using CityBrain.Grpc;
 
 namespace CityBrain.Gateway.Internal.Security;
 
@@ -22,40 +21,40 @@ internal static class RolePolicy
 
     private static readonly FrozenDictionary<string, Roles> Methods = new Dictionary<string, Roles>(StringComparer.Ordinal)
     {
-        [EventIntake.SubmitMethod.FullName] = Roles.Feed | Roles.Dispatcher | Roles.Worker | Roles.Admin,
-        [EventIntake.SubmitStreamMethod.FullName] = Roles.Feed | Roles.Dispatcher | Roles.Worker | Roles.Admin,
-        [EventIntake.PingMethod.FullName] = Everyone,
+        [Full(EventIntake.Descriptor, "Submit")] = Roles.Feed | Roles.Dispatcher | Roles.Worker | Roles.Admin,
+        [Full(EventIntake.Descriptor, "SubmitStream")] = Roles.Feed | Roles.Dispatcher | Roles.Worker | Roles.Admin,
+        [Full(EventIntake.Descriptor, "Ping")] = Everyone,
 
-        [Dispatch.AcceptMethod.FullName] = Center,
-        [Dispatch.RejectMethod.FullName] = Center,
-        [Dispatch.AssignMethod.FullName] = Center,
-        [Dispatch.DispatchLinkageMethod.FullName] = Center,
-        [Dispatch.ConfirmArrivalMethod.FullName] = Center | Roles.Department,
-        [Dispatch.HandleMethod.FullName] = Center | Roles.Department,
-        [Dispatch.ReturnAssignmentMethod.FullName] = Center | Roles.Department,
-        [Dispatch.VerifyMethod.FullName] = Center | Roles.Worker,
-        [Dispatch.CloseMethod.FullName] = Center,
-        [Dispatch.ReopenMethod.FullName] = Center | Roles.Feed,
-        [Dispatch.SuspendMethod.FullName] = Center,
-        [Dispatch.ResumeMethod.FullName] = Center,
-        [Dispatch.EscalateMethod.FullName] = Center,
-        [Dispatch.MarkDuplicateMethod.FullName] = Center,
-        [Dispatch.RetractMethod.FullName] = Center,
+        [Full(Dispatch.Descriptor, "Accept")] = Center,
+        [Full(Dispatch.Descriptor, "Reject")] = Center,
+        [Full(Dispatch.Descriptor, "Assign")] = Center,
+        [Full(Dispatch.Descriptor, "DispatchLinkage")] = Center,
+        [Full(Dispatch.Descriptor, "ConfirmArrival")] = Center | Roles.Department,
+        [Full(Dispatch.Descriptor, "Handle")] = Center | Roles.Department,
+        [Full(Dispatch.Descriptor, "ReturnAssignment")] = Center | Roles.Department,
+        [Full(Dispatch.Descriptor, "Verify")] = Center | Roles.Worker,
+        [Full(Dispatch.Descriptor, "Close")] = Center,
+        [Full(Dispatch.Descriptor, "Reopen")] = Center | Roles.Feed,
+        [Full(Dispatch.Descriptor, "Suspend")] = Center,
+        [Full(Dispatch.Descriptor, "Resume")] = Center,
+        [Full(Dispatch.Descriptor, "Escalate")] = Center,
+        [Full(Dispatch.Descriptor, "MarkDuplicate")] = Center,
+        [Full(Dispatch.Descriptor, "Retract")] = Center,
 
-        [Query.GetIncidentMethod.FullName] = Readers,
-        [Query.ListIncidentsMethod.FullName] = Readers,
-        [Query.WatchIncidentsMethod.FullName] = Readers,
-        [Query.GetSlaBoardMethod.FullName] = Readers,
-        [Query.ListAssignmentsMethod.FullName] = Roles.Viewer | Roles.Dispatcher | Roles.Department | Roles.Admin,
-        [Query.GetEvaluationMethod.FullName] = Roles.Viewer | Roles.Dispatcher | Roles.Admin,
+        [Full(Query.Descriptor, "GetIncident")] = Readers,
+        [Full(Query.Descriptor, "ListIncidents")] = Readers,
+        [Full(Query.Descriptor, "WatchIncidents")] = Readers,
+        [Full(Query.Descriptor, "GetSlaBoard")] = Readers,
+        [Full(Query.Descriptor, "ListAssignments")] = Roles.Viewer | Roles.Dispatcher | Roles.Department | Roles.Admin,
+        [Full(Query.Descriptor, "GetEvaluation")] = Roles.Viewer | Roles.Dispatcher | Roles.Admin,
 
-        [Drills.StartDrillMethod.FullName] = Center,
-        [Drills.GetDrillStatusMethod.FullName] = Roles.Viewer | Center,
-        [Drills.GetDrillReportMethod.FullName] = Roles.Viewer | Center,
+        [Full(Drills.Descriptor, "StartDrill")] = Center,
+        [Full(Drills.Descriptor, "GetDrillStatus")] = Roles.Viewer | Center,
+        [Full(Drills.Descriptor, "GetDrillReport")] = Roles.Viewer | Center,
 
-        [Admin.LoadCityMethod.FullName] = Roles.Admin,
-        [Admin.ReloadCityMethod.FullName] = Roles.Admin,
-        [Admin.GetCityMethod.FullName] = Roles.Viewer | Center,
+        [Full(Admin.Descriptor, "LoadCity")] = Roles.Admin,
+        [Full(Admin.Descriptor, "ReloadCity")] = Roles.Admin,
+        [Full(Admin.Descriptor, "GetCity")] = Roles.Viewer | Center,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     [Flags]
@@ -70,12 +69,18 @@ internal static class RolePolicy
         Worker = 1 << (int)Role.Worker,
     }
 
-    /// <summary>Whether the method belongs to the public API (and so needs a token).</summary>
-    public static bool IsApi(IMethod method) => method.ServiceName.StartsWith(ApiPackagePrefix, StringComparison.Ordinal);
+    /// <summary>Whether the method (<c>/package.Service/Method</c>) belongs to the public API (and so needs a token).</summary>
+    public static bool IsApi(string method) => method.StartsWith("/" + ApiPackagePrefix, StringComparison.Ordinal);
 
-    /// <summary>Whether <paramref name="role"/> may call <paramref name="method"/> of the API.</summary>
-    public static bool Allows(IMethod method, Role role) =>
-        Methods.TryGetValue(method.FullName, out var allowed) && role is > Role.Unspecified and < Role.System && (allowed & (Roles)(1 << (int)role)) != 0;
+    /// <summary>Whether <paramref name="role"/> may call <paramref name="method"/> (<c>/package.Service/Method</c>) of the API.</summary>
+    public static bool Allows(string method, Role role) =>
+        Methods.TryGetValue(method, out var allowed) && role is > Role.Unspecified and < Role.System && (allowed & (Roles)(1 << (int)role)) != 0;
+
+    /// <summary>The method's path as gRPC names it; a method the service does not have fails at start.</summary>
+    private static string Full(Google.Protobuf.Reflection.ServiceDescriptor service, string method) =>
+        service.FindMethodByName(method) is not null
+            ? $"/{service.FullName}/{method}"
+            : throw new InvalidOperationException($"{service.FullName} has no method {method}.");
 
     /// <summary>Every API method listed, for tests that check nothing was forgotten.</summary>
     public static IEnumerable<string> ListedMethods => Methods.Keys;

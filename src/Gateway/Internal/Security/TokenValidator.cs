@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using CityBrain.Contracts;
-using CityBrain.Grpc;
+using Grpc.Core;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Microsoft.Extensions.Options;
@@ -155,7 +155,7 @@ internal sealed class TokenValidator
         _ => "the token is not valid",
     };
 
-    private static RpcException Unauthenticated(string detail) => new(StatusCode.Unauthenticated, detail);
+    private static RpcException Unauthenticated(string detail) => new(new Status(StatusCode.Unauthenticated, detail));
 
     private sealed record Entry(Caller Caller, DateTimeOffset Expires);
 }

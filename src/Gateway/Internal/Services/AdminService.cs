@@ -3,7 +3,7 @@ using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Hosting;
-using CityBrain.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Gateway.Internal.Services;

@@ -1,7 +1,7 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Internal.Security;
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Internal.Services;
 

@@ -2,7 +2,7 @@ using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Grains.Drills;
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Internal.Services;
 

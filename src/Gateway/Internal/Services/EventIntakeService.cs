@@ -3,7 +3,7 @@ using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Internal.RateLimiting;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Grains.Intake;
-using CityBrain.Grpc;
+using Grpc.Core;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -4,7 +4,7 @@ using CityBrain.Gateway.Internal.Security;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Evaluation;
 using CityBrain.Grains.Queries;
-using CityBrain.Grpc;
+using Grpc.Core;
 
 namespace CityBrain.Gateway.Internal.Services;
 

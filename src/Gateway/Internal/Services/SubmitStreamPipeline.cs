@@ -6,7 +6,7 @@ using CityBrain.Gateway.Internal.Errors;
 using CityBrain.Gateway.Internal.RateLimiting;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Grains.Intake;
-using CityBrain.Grpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
 namespace CityBrain.Gateway.Internal.Services;
@@ -47,7 +47,7 @@ internal sealed class SubmitStreamPipeline(
         Exception? readFailure = null;
         try
         {
-            while (await requests.MoveNextAsync(cancellationToken))
+            while (await requests.MoveNext(cancellationToken))
             {
                 var item = requests.Current;
                 await _window.WaitAsync(cancellationToken);
