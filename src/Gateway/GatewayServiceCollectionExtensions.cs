@@ -54,7 +54,7 @@ public static class GatewayServiceCollectionExtensions
             grpc.MaxReceiveMessageSize = 4 * 1024 * 1024;
             grpc.MaxSendMessageSize = null;
             grpc.ResponseCompressionAlgorithm = null;
-        });
+        }).AddJsonTranscoding();
 
         services.TryAddSingleton<EventIntakeService>();
         services.TryAddSingleton<DispatchService>();

@@ -30,7 +30,10 @@ internal static class SiloHostExtensions
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            Listen(kestrel, silo.GrpcUrl, HttpProtocols.Http2, tls);
+            // With TLS, HTTP/1.1 and HTTP/2 share the gRPC port (ALPN tells them apart), so JSON and gRPC-Web callers get
+            // TLS there too; without TLS a port can only be one or the other (HTTP/2 by prior knowledge, for gRPC).
+            var secure = tls is { Enabled: true } && new Uri(silo.GrpcUrl).Scheme == Uri.UriSchemeHttps;
+            Listen(kestrel, silo.GrpcUrl, secure ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http2, tls);
             Listen(kestrel, silo.HttpUrl, HttpProtocols.Http1, null);
         });
 
@@ -114,7 +117,11 @@ internal static class SiloHostExtensions
         var httpHost = $"*:{new Uri(silo.HttpUrl).Port}";
         app.MapGrpcHealthChecksService().RequireHost(grpcHost);
         app.MapGrpcReflectionService().RequireHost(grpcHost);
-        app.MapCityBrainGateway().RequireHost(grpcHost);
+
+        // The API on both ports: gRPC (HTTP/2) on the gRPC port; JSON transcoding (HTTP/1.1, e.g. POST /v1/events) and
+        // gRPC-Web for browsers on the HTTP port (and on the gRPC port too when it has TLS).
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.MapCityBrainGateway();
         app.MapGet("/healthz", () => Results.Text("ok\n")).RequireHost(httpHost);
         app.MapGet("/readyz", (ReadyBanner banner) => banner.Readiness() is { } why
                 ? Results.Text($"not ready: {why}\n", statusCode: 503)

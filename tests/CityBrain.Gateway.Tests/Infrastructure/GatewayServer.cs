@@ -46,7 +46,11 @@ public class GatewayServer : IAsyncLifetime
     private WebApplication? _app;
     private PostgresServer? _postgres;
 
+    /// <summary>The gRPC port (HTTP/2).</summary>
     public Uri Address { get; private set; } = null!;
+
+    /// <summary>The HTTP/1.1 port: JSON transcoding and gRPC-Web.</summary>
+    public Uri HttpAddress { get; private set; } = null!;
 
     /// <summary>The grains' clock (starts at the real time, so tokens minted now are valid).</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
@@ -85,7 +89,13 @@ public class GatewayServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        // As the silo: gRPC on an HTTP/2 port, JSON transcoding and gRPC-Web on an HTTP/1.1 port.
+        var listen = SiloProcess.FreePorts(4);   // gRPC, HTTP, Orleans silo, Orleans gateway
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, listen[0], o => o.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, listen[1], o => o.Protocols = HttpProtocols.Http1);
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal) { ["CityBrain:Auth:SigningKey"] = SigningKey };
@@ -97,11 +107,10 @@ public class GatewayServer : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(settings);
 
         var (database, connectionString) = await DatabaseAsync();
-        var ports = SiloProcess.FreePorts(2);
         builder.UseOrleans(silo =>
         {
             // Several servers run in one test process: each is a cluster of its own on its own ports.
-            silo.UseLocalhostClustering(ports[0], ports[1], serviceId: "citybrain-gateway-tests", clusterId: "gateway-" + Guid.NewGuid().ToString("N")[..12]);
+            silo.UseLocalhostClustering(listen[2], listen[3], serviceId: "citybrain-gateway-tests", clusterId: "gateway-" + Guid.NewGuid().ToString("N")[..12]);
 
             // Generous: a loaded 2-core machine runs these tests, and a timeout would fail a call that is merely slow.
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
@@ -126,10 +135,11 @@ public class GatewayServer : IAsyncLifetime
         _app = builder.Build();
         _app.MapGrpcHealthChecksService();
         _app.MapGrpcReflectionService();
+        _app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         _app.MapCityBrainGateway();
         await _app.StartAsync();
-        var port = new Uri(_app.Urls.First()).Port;
-        Address = new Uri($"http://127.0.0.1:{port}");
+        Address = new Uri($"http://127.0.0.1:{listen[0]}");
+        HttpAddress = new Uri($"http://127.0.0.1:{listen[1]}");
         Issuer = new TokenIssuer(new AuthOptions { SigningKey = SigningKey }, Clock);
     }
 

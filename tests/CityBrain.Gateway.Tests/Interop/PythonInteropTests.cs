@@ -32,7 +32,7 @@ public sealed class PythonInteropTests
                 $"--python_out={work.FullName}",
                 $"--grpc_out={work.FullName}",
                 $"--plugin=protoc-gen-grpc={GrpcPythonPlugin}",
-                .. Directory.GetFiles(protos, "*.proto"),
+                .. Directory.GetFiles(protos, "*.proto", SearchOption.AllDirectories),
             ]);
             Assert.True(generate.ExitCode == 0, "protoc failed: " + generate.Output);
 

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using CityBrain.Contracts;
+using CityBrain.Gateway.Api;
+using CityBrain.Gateway.Tests.Infrastructure;
+using CityBrain.Grains.Incidents;
+using Google.Protobuf;
+using Grpc.Net.Client.Web;
+
+namespace CityBrain.Gateway.Tests.Json;
+
+/// <summary>
+/// The API as HTTP/JSON (JSON transcoding, the google.api.http rules in the .proto files) and as gRPC-Web, on the
+/// HTTP/1.1 port with a plain <see cref="HttpClient"/>: the same tokens, roles, validation and statuses as gRPC, the
+/// status also in the JSON body; bad JSON is refused and writes nothing.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class JsonTranscodingTests(GatewayServer server) : IDisposable
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(60) };
+
+    [Fact]
+    public async Task SubmitGetAccept_AsJson_SameIncidentAsGrpc()
+    {
+        var source = Events.Source("json");
+        var e = Events.Alert(server, source);
+
+        using var submitted = await SendAsync(HttpMethod.Post, "/v1/events", server.Token(Who.Feed(source)), JsonFormatter.Default.Format(e));
+        var ack = await JsonAsync(submitted, HttpStatusCode.OK);
+        var id = ack.GetProperty("incidentId").GetString()!;
+        Assert.Equal(IncidentIds.For(source, e.SourceEventId), id);
+        Assert.Equal("INTAKE_OUTCOME_CREATED", ack.GetProperty("outcome").GetString());
+
+        using var again = await SendAsync(HttpMethod.Post, "/v1/events", server.Token(Who.Feed(source)), JsonFormatter.Default.Format(e));
+        Assert.Equal("INTAKE_OUTCOME_EXISTING", (await JsonAsync(again, HttpStatusCode.OK)).GetProperty("outcome").GetString());
+
+        using var read = await SendAsync(HttpMethod.Get, $"/v1/incidents/{id}?omitJournal=true", server.Token(Who.Viewer));
+        var detail = await JsonAsync(read, HttpStatusCode.OK);
+        Assert.Equal("INCIDENT_STATUS_REPORTED", detail.GetProperty("incident").GetProperty("status").GetString());
+        Assert.False(detail.TryGetProperty("journal", out _));
+
+        using var accepted = await SendAsync(HttpMethod.Post, $"/v1/incidents/{id}:accept", server.Token(Who.Dispatcher()), """{"reason":"立案"}""");
+        Assert.Equal("INCIDENT_STATUS_ACCEPTED", (await JsonAsync(accepted, HttpStatusCode.OK)).GetProperty("status").GetString());
+        var grpc = await server.For(Who.Viewer).Query.GetIncidentAsync(new GetIncidentRequest { IncidentId = id, OmitJournal = true });
+        Assert.Equal(IncidentStatus.Accepted, grpc.Incident.Status);
+    }
+
+    public static TheoryData<string, string> BadBodies() => new()
+    {
+        { "not JSON at all", "{\"source\": " },
+        { "a field the message does not have", "{\"noSuchField\": 1}" },
+        { "a string where a number goes", "{\"location\": {\"latitude\": \"north\"}}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadBodies))]
+    public async Task Submit_BadJson_400InvalidArgumentNothingWritten(string what, string body)
+    {
+        var source = Events.Source("badjson");
+        var tail = await server.FeedTailAsync();
+
+        using var response = await SendAsync(HttpMethod.Post, "/v1/events", server.Token(Who.Feed(source)), body);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: HTTP {(int)response.StatusCode}");
+        Assert.Equal(tail, await server.FeedTailAsync());
+    }
+
+    [Fact]
+    public async Task Submit_InvalidField_400NamingTheFieldWithTheGrpcStatusNothingWritten()
+    {
+        var source = Events.Source("jsonfield");
+        var e = Events.Alert(server, source);
+        e.Location.Latitude = 200;
+        var tail = await server.FeedTailAsync();
+
+        using var response = await SendAsync(HttpMethod.Post, "/v1/events", server.Token(Who.Feed(source)), JsonFormatter.Default.Format(e));
+
+        var error = await JsonAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal((int)Grpc.Core.StatusCode.InvalidArgument, error.GetProperty("code").GetInt32());
+        Assert.Contains("location.latitude", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(tail, await server.FeedTailAsync());
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized, Grpc.Core.StatusCode.Unauthenticated)]
+    [InlineData("viewer", HttpStatusCode.Forbidden, Grpc.Core.StatusCode.PermissionDenied)]
+    public async Task Submit_WithoutTokenOrRole_RefusedAsGrpcWouldBe(string? role, HttpStatusCode http, Grpc.Core.StatusCode grpc)
+    {
+        var source = Events.Source("jsonauth");
+        var token = role is null ? null : server.Token(Who.Viewer);
+
+        using var response = await SendAsync(HttpMethod.Post, "/v1/events", token, JsonFormatter.Default.Format(Events.Alert(server, source)));
+
+        Assert.Equal((int)grpc, (await JsonAsync(response, http)).GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task GetIncident_Unknown_404()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/v1/incidents/" + IncidentIds.For(Events.Source("nosuch"), "x"), server.Token(Who.Viewer));
+
+        Assert.Equal((int)Grpc.Core.StatusCode.NotFound, (await JsonAsync(response, HttpStatusCode.NotFound)).GetProperty("code").GetInt32());
+    }
+
+    [Fact]
+    public async Task Ping_OverGrpcWebOnTheHttpPort_Answers()
+    {
+        using var channel = ApiChannel.Create(server.HttpAddress, server.Token(Who.Viewer), o =>
+        {
+            o.HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWebText, new HttpClientHandler());
+            o.HttpVersion = HttpVersion.Version11;
+            o.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        });
+
+        var reply = await new EventIntake.EventIntakeClient(channel).PingAsync(new PingRequest());
+
+        Assert.Equal(Who.Viewer.UserId, reply.Caller.UserId);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(server.HttpAddress, path));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        return await _http.SendAsync(request);
+    }
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"HTTP {(int)response.StatusCode}, expected {(int)expected}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+}
