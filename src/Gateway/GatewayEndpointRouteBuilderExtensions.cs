@@ -1,4 +1,8 @@
 using CityBrain.Gateway.Internal.Services;
+using CityBrain.Gateway.Internal.Security;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
@@ -12,7 +16,7 @@ public static class GatewayEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapCityBrainGateway(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return new Combined(
+        var services = new Combined(
         [
             endpoints.MapGrpcService<EventIntakeService>(),
             endpoints.MapGrpcService<DispatchService>(),
@@ -20,6 +24,32 @@ public static class GatewayEndpointRouteBuilderExtensions
             endpoints.MapGrpcService<DrillsService>(),
             endpoints.MapGrpcService<AdminService>(),
         ]);
+
+        // Each method's roles (RolePolicy) as authorization metadata, on its gRPC and its JSON endpoint alike.
+        services.Add(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<GrpcMethodMetadata>().FirstOrDefault() is { } grpc && RolePolicy.IsApi(grpc.Method.FullName))
+            {
+                endpoint.Metadata.Add(RolePolicy.RoleNames(grpc.Method.FullName) is { } roles
+                    ? new AuthorizeAttribute { AuthenticationSchemes = JwtBearerDefaults.AuthenticationScheme, Roles = roles }
+                    : new AuthorizeAttribute(RolePolicy.Nobody) { AuthenticationSchemes = JwtBearerDefaults.AuthenticationScheme });
+            }
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// The API's middleware, after routing and before the endpoints: authentication (JwtBearer), authorization (the
+    /// roles of each method), gRPC-Web for browsers, and the callers' rate limits.
+    /// </summary>
+    public static IApplicationBuilder UseCityBrainGateway(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseRateLimiter();
+        return app;
     }
 
     /// <summary>Applies a convention to every service's endpoints.</summary>

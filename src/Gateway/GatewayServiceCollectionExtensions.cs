@@ -3,6 +3,10 @@ using CityBrain.Gateway.Internal.Hosting;
 using CityBrain.Gateway.Internal.RateLimiting;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Gateway.Internal.Services;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,11 +44,24 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<TokenValidator>();
         services.TryAddSingleton<CallerRateLimiter>();
+
+        // Bearer tokens through ASP.NET Core's JwtBearer; the roles of each method as authorization metadata on its
+        // endpoints (MapCityBrainGateway); the caller's token bucket as the rate limiter's global limiter.
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>());
+        services.AddAuthorizationBuilder().AddPolicy(RolePolicy.Nobody, policy => policy.RequireAssertion(_ => false));
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<CallerRateLimiter>((limits, callers) =>
+        {
+            limits.GlobalLimiter = callers.ForRequests();
+            limits.OnRejected = (rejected, _) => rejected.HttpContext.Features.Get<Caller>() is { } caller
+                ? new ValueTask(ApiRefusals.WriteAsync(rejected.HttpContext, StatusCode.ResourceExhausted, CallerRateLimiter.ExhaustedMessage(caller)))
+                : ValueTask.CompletedTask;
+        });
         services.AddGrpc(grpc =>
         {
-            // The exception mapping is outermost, so it also sees what the authentication interceptor refused.
+            // Authentication, roles and rate limits run before, as ASP.NET Core middleware (UseCityBrainGateway).
             grpc.Interceptors.Add<ApiExceptionInterceptor>();
-            grpc.Interceptors.Add<AuthInterceptor>();
 
             // Requests: 4 MiB at most after decompression (an event's inline attachments are capped at 1 MiB; a city
             // file is far smaller); larger ends the call with RESOURCE_EXHAUSTED before any handler runs. Responses:

@@ -120,7 +120,7 @@ internal static class SiloHostExtensions
 
         // The API on both ports: gRPC (HTTP/2) on the gRPC port; JSON transcoding (HTTP/1.1, e.g. POST /v1/events) and
         // gRPC-Web for browsers on the HTTP port (and on the gRPC port too when it has TLS).
-        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.UseCityBrainGateway();
         app.MapCityBrainGateway();
         app.MapGet("/healthz", () => Results.Text("ok\n")).RequireHost(httpHost);
         app.MapGet("/readyz", (ReadyBanner banner) => banner.Readiness() is { } why

@@ -135,7 +135,7 @@ public class GatewayServer : IAsyncLifetime
         _app = builder.Build();
         _app.MapGrpcHealthChecksService();
         _app.MapGrpcReflectionService();
-        _app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        _app.UseCityBrainGateway();
         _app.MapCityBrainGateway();
         await _app.StartAsync();
         Address = new Uri($"http://127.0.0.1:{listen[0]}");

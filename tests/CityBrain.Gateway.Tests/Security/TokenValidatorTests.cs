@@ -2,13 +2,14 @@ using System.Text;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Internal.Security;
 using CityBrain.Gateway.Tests.Infrastructure;
-using Grpc.Core;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CityBrain.Gateway.Tests.Security;
 
-/// <summary>Token validation without a server: the cache, expiry on the injected clock, key rotation.</summary>
+/// <summary>Our token rules without a server (what JwtBearer runs with them): the remembered caller, expiry on the
+/// injected clock, key rotation.</summary>
 public sealed class TokenValidatorTests
 {
     private static readonly string OldKey = Key("old-key-old-key-old-key-old-key-0123456789");
@@ -21,7 +22,7 @@ public sealed class TokenValidatorTests
         var validator = Validator(new AuthOptions { SigningKey = NewKey });
         var caller = Who.Dispatcher("st-01");
 
-        var authenticated = await validator.AuthenticateAsync("Bearer " + Issue(NewKey, caller, TimeSpan.FromHours(1)));
+        var authenticated = await AuthenticateAsync(validator, Issue(NewKey, caller, TimeSpan.FromHours(1)));
 
         Assert.Equal(caller, authenticated.Actor);
         Assert.Equal("user:" + caller.UserId, authenticated.RateKey);
@@ -32,7 +33,7 @@ public sealed class TokenValidatorTests
     {
         var validator = Validator(new AuthOptions { SigningKey = NewKey });
 
-        var authenticated = await validator.AuthenticateAsync("Bearer " + Issue(NewKey, Who.Feed("hotline-12345"), TimeSpan.FromHours(1)));
+        var authenticated = await AuthenticateAsync(validator, Issue(NewKey, Who.Feed("hotline-12345"), TimeSpan.FromHours(1)));
 
         Assert.Equal("source:hotline-12345", authenticated.RateKey);
     }
@@ -41,28 +42,27 @@ public sealed class TokenValidatorTests
     public async Task Authenticate_CachedTokenPastItsExpiry_Unauthenticated()
     {
         var validator = Validator(new AuthOptions { SigningKey = NewKey, ClockSkew = TimeSpan.Zero });
-        var header = "Bearer " + Issue(NewKey, Who.Viewer, TimeSpan.FromMinutes(10));
-        var first = await validator.AuthenticateAsync(header);
-        var cached = await validator.AuthenticateAsync(header);
+        var token = Issue(NewKey, Who.Viewer, TimeSpan.FromMinutes(10));
+        var first = await AuthenticateAsync(validator, token);
+        var cached = await AuthenticateAsync(validator, token);
 
         _clock.Advance(TimeSpan.FromMinutes(10));
 
         Assert.Same(first, cached);
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await validator.AuthenticateAsync(header));
-        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
-        Assert.Contains("expired", error.Status.Detail, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<TokenRefusedException>(() => AuthenticateAsync(validator, token));
+        Assert.Contains("expired", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Authenticate_TokenOfThePreviousKey_AcceptedWhileListed()
     {
-        var oldToken = "Bearer " + Issue(OldKey, Who.Admin, TimeSpan.FromHours(1));
+        var oldToken = Issue(OldKey, Who.Admin, TimeSpan.FromHours(1));
         var rotated = Validator(new AuthOptions { SigningKey = NewKey, PreviousSigningKeys = [OldKey] });
         var retired = Validator(new AuthOptions { SigningKey = NewKey });
 
-        Assert.Equal(Role.Admin, (await rotated.AuthenticateAsync(oldToken)).Role);
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await retired.AuthenticateAsync(oldToken));
-        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal(Role.Admin, (await AuthenticateAsync(rotated, oldToken)).Role);
+        var error = await Assert.ThrowsAsync<TokenRefusedException>(() => AuthenticateAsync(retired, oldToken));
+        Assert.Contains("signature", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -71,9 +71,9 @@ public sealed class TokenValidatorTests
         var future = new FakeTimeProvider(_clock.GetUtcNow().AddHours(2));
         var token = new TokenIssuer(new AuthOptions { SigningKey = NewKey }, future).Issue(Who.Admin, TimeSpan.FromHours(1));
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Validator(new AuthOptions { SigningKey = NewKey }).AuthenticateAsync("Bearer " + token));
+        var error = await Assert.ThrowsAsync<TokenRefusedException>(() => AuthenticateAsync(Validator(new AuthOptions { SigningKey = NewKey }), token));
 
-        Assert.Contains("not valid yet", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("not valid yet", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,6 +88,15 @@ public sealed class TokenValidatorTests
     }
 
     private TokenValidator Validator(AuthOptions options) => new(SigningKeys.From(options), Options.Create(options), _clock);
+
+    /// <summary>What JwtBearer does with a token: validate it with the validator's handler and parameters, then admit it.</summary>
+    private static async Task<Caller> AuthenticateAsync(TokenValidator validator, string token)
+    {
+        var result = await validator.Handler.ValidateTokenAsync(token, validator.Parameters);
+        return result.IsValid
+            ? validator.Admit((JsonWebToken)result.SecurityToken)
+            : throw new TokenRefusedException(TokenValidator.Describe(result.Exception));
+    }
 
     private string Issue(string key, Actor caller, TimeSpan lifetime) => new TokenIssuer(new AuthOptions { SigningKey = key }, _clock).Issue(caller, lifetime);
 

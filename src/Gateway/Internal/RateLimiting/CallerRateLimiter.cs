@@ -1,14 +1,22 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using CityBrain.Gateway.Internal.Security;
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Gateway.Internal.RateLimiting;
 
-/// <summary>A token bucket per caller (a feed's source, else the user), from <see cref="RateLimitOptions"/>.</summary>
-internal sealed class CallerRateLimiter : IAsyncDisposable
+/// <summary>
+/// A token bucket per caller (a feed's source, else the user), from <see cref="RateLimitOptions"/>, seen two ways
+/// that share the buckets: <see cref="ForRequests"/> is ASP.NET Core's rate limiter (one token per call, before the
+/// call reaches gRPC), and <see cref="AcquireAsync"/> takes one per event of a SubmitStream.
+/// </summary>
+internal sealed class CallerRateLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<Caller>? _limiter;
+    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _buckets = new(StringComparer.Ordinal);
+    private readonly TokenBucketRateLimiterOptions? _bucket;
 
     public CallerRateLimiter(IOptions<RateLimitOptions> options)
     {
@@ -18,7 +26,7 @@ internal sealed class CallerRateLimiter : IAsyncDisposable
             return;
         }
 
-        var bucket = new TokenBucketRateLimiterOptions
+        _bucket = new TokenBucketRateLimiterOptions
         {
             TokenLimit = settings.TokenLimit,
             TokensPerPeriod = settings.TokensPerPeriod,
@@ -27,44 +35,64 @@ internal sealed class CallerRateLimiter : IAsyncDisposable
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
         };
-        Func<string, TokenBucketRateLimiterOptions> factory = _ => bucket;
-        _limiter = PartitionedRateLimiter.Create<Caller, string>(caller => RateLimitPartition.GetTokenBucketLimiter(caller.RateKey, factory));
     }
 
-    /// <summary>Takes one token now; false when the bucket is empty.</summary>
-    public bool TryAcquire(Caller caller)
-    {
-        if (_limiter is null)
-        {
-            return true;
-        }
-
-        using var lease = _limiter.AttemptAcquire(caller);
-        return lease.IsAcquired;
-    }
+    /// <summary>The limiter of ASP.NET Core's rate-limiting middleware: one token per call of the API by an
+    /// authenticated caller, taken at once or refused; other requests (health, reflection, anonymous calls that
+    /// authorization refuses, SubmitStream) pass.</summary>
+    public PartitionedRateLimiter<HttpContext> ForRequests() => PartitionedRateLimiter.Create<HttpContext, string>(http =>
+        _bucket is not null
+        && http.Features.Get<Caller>() is { } caller
+        && http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method is { Type: not MethodType.DuplexStreaming } method
+        && RolePolicy.IsApi(method.FullName)
+            ? RateLimitPartition.Get(caller.RateKey, key => new Immediate(Bucket(key)))
+            : RateLimitPartition.GetNoLimiter(""));
 
     /// <summary>Takes one token, waiting for it behind at most <see cref="RateLimitOptions.QueueLimit"/> others;
     /// false when the queue is full.</summary>
     public ValueTask<bool> AcquireAsync(Caller caller, CancellationToken cancellationToken)
     {
-        if (_limiter is null)
+        if (_bucket is null)
         {
             return ValueTask.FromResult(true);
         }
 
-        using var lease = _limiter.AttemptAcquire(caller);
-        return lease.IsAcquired ? ValueTask.FromResult(true) : WaitAsync(caller, cancellationToken);
+        var bucket = Bucket(caller.RateKey);
+        using var lease = bucket.AttemptAcquire();
+        return lease.IsAcquired ? ValueTask.FromResult(true) : WaitAsync(bucket, cancellationToken);
     }
 
-    private async ValueTask<bool> WaitAsync(Caller caller, CancellationToken cancellationToken)
+    public static RpcException Exhausted(Caller caller) => new(new Status(StatusCode.ResourceExhausted, ExhaustedMessage(caller)));
+
+    public static string ExhaustedMessage(Caller caller) => $"Rate limit of {caller.RateKey} exceeded; slow down and retry.";
+
+    public void Dispose()
     {
-        using var lease = await _limiter!.AcquireAsync(caller, 1, cancellationToken).ConfigureAwait(false);
+        foreach (var bucket in _buckets.Values)
+        {
+            bucket.Dispose();
+        }
+    }
+
+    private static async ValueTask<bool> WaitAsync(TokenBucketRateLimiter bucket, CancellationToken cancellationToken)
+    {
+        using var lease = await bucket.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
         return lease.IsAcquired;
     }
 
-    public static RpcException Exhausted(Caller caller) => new(new Status(
-        StatusCode.ResourceExhausted,
-        $"Rate limit of {caller.RateKey} exceeded; slow down and retry."));
+    private TokenBucketRateLimiter Bucket(string key) => _buckets.GetOrAdd(key, static (_, options) => new TokenBucketRateLimiter(options), _bucket!);
 
-    public ValueTask DisposeAsync() => _limiter?.DisposeAsync() ?? ValueTask.CompletedTask;
+    /// <summary>A view of a shared bucket for the middleware: a call takes a token now or is refused (it never queues;
+    /// disposing the view leaves the bucket to its owner).</summary>
+    private sealed class Immediate(TokenBucketRateLimiter bucket) : RateLimiter
+    {
+        public override TimeSpan? IdleDuration => null;
+
+        public override RateLimiterStatistics? GetStatistics() => bucket.GetStatistics();
+
+        protected override RateLimitLease AttemptAcquireCore(int permitCount) => bucket.AttemptAcquire(permitCount);
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(bucket.AttemptAcquire(permitCount));
+    }
 }

@@ -12,6 +12,9 @@ namespace CityBrain.Gateway.Internal.Security;
 /// </summary>
 internal static class RolePolicy
 {
+    /// <summary>The authorization policy of an API method no role may call (not listed: fail closed).</summary>
+    public const string Nobody = "citybrain:nobody";
+
     /// <summary>The package of the public API.</summary>
     public const string ApiPackagePrefix = "citybrain.v1.";
 
@@ -81,6 +84,13 @@ internal static class RolePolicy
         service.FindMethodByName(method) is not null
             ? $"/{service.FullName}/{method}"
             : throw new InvalidOperationException($"{service.FullName} has no method {method}.");
+
+    /// <summary>The names of the roles that may call <paramref name="method"/> (comma-separated, as
+    /// <c>[Authorize(Roles = ...)]</c> takes them), or null when it is not listed.</summary>
+    public static string? RoleNames(string method) =>
+        Methods.TryGetValue(method, out var allowed)
+            ? string.Join(',', ApiRoles.ByName.Where(role => (allowed & (Roles)(1 << (int)role.Value)) != 0).Select(role => role.Key))
+            : null;
 
     /// <summary>Every API method listed, for tests that check nothing was forgotten.</summary>
     public static IEnumerable<string> ListedMethods => Methods.Keys;

@@ -1,23 +1,20 @@
 using System.Collections.Concurrent;
 using CityBrain.Contracts;
-using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Microsoft.Extensions.Options;
 
 namespace CityBrain.Gateway.Internal.Security;
 
 /// <summary>
-/// Turns an <c>authorization: Bearer ...</c> header into a <see cref="Caller"/>, or refuses with UNAUTHENTICATED.
-/// A token's signature and claims are checked once; the result is remembered (keyed by the header's text) until
-/// the token expires, so the call path costs one dictionary lookup and one clock read.
+/// The rules of our bearer tokens, for ASP.NET Core's JwtBearer handler (<see cref="JwtBearerSetup"/>): the validation
+/// parameters (HS256 with one of the configured keys, our issuer and audience), a token handler that remembers a valid
+/// token's result until the token expires (so a call costs a dictionary lookup, not an HMAC and a JSON parse), and
+/// <see cref="Admit"/>, which checks the lifetime on the injected clock and turns the claims into a <see cref="Caller"/>.
 /// </summary>
 internal sealed class TokenValidator
 {
-    private const string Scheme = "Bearer ";
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
-    private readonly TokenValidationParameters _parameters;
-    private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Caller> _callers = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly int _cacheSize;
 
@@ -26,7 +23,7 @@ internal sealed class TokenValidator
         var auth = options.Value;
         _time = time;
         _cacheSize = auth.TokenCacheSize;
-        _parameters = new TokenValidationParameters
+        Parameters = new TokenValidationParameters
         {
             ValidIssuer = auth.Issuer,
             ValidAudience = auth.Audience,
@@ -35,73 +32,68 @@ internal sealed class TokenValidator
             ClockSkew = auth.ClockSkew,
             RequireExpirationTime = true,
             RequireSignedTokens = true,
+            NameClaimType = "sub",
+            RoleClaimType = TokenClaims.Role,
 
-            // The lifetime is checked below against the injected clock.
-            LifetimeValidator = static (_, _, _, _) => true,
+            // The lifetime is checked in Admit against the injected clock (tests move it).
+            ValidateLifetime = false,
         };
+        Handler = new CachingHandler(this);
     }
 
-    /// <summary>The caller named by the header.</summary>
-    /// <exception cref="RpcException">UNAUTHENTICATED: no header, not a bearer token, or an invalid or expired token.</exception>
-    public ValueTask<Caller> AuthenticateAsync(string? authorization)
+    /// <summary>What JwtBearer validates a token against.</summary>
+    public TokenValidationParameters Parameters { get; }
+
+    /// <summary>The token handler JwtBearer uses.</summary>
+    public JsonWebTokenHandler Handler { get; }
+
+    /// <summary>The caller a validated token describes.</summary>
+    /// <exception cref="TokenRefusedException">The token has expired, is not valid yet, or its claims make no caller.</exception>
+    public Caller Admit(JsonWebToken token)
     {
-        if (string.IsNullOrEmpty(authorization))
-        {
-            throw Unauthenticated("missing authorization header (expected 'authorization: Bearer <token>')");
-        }
-
-        if (_cache.TryGetValue(authorization, out var cached))
-        {
-            if (_time.GetUtcNow() < cached.Expires)
-            {
-                return ValueTask.FromResult(cached.Caller);
-            }
-
-            _cache.TryRemove(authorization, out _);
-            throw Unauthenticated("the token has expired");
-        }
-
-        return ValidateAsync(authorization);
-    }
-
-    private async ValueTask<Caller> ValidateAsync(string authorization)
-    {
-        if (!authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || authorization.Length == Scheme.Length)
-        {
-            throw Unauthenticated("the authorization header is not a bearer token");
-        }
-
-        var result = await _handler.ValidateTokenAsync(authorization[Scheme.Length..].Trim(), _parameters).ConfigureAwait(false);
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken token)
-        {
-            throw Unauthenticated(Describe(result.Exception));
-        }
-
         var now = _time.GetUtcNow().UtcDateTime;
         if (token.ValidTo == DateTime.MinValue)
         {
-            throw Unauthenticated("the token has no expiry (exp)");
+            throw new TokenRefusedException("the token has no expiry (exp)");
         }
 
-        if (token.ValidTo + _parameters.ClockSkew <= now)
+        if (token.ValidTo + Parameters.ClockSkew <= now)
         {
-            throw Unauthenticated("the token has expired");
+            _callers.TryRemove(token.EncodedToken, out _);
+            throw new TokenRefusedException("the token has expired");
         }
 
-        if (token.ValidFrom != DateTime.MinValue && token.ValidFrom - _parameters.ClockSkew > now)
+        if (token.ValidFrom != DateTime.MinValue && token.ValidFrom - Parameters.ClockSkew > now)
         {
-            throw Unauthenticated("the token is not valid yet");
+            throw new TokenRefusedException("the token is not valid yet");
+        }
+
+        if (_callers.TryGetValue(token.EncodedToken, out var known))
+        {
+            return known;
         }
 
         var caller = Read(token);
-        if (_cache.Count >= _cacheSize)
+        if (_callers.Count >= _cacheSize)
         {
-            _cache.Clear();
+            _callers.Clear();
         }
 
-        _cache[authorization] = new Entry(caller, new DateTimeOffset(token.ValidTo, TimeSpan.Zero) + _parameters.ClockSkew);
+        _callers[token.EncodedToken] = caller;
         return caller;
     }
+
+    /// <summary>Why JwtBearer refused a token, in words a caller can act on.</summary>
+    public static string Describe(Exception? exception) => exception switch
+    {
+        TokenRefusedException refused => refused.Message,
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature does not verify",
+        SecurityTokenInvalidIssuerException => "the token has another issuer",
+        SecurityTokenInvalidAudienceException => "the token is for another audience",
+        SecurityTokenInvalidAlgorithmException => "the token is not signed with HS256",
+        SecurityTokenMalformedException or ArgumentException => "the token is malformed",
+        _ => "the token is not valid",
+    };
 
     /// <summary>The actor the token describes; a token whose claims do not make a caller is refused.</summary>
     private static Caller Read(JsonWebToken token)
@@ -109,12 +101,12 @@ internal sealed class TokenValidator
         var user = token.Subject;
         if (string.IsNullOrEmpty(user))
         {
-            throw Unauthenticated("the token names no user (sub)");
+            throw new TokenRefusedException("the token names no user (sub)");
         }
 
         if (!token.TryGetPayloadValue<string>(TokenClaims.Role, out var roleName) || !ApiRoles.ByName.TryGetValue(roleName, out var role))
         {
-            throw Unauthenticated("the token carries no known role");
+            throw new TokenRefusedException("the token carries no known role");
         }
 
         var actor = new Actor { UserId = user, Role = role };
@@ -135,27 +127,46 @@ internal sealed class TokenValidator
 
         if (role == Role.Feed && actor.Source.Length == 0)
         {
-            throw Unauthenticated("a feed token names its source (src)");
+            throw new TokenRefusedException("a feed token names its source (src)");
         }
 
         if (role == Role.Department && actor.DepartmentId.Length == 0)
         {
-            throw Unauthenticated("a department token names its department (dept)");
+            throw new TokenRefusedException("a department token names its department (dept)");
         }
 
         return new Caller(actor, role == Role.Feed ? "source:" + actor.Source : "user:" + user);
     }
 
-    private static string Describe(Exception? exception) => exception switch
+    /// <summary>JsonWebTokenHandler that remembers valid results by the token's text (the signature and claims do
+    /// not change; the lifetime is checked on every call by <see cref="Admit"/>). Only JwtBearer's scheme, configured
+    /// with <see cref="Parameters"/>, uses it.</summary>
+    private sealed class CachingHandler(TokenValidator owner) : JsonWebTokenHandler
     {
-        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature does not verify",
-        SecurityTokenInvalidIssuerException => "the token has another issuer",
-        SecurityTokenInvalidAudienceException => "the token is for another audience",
-        SecurityTokenMalformedException or ArgumentException => "the token is malformed",
-        _ => "the token is not valid",
-    };
+        private readonly ConcurrentDictionary<string, TokenValidationResult> _valid = new(StringComparer.Ordinal);
 
-    private static RpcException Unauthenticated(string detail) => new(new Status(StatusCode.Unauthenticated, detail));
+        public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+        {
+            if (_valid.TryGetValue(token, out var known))
+            {
+                return known;
+            }
 
-    private sealed record Entry(Caller Caller, DateTimeOffset Expires);
+            var result = await base.ValidateTokenAsync(token, validationParameters).ConfigureAwait(false);
+            if (result.IsValid)
+            {
+                if (_valid.Count >= owner._cacheSize)
+                {
+                    _valid.Clear();
+                }
+
+                _valid[token] = result;
+            }
+
+            return result;
+        }
+    }
 }
+
+/// <summary>A validated token that still makes no caller (expired on our clock, claims missing).</summary>
+internal sealed class TokenRefusedException(string message) : Exception(message);
