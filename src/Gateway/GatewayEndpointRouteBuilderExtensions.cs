@@ -1,9 +1,11 @@
 using CityBrain.Gateway.Internal.Services;
+using CityBrain.Gateway.Internal.Json;
 using CityBrain.Gateway.Internal.Security;
 using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
 namespace CityBrain.Gateway;
@@ -11,7 +13,8 @@ namespace CityBrain.Gateway;
 /// <summary>Maps the public API.</summary>
 public static class GatewayEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps EventIntake, Dispatch, Query, Drills and Admin (package <c>citybrain.v1</c>). The returned builder
+    /// <summary>Maps EventIntake, Dispatch, Query, Drills and Admin (package <c>citybrain.v1</c>) as gRPC, gRPC-Web and
+    /// JSON (their <c>google.api.http</c> routes), and the OpenAPI document of the JSON routes (<c>/openapi/v1.json</c>). The returned builder
     /// applies conventions to all of them, e.g. <c>.RequireHost("*:50051")</c>.</summary>
     public static IEndpointConventionBuilder MapCityBrainGateway(this IEndpointRouteBuilder endpoints)
     {
@@ -23,6 +26,9 @@ public static class GatewayEndpointRouteBuilderExtensions
             endpoints.MapGrpcService<QueryService>(),
             endpoints.MapGrpcService<DrillsService>(),
             endpoints.MapGrpcService<AdminService>(),
+
+            // The OpenAPI document of the JSON routes; no token needed.
+            endpoints.MapGet("/openapi/v1.json", () => Results.Text(OpenApiDocument.Json, "application/json; charset=utf-8")),
         ]);
 
         // Each method's roles (RolePolicy) as authorization metadata, on its gRPC and its JSON endpoint alike.

@@ -119,7 +119,44 @@ public sealed class JsonTranscodingTests(GatewayServer server) : IDisposable
         Assert.Equal(Who.Viewer.UserId, reply.Caller.UserId);
     }
 
+    [Fact]
+    public async Task OpenApiDocument_ListsEveryJsonRouteWithItsSchemas()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/openapi/v1.json", token: null);
+
+        var document = await JsonAsync(response, HttpStatusCode.OK);
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var paths = document.GetProperty("paths");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var operations = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("operationId").GetString())).ToHashSet();
+
+        // Every unary and server-streaming method has a route (SubmitStream, a client stream, has none).
+        var methods = new[] { EventIntake.Descriptor, Dispatch.Descriptor, Query.Descriptor, Drills.Descriptor, Admin.Descriptor }
+            .SelectMany(service => service.Methods.Where(m => !m.IsClientStreaming).Select(m => $"{service.Name}_{m.Name}"));
+        Assert.Empty(methods.Except(operations));
+
+        var submit = paths.GetProperty("/v1/events").GetProperty("post");
+        Assert.EndsWith("citybrain.v1.IntakeEvent", submit.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString(), StringComparison.Ordinal);
+        var get = paths.GetProperty("/v1/incidents/{incident_id}").GetProperty("get");
+        Assert.Contains(get.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "incident_id" && p.GetProperty("in").GetString() == "path");
+        Assert.Contains(get.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "omitJournal" && p.GetProperty("in").GetString() == "query");
+        Assert.True(schemas.GetProperty("citybrain.v1.IntakeEvent").GetProperty("properties").TryGetProperty("sourceEventId", out _));
+
+        // Every reference resolves.
+        foreach (var reference in References(document))
+        {
+            Assert.True(schemas.TryGetProperty(reference["#/components/schemas/".Length..], out _), reference);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
+
+    private static IEnumerable<string> References(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => p.Name == "$ref" ? [p.Value.GetString()!] : References(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(References),
+        _ => [],
+    };
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, string? json = null)
     {
