@@ -1,21 +1,50 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Configuration;
 
 namespace CityBrain.Gateway;
 
 /// <summary>A channel to the public API (Grpc.Net.Client) that sends a bearer token with every call — what the tests,
-/// the benchmarks and a .NET integrator use.</summary>
+/// the benchmarks and a .NET integrator use — optionally with the API's retry policy.</summary>
 public static class ApiChannel
 {
+    /// <summary>
+    /// The retry policy a client of the API should use, as gRPC service-config JSON (any gRPC library takes it):
+    /// every method, at most 5 attempts, backoff from 0.2 s doubling to 2 s (with jitter), on UNAVAILABLE (the silo
+    /// cannot serve now — starting, stopping, no city, its database unreachable — and nothing was written) and ABORTED
+    /// (a write conflict; nothing was written). Submit may also be retried after DEADLINE_EXCEEDED or a lost
+    /// connection: (source, source_event_id) makes a retry return the same incident.
+    /// </summary>
+    public const string RetryPolicy = """
+        {
+          "methodConfig": [{
+            "name": [{ "service": "citybrain.v1.EventIntake" }, { "service": "citybrain.v1.Dispatch" },
+                     { "service": "citybrain.v1.Query" }, { "service": "citybrain.v1.Drills" }, { "service": "citybrain.v1.Admin" }],
+            "retryPolicy": {
+              "maxAttempts": 5,
+              "initialBackoff": "0.2s",
+              "maxBackoff": "2s",
+              "backoffMultiplier": 2,
+              "retryableStatusCodes": ["UNAVAILABLE", "ABORTED"]
+            }
+          }]
+        }
+        """;
+
     /// <summary>
     /// A channel to <paramref name="address"/> (<c>http://</c> for plain HTTP/2, <c>https://</c> for TLS) whose calls
     /// carry <c>authorization: Bearer <paramref name="token"/></c> (none when null). <paramref name="configure"/> may
     /// set further options (an HTTP handler, message limits).
     /// </summary>
-    public static GrpcChannel Create(Uri address, string? token, Action<GrpcChannelOptions>? configure = null)
+    public static GrpcChannel Create(Uri address, string? token, Action<GrpcChannelOptions>? configure = null) =>
+        Create(address, token, retry: false, configure);
+
+    /// <summary>As <see cref="Create(Uri, string?, Action{GrpcChannelOptions}?)"/>; with <paramref name="retry"/> the
+    /// channel retries what the API says is safe to retry (<see cref="RetryPolicy"/>).</summary>
+    public static GrpcChannel Create(Uri address, string? token, bool retry, Action<GrpcChannelOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var options = new GrpcChannelOptions { MaxReceiveMessageSize = null };
+        var options = new GrpcChannelOptions { MaxReceiveMessageSize = null, ServiceConfig = retry ? RetryConfig() : null };
         if (token is not null)
         {
             var bearer = CallCredentials.FromInterceptor((_, metadata) =>
@@ -33,4 +62,24 @@ public static class ApiChannel
         configure?.Invoke(options);
         return GrpcChannel.ForAddress(address, options);
     }
+
+    /// <summary><see cref="RetryPolicy"/> as Grpc.Net.Client's configuration (every method of the channel).</summary>
+    private static ServiceConfig RetryConfig() => new()
+    {
+        MethodConfigs =
+        {
+            new MethodConfig
+            {
+                Names = { MethodName.Default },
+                RetryPolicy = new Grpc.Net.Client.Configuration.RetryPolicy
+                {
+                    MaxAttempts = 5,
+                    InitialBackoff = TimeSpan.FromSeconds(0.2),
+                    MaxBackoff = TimeSpan.FromSeconds(2),
+                    BackoffMultiplier = 2,
+                    RetryableStatusCodes = { StatusCode.Unavailable, StatusCode.Aborted },
+                },
+            },
+        },
+    };
 }

@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Grpc.Core;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CityBrain.Gateway;
 
@@ -45,12 +47,26 @@ public static class GatewayEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// The API's middleware, after routing and before the endpoints: authentication (JwtBearer), authorization (the
-    /// roles of each method), gRPC-Web for browsers, and the callers' rate limits.
+    /// The API's middleware, after routing and before the endpoints: the readiness gate (<see cref="IApiReadiness"/>),
+    /// authentication (JwtBearer), authorization (the roles of each method), gRPC-Web for browsers, and the callers'
+    /// rate limits.
     /// </summary>
     public static IApplicationBuilder UseCityBrainGateway(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        // Not ready: UNAVAILABLE (retry) before anything else, so no call starts on a silo that cannot finish it.
+        var readiness = app.ApplicationServices.GetService<IApiReadiness>();
+        if (readiness is not null)
+        {
+            app.Use((http, next) =>
+                http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc
+                && RolePolicy.IsApi(grpc.Method.FullName)
+                && readiness.NotReadyReason() is { } why
+                    ? ApiRefusals.WriteAsync(http, StatusCode.Unavailable, $"This silo cannot serve now ({why}); retry.")
+                    : next(http));
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });

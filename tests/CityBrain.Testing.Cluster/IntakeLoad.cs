@@ -121,6 +121,14 @@ public sealed class IntakeLoad
                     AckCounted?.Invoke(Acked.Count);
                     break;
                 }
+                catch (RpcException refused) when (!IsRetryable(refused))
+                {
+                    // A status the client may not retry: the event is lost to this client. Counted, and named.
+                    Failures.AddOrUpdate(refused.StatusCode, 1, (_, n) => n + 1);
+                    FailureExamples.TryAdd(refused.StatusCode, refused.Message);
+                    GivenUp.Add((intake.SourceEventId, $"{refused.StatusCode}: {refused.Status.Detail}"));
+                    break;
+                }
                 catch (Exception exception) when (IsRetryable(exception))
                 {
                     lastError = exception.Message;
@@ -194,12 +202,22 @@ public sealed class IntakeLoad
         }
     }
 
+    /// <summary>What the Gateway README tells a client to retry: UNAVAILABLE and ABORTED (nothing was written, or
+    /// the silo could not serve), DEADLINE_EXCEEDED for Submit (idempotent by source and event id), and a connection
+    /// that failed under the call. Any other status ends the event as given up (the cluster tests expect none).</summary>
     private static bool IsRetryable(Exception exception) => exception switch
     {
-        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown or StatusCode.Cancelled or StatusCode.Aborted,
+        RpcException rpc => rpc.StatusCode is StatusCode.Unavailable or StatusCode.Aborted or StatusCode.DeadlineExceeded
+            || IsDisposedUnderTheCall(rpc),
         HttpRequestException or IOException or InvalidOperationException or ObjectDisposedException => true,
         _ => false,
     };
+
+    /// <summary>The harness disposes the channel of a silo it killed while calls are on it; Grpc.Net.Client ends those
+    /// calls as CANCELLED "gRPC call disposed" on the client side — a connection lost under the call, not a status
+    /// any server sent.</summary>
+    private static bool IsDisposedUnderTheCall(RpcException rpc) =>
+        rpc.StatusCode == StatusCode.Cancelled && rpc.Status.Detail.Contains("disposed", StringComparison.Ordinal);
 
     /// <summary>A stopwatch-style clock for figures.</summary>
     public static long Now() => Stopwatch.GetTimestamp();

@@ -1,13 +1,14 @@
 namespace CityBrain.Contracts;
 
-/// <summary>No city definition is loaded yet, so events cannot be routed. Maps to FAILED_PRECONDITION.</summary>
+/// <summary>No city definition is loaded yet, so events cannot be routed: the silo is not ready, not the caller
+/// wrong. Maps to UNAVAILABLE (retry).</summary>
 [GenerateSerializer]
 [Alias("citybrain.CityNotLoadedException")]
 public sealed class CityNotLoadedException : CityBrainException
 {
     /// <summary>Creates the exception.</summary>
     public CityNotLoadedException()
-        : base("No city definition is loaded; load one through Admin (or configure CityBrain:CityFile) first.")
+        : base("No city definition is loaded yet; retry shortly (an operator loads one through Admin or CityBrain:CityFile).")
     {
     }
 
@@ -18,5 +19,5 @@ public sealed class CityNotLoadedException : CityBrainException
     }
 
     /// <inheritdoc />
-    public override ErrorKind Kind => ErrorKind.FailedPrecondition;
+    public override ErrorKind Kind => ErrorKind.Unavailable;
 }

@@ -14,4 +14,7 @@ public enum ErrorKind
 
     /// <summary>No such incident, drill or other object (NOT_FOUND).</summary>
     NotFound,
+
+    /// <summary>The center cannot serve this now, through no fault of the caller; retry (UNAVAILABLE).</summary>
+    Unavailable,
 }

@@ -1,3 +1,4 @@
+using CityBrain.Gateway;
 using CityBrain.Grains.City;
 using CityBrain.Storage;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,7 @@ internal sealed class ReadyBanner(
     IClusterMembershipService membership,
     ILocalSiloDetails local,
     CityDirectory city,
-    ILogger<ReadyBanner> logger) : IHostedService
+    ILogger<ReadyBanner> logger) : IHostedService, IApiReadiness
 {
     private volatile bool _started;
     private volatile bool _stopping;
@@ -39,6 +40,9 @@ internal sealed class ReadyBanner(
 
         return city.Current is null ? "no city definition is loaded" : null;
     }
+
+    /// <inheritdoc />
+    public string? NotReadyReason() => Readiness();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -56,6 +56,7 @@ internal static class SiloHostExtensions
         builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo");
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddSingleton<ReadyBanner>();
+        builder.Services.AddSingleton<IApiReadiness>(sp => sp.GetRequiredService<ReadyBanner>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReadyBanner>());
         return builder;
     }

@@ -24,7 +24,7 @@ public sealed class ApiErrorsTests
         { new IllegalTransitionException("inc-x", IncidentStatus.Reported, "close", ""), StatusCode.FailedPrecondition },
         { new PermissionDeniedException("u", Role.Feed, "accept", "no"), StatusCode.PermissionDenied },
         { new NotFoundException("incident", "inc-x"), StatusCode.NotFound },
-        { new CityNotLoadedException(), StatusCode.FailedPrecondition },
+        { new CityNotLoadedException(), StatusCode.Unavailable },
     };
 
     public static TheoryData<Exception, StatusCode> Failures() => new()

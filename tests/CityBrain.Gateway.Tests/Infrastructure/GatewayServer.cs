@@ -82,6 +82,11 @@ public class GatewayServer : IAsyncLifetime
     /// <summary>Options of the storage beyond the database (feed polling at 50 ms, so views and shards follow quickly).</summary>
     protected virtual void ConfigureStorage(StorageOptions options) => options.FeedPollInterval = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Services beyond the silo's (registered after the gateway's).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     /// <summary>Options of the city grains: as the silo runs for high-volume intake (new incidents leave memory once
     /// idle), so every later call on an incident exercises its re-activation.</summary>
     protected virtual void ConfigureGrains(CityBrainGrainsOptions options) => options.DeactivateAfterReport = true;
@@ -132,6 +137,7 @@ public class GatewayServer : IAsyncLifetime
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddHealthChecks().AddCheck("gateway", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         builder.Services.AddCityBrainGateway(builder.Configuration);
+        ConfigureServices(builder.Services);
         _app = builder.Build();
         _app.MapGrpcHealthChecksService();
         _app.MapGrpcReflectionService();

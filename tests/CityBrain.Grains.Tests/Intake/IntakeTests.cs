@@ -191,13 +191,14 @@ public sealed class IntakeTests(DatabaseFixture database)
     }
 
     [Fact]
-    public async Task Submit_BeforeAnyCityIsLoaded_FailsPreconditionAndStoresNothing()
+    public async Task Submit_BeforeAnyCityIsLoaded_RefusedAsUnavailableToRetry()
     {
         await using var silo = await TestSilo.StartAsync(DatabaseKind.Sqlite, await database.NewDatabaseAsync(DatabaseKind.Sqlite), _clock, o => o.LoadDemoCityWhenEmpty = false);
 
         var refused = await Assert.ThrowsAsync<CityNotLoadedException>(() => silo.SubmitAsync(Events.Alert("12345", "early")));
 
-        Assert.Equal(ErrorKind.FailedPrecondition, refused.Kind);
+        // Not the caller's fault: the silo is not ready, and a retrying client must not drop the event (issue 17).
+        Assert.Equal(ErrorKind.Unavailable, refused.Kind);
     }
 
     [Fact]

@@ -42,6 +42,7 @@ internal static class ApiErrors
         ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
         ErrorKind.PermissionDenied => StatusCode.PermissionDenied,
         ErrorKind.NotFound => StatusCode.NotFound,
+        ErrorKind.Unavailable => StatusCode.Unavailable,
         _ => StatusCode.Internal,
     };
 
