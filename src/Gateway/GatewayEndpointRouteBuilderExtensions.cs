@@ -1,3 +1,4 @@
+using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Internal.Services;
 using CityBrain.Gateway.Internal.Json;
 using CityBrain.Gateway.Internal.Security;
@@ -55,13 +56,16 @@ public static class GatewayEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        // Not ready: UNAVAILABLE (retry) before anything else, so no call starts on a silo that cannot finish it.
+        // Not ready: UNAVAILABLE (retry) before anything else, so no call starts on a silo that cannot finish it. Admin
+        // is exempt: it is how an operator loads the city a silo waits for (its calls fail UNAVAILABLE by themselves
+        // while the silo is not an active member).
         var readiness = app.ApplicationServices.GetService<IApiReadiness>();
         if (readiness is not null)
         {
             app.Use((http, next) =>
                 http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc
                 && RolePolicy.IsApi(grpc.Method.FullName)
+                && grpc.Method.ServiceName != Admin.Descriptor.FullName
                 && readiness.NotReadyReason() is { } why
                     ? ApiRefusals.WriteAsync(http, StatusCode.Unavailable, $"This silo cannot serve now ({why}); retry.")
                     : next(http));

@@ -58,8 +58,9 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a silo with <paramref name="settings"/> (configuration keys such as
-    /// <c>CityBrain:Storage:Database</c>) on free ports, and waits until it is ready.</summary>
-    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null)
+    /// <c>CityBrain:Storage:Database</c>) on free ports, and waits until it is ready (with <paramref name="untilReady"/>
+    /// false: only until it answers HTTP, ready or not).</summary>
+    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null, bool untilReady = true)
     {
         var ports = FreePorts(4);
         var (grpc, http, siloPort, gatewayPort) = (ports[0], ports[1], ports[2], ports[3]);
@@ -93,12 +94,12 @@ public sealed class SiloProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await silo.WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(60));
+        await silo.WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(60), untilReady ? "/readyz" : "/healthz");
         return silo;
     }
 
-    /// <summary>Polls <c>/readyz</c> until it answers 200, failing early if the process exits.</summary>
-    public async Task WaitUntilReadyAsync(TimeSpan within)
+    /// <summary>Polls <c>/readyz</c> (or another path) until it answers 200, failing early if the process exits.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan within, string path = "/readyz")
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
@@ -111,7 +112,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync($"{HttpUrl}/readyz");
+                using var response = await http.GetAsync(HttpUrl + path);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
