@@ -2,7 +2,6 @@ using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Internal.Services;
 using CityBrain.Gateway.Internal.Json;
 using CityBrain.Gateway.Internal.Security;
-using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -37,9 +36,9 @@ public static class GatewayEndpointRouteBuilderExtensions
         // Each method's roles (RolePolicy) as authorization metadata, on its gRPC and its JSON endpoint alike.
         services.Add(endpoint =>
         {
-            if (endpoint.Metadata.OfType<GrpcMethodMetadata>().FirstOrDefault() is { } grpc && RolePolicy.IsApi(grpc.Method.FullName))
+            if (RolePolicy.ApiMethodOf(new EndpointMetadataCollection(endpoint.Metadata)) is { } method)
             {
-                endpoint.Metadata.Add(RolePolicy.RoleNames(grpc.Method.FullName) is { } roles
+                endpoint.Metadata.Add(RolePolicy.RoleNames(method.FullName) is { } roles
                     ? new AuthorizeAttribute { AuthenticationSchemes = JwtBearerDefaults.AuthenticationScheme, Roles = roles }
                     : new AuthorizeAttribute(RolePolicy.Nobody) { AuthenticationSchemes = JwtBearerDefaults.AuthenticationScheme });
             }
@@ -63,9 +62,8 @@ public static class GatewayEndpointRouteBuilderExtensions
         if (readiness is not null)
         {
             app.Use((http, next) =>
-                http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is { } grpc
-                && RolePolicy.IsApi(grpc.Method.FullName)
-                && grpc.Method.ServiceName != Admin.Descriptor.FullName
+                RolePolicy.ApiMethodOf(http.GetEndpoint()?.Metadata) is { } method
+                && method.ServiceName != Admin.Descriptor.FullName
                 && readiness.NotReadyReason() is { } why
                     ? ApiRefusals.WriteAsync(http, StatusCode.Unavailable, $"This silo cannot serve now ({why}); retry.")
                     : next(http));

@@ -20,7 +20,7 @@ internal sealed class ReadyBanner(
     private volatile bool _stopping;
 
     /// <summary>Why the silo cannot serve now, or null when it can.</summary>
-    public string? Readiness()
+    public string? NotReadyReason()
     {
         if (_stopping)
         {
@@ -40,9 +40,6 @@ internal sealed class ReadyBanner(
 
         return city.Current is null ? "no city definition is loaded" : null;
     }
-
-    /// <inheritdoc />
-    public string? NotReadyReason() => Readiness();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -124,7 +124,7 @@ internal static class SiloHostExtensions
         app.UseCityBrainGateway();
         app.MapCityBrainGateway();
         app.MapGet("/healthz", () => Results.Text("ok\n")).RequireHost(httpHost);
-        app.MapGet("/readyz", (ReadyBanner banner) => banner.Readiness() is { } why
+        app.MapGet("/readyz", (ReadyBanner banner) => banner.NotReadyReason() is { } why
                 ? Results.Text($"not ready: {why}\n", statusCode: 503)
                 : Results.Text("ready\n"))
             .RequireHost(httpHost);

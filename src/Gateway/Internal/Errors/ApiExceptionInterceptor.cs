@@ -6,9 +6,9 @@ namespace CityBrain.Gateway.Internal.Errors;
 
 /// <summary>
 /// The one place where what the handlers throw (what the grains throw) becomes a status (<see cref="ApiErrors"/>), so
-/// handlers have no try/catch. The outermost interceptor: it also sees the authentication interceptor's refusals, which
-/// are already statuses. A deadline that passed or a client that went away keeps its own status (DEADLINE_EXCEEDED,
-/// CANCELLED), whatever the handler threw on its way out.
+/// handlers have no try/catch (authentication, roles and rate limits refuse earlier, as middleware). A deadline that
+/// passed or a client that went away keeps its own status (DEADLINE_EXCEEDED, CANCELLED), whatever the handler threw on
+/// its way out.
 /// </summary>
 internal sealed class ApiExceptionInterceptor(TimeProvider time, ILogger<ApiExceptionInterceptor> logger) : Interceptor
 {

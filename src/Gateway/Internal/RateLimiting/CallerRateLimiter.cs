@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using CityBrain.Gateway.Internal.Security;
-using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -43,8 +42,7 @@ internal sealed class CallerRateLimiter : IDisposable
     public PartitionedRateLimiter<HttpContext> ForRequests() => PartitionedRateLimiter.Create<HttpContext, string>(http =>
         _bucket is not null
         && http.Features.Get<Caller>() is { } caller
-        && http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method is { Type: not MethodType.DuplexStreaming } method
-        && RolePolicy.IsApi(method.FullName)
+        && RolePolicy.ApiMethodOf(http.GetEndpoint()?.Metadata) is { Type: not MethodType.DuplexStreaming }
             ? RateLimitPartition.Get(caller.RateKey, key => new Immediate(Bucket(key)))
             : RateLimitPartition.GetNoLimiter(""));
 

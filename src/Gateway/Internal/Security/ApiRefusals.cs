@@ -39,7 +39,7 @@ internal static class ApiRefusals
     }
 
     /// <summary>The HTTP status JSON transcoding gives the gRPC status.</summary>
-    public static int HttpStatusOf(StatusCode code) => code switch
+    private static int HttpStatusOf(StatusCode code) => code switch
     {
         StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
         StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,

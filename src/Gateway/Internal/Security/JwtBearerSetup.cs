@@ -1,4 +1,3 @@
-using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
@@ -71,7 +70,7 @@ internal sealed class JwtBearerSetup(TokenValidator tokens, ILogger<JwtBearerSet
             OnForbidden = context =>
             {
                 var caller = context.HttpContext.Features.Get<Caller>();
-                var method = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
+                var method = RolePolicy.ApiMethodOf(context.HttpContext.GetEndpoint()?.Metadata);
                 var name = method?.Name ?? context.Request.Path.ToString();
                 if (caller is not null)
                 {

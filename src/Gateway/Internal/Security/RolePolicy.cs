@@ -1,6 +1,9 @@
 using System.Collections.Frozen;
 using CityBrain.Contracts;
 using CityBrain.Gateway.Api;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 
 namespace CityBrain.Gateway.Internal.Security;
 
@@ -71,6 +74,11 @@ internal static class RolePolicy
         Admin = 1 << (int)Role.Admin,
         Worker = 1 << (int)Role.Worker,
     }
+
+    /// <summary>The method of the public API an endpoint serves (its gRPC endpoint or its JSON route), or null for any
+    /// other endpoint (health, reflection, the OpenAPI document).</summary>
+    public static IMethod? ApiMethodOf(EndpointMetadataCollection? metadata) =>
+        metadata?.GetMetadata<GrpcMethodMetadata>()?.Method is { } method && IsApi(method.FullName) ? method : null;
 
     /// <summary>Whether the method (<c>/package.Service/Method</c>) belongs to the public API (and so needs a token).</summary>
     public static bool IsApi(string method) => method.StartsWith("/" + ApiPackagePrefix, StringComparison.Ordinal);

@@ -9,12 +9,14 @@ namespace CityBrain.Gateway.Internal.Security;
 /// <summary>
 /// The rules of our bearer tokens, for ASP.NET Core's JwtBearer handler (<see cref="JwtBearerSetup"/>): the validation
 /// parameters (HS256 with one of the configured keys, our issuer and audience), a token handler that remembers a valid
-/// token's result until the token expires (so a call costs a dictionary lookup, not an HMAC and a JSON parse), and
-/// <see cref="Admit"/>, which checks the lifetime on the injected clock and turns the claims into a <see cref="Caller"/>.
+/// token until it expires, and <see cref="Admit"/>, which checks the lifetime on the injected clock and turns the
+/// claims into a <see cref="Caller"/>, remembered with the token: a call with a known token costs a dictionary lookup,
+/// not an HMAC, a JSON parse and a new actor.
 /// </summary>
 internal sealed class TokenValidator
 {
-    private readonly ConcurrentDictionary<string, Caller> _callers = new(StringComparer.Ordinal);
+    /// <summary>Valid tokens by their text, with the caller each makes once admitted.</summary>
+    private readonly ConcurrentDictionary<string, Known> _known = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly int _cacheSize;
 
@@ -59,7 +61,7 @@ internal sealed class TokenValidator
 
         if (token.ValidTo + Parameters.ClockSkew <= now)
         {
-            _callers.TryRemove(token.EncodedToken, out _);
+            _known.TryRemove(token.EncodedToken, out _);
             throw new TokenRefusedException("the token has expired");
         }
 
@@ -68,19 +70,12 @@ internal sealed class TokenValidator
             throw new TokenRefusedException("the token is not valid yet");
         }
 
-        if (_callers.TryGetValue(token.EncodedToken, out var known))
+        if (_known.TryGetValue(token.EncodedToken, out var known))
         {
-            return known;
+            return known.Caller ??= Read(token);
         }
 
-        var caller = Read(token);
-        if (_callers.Count >= _cacheSize)
-        {
-            _callers.Clear();
-        }
-
-        _callers[token.EncodedToken] = caller;
-        return caller;
+        return Read(token);
     }
 
     /// <summary>Why JwtBearer refused a token, in words a caller can act on.</summary>
@@ -143,28 +138,35 @@ internal sealed class TokenValidator
     /// with <see cref="Parameters"/>, uses it.</summary>
     private sealed class CachingHandler(TokenValidator owner) : JsonWebTokenHandler
     {
-        private readonly ConcurrentDictionary<string, TokenValidationResult> _valid = new(StringComparer.Ordinal);
-
         public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
         {
-            if (_valid.TryGetValue(token, out var known))
+            if (owner._known.TryGetValue(token, out var known))
             {
-                return known;
+                return known.Result;
             }
 
             var result = await base.ValidateTokenAsync(token, validationParameters).ConfigureAwait(false);
             if (result.IsValid)
             {
-                if (_valid.Count >= owner._cacheSize)
+                if (owner._known.Count >= owner._cacheSize)
                 {
-                    _valid.Clear();
+                    owner._known.Clear();
                 }
 
-                _valid[token] = result;
+                owner._known[token] = new Known(result);
             }
 
             return result;
         }
+    }
+
+    /// <summary>A valid token's validation, and the caller it makes once admitted (set once; a race computes the
+    /// same caller twice, harmlessly).</summary>
+    private sealed class Known(TokenValidationResult result)
+    {
+        public TokenValidationResult Result { get; } = result;
+
+        public Caller? Caller { get; set; }
     }
 }
 
