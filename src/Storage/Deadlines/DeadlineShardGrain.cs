@@ -24,7 +24,7 @@ internal sealed class DeadlineShardGrain(
     IOptions<StorageOptions> options,
     BackgroundClock polling,
     ILogger<DeadlineShardGrain> logger,
-    IHostApplicationLifetime? host = null) : Grain, IDeadlineShardGrain
+    IHostApplicationLifetime host) : Grain, IDeadlineShardGrain
 {
     private const int ReadBatch = 2000;
     private const int MaxFiring = 512;
@@ -179,7 +179,7 @@ internal sealed class DeadlineShardGrain(
 
         // The silo is stopping: its grains are leaving, so deliveries would fail and be retried here until this shard
         // deactivates. Its next activation (on a silo that stays) fires what is due from the checkpoint and the feed.
-        if (_stopping.IsCancellationRequested || host?.ApplicationStopping.IsCancellationRequested == true)
+        if (_stopping.IsCancellationRequested || host.ApplicationStopping.IsCancellationRequested)
         {
             return Task.CompletedTask;
         }
