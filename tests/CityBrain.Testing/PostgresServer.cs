@@ -68,6 +68,15 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Stops the private server (fast shutdown: open connections are cut).</summary>
     public Task StopAsync() => Control($"-D {_dataDirectory} -m fast -w -t 60 stop");
 
+    /// <summary>Crashes the private server: an immediate shutdown (no checkpoint, connections cut), so that the next
+    /// start runs crash recovery, as after a power loss of the database host. This process's pooled connections are
+    /// dropped with it (the silos under test are other processes and find out for themselves).</summary>
+    public async Task CrashAsync()
+    {
+        await Control($"-D {_dataDirectory} -m immediate -w -t 60 stop");
+        NpgsqlConnection.ClearAllPools();
+    }
+
     /// <summary>Creates a fresh database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "cb")
     {

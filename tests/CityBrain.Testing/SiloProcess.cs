@@ -132,6 +132,14 @@ public sealed class SiloProcess : IAsyncDisposable
         throw new TimeoutException($"The silo was not ready within {within}:\n{Output}");
     }
 
+    /// <summary>What <c>/readyz</c> answers now: its HTTP status and text.</summary>
+    public async Task<(HttpStatusCode Status, string Text)> ReadinessAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await http.GetAsync(HttpUrl + "/readyz");
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>SIGKILL: the process dies at once, with no chance to leave the cluster or flush anything.</summary>
     public async Task KillAsync()
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace CityBrain.Silo.Hosting;
 
 /// <summary>Prints where the silo listens once everything has started, and answers whether it can serve: started and
-/// not stopping, an active member of the cluster, and a city loaded.</summary>
+/// not stopping, the database answering, an active member of the cluster, and a city loaded.</summary>
 internal sealed class ReadyBanner(
     IHostApplicationLifetime lifetime,
     IOptions<SiloOptions> silo,
@@ -14,6 +14,7 @@ internal sealed class ReadyBanner(
     IClusterMembershipService membership,
     ILocalSiloDetails local,
     CityDirectory city,
+    StorageHealth database,
     ILogger<ReadyBanner> logger) : IHostedService, IApiReadiness
 {
     private volatile bool _started;
@@ -30,6 +31,11 @@ internal sealed class ReadyBanner(
         if (!_started)
         {
             return "the silo is starting";
+        }
+
+        if (database.UnreachableReason is { } unreachable)
+        {
+            return $"the database is unreachable ({unreachable})";
         }
 
         var status = membership.CurrentSnapshot.GetSiloStatus(local.SiloAddress);

@@ -28,7 +28,9 @@ internal sealed class DeadlineShardGrain(
 {
     private const int ReadBatch = 2000;
     private const int MaxFiring = 512;
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    // Short: a deadline that fell due while the database was down is recorded soon after it is back (issue 17: within
+    // 2 s). While it is down, retries fail fast on the store's circuit without reaching the database.
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
     private readonly DeadlineSet _deadlines = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<(long Position, TaskCompletionSource<int> Done)> _waiting = [];

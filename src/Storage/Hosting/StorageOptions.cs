@@ -32,6 +32,13 @@ public sealed class StorageOptions
     /// of the feed. Default 30 s.</summary>
     public TimeSpan DeadlineCheckpointInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the silo asks the database a trivial question, so that its readiness says when the database is
+    /// unreachable even while no call reaches it. Default 2 s.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a probe waits for the database's answer before calling it unreachable. Default 5 s.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Apply pending schema scripts when the silo starts. Default true.</summary>
     public bool MigrateOnStart { get; set; } = true;
 }

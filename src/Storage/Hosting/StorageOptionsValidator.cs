@@ -28,6 +28,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             errors.Add($"{StorageOptions.Section}:RetryAfter, FeedPollInterval and DeadlineCheckpointInterval must be positive.");
         }
 
+        if (options.ProbeInterval <= TimeSpan.Zero || options.ProbeTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{StorageOptions.Section}:ProbeInterval and ProbeTimeout must be positive.");
+        }
+
         if (options.FeedReadInterval < TimeSpan.Zero || options.FeedReadInterval > options.FeedPollInterval)
         {
             errors.Add($"{StorageOptions.Section}:FeedReadInterval must be between 0 and FeedPollInterval ({options.FeedPollInterval}).");

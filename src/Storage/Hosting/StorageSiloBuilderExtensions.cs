@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CityBrain.Storage.Deadlines;
 using CityBrain.Storage.Feeds;
 using CityBrain.Storage.Internal;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 
 namespace CityBrain.Storage;
 
@@ -44,9 +46,21 @@ public static class StorageSiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
         services.TryAddSingleton(sp => new JournalStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<BackgroundClock>(), sp.GetRequiredService<ILogger<JournalStore>>()));
         services.TryAddSingleton(BackgroundClock.Create);
+
+        // A StorageUnavailableException carries the database driver's exception as its cause; when it crosses to another
+        // silo, Orleans must be able to write that cause (it knows only System.*, Microsoft.* and Azure.* exceptions by
+        // default, and fails the whole response for any other: the caller would see an internal error, not UNAVAILABLE).
+        services.Configure<ExceptionSerializationOptions>(o =>
+        {
+            var previous = o.SupportedExceptionTypeFilter;
+            o.SupportedExceptionTypeFilter = type => typeof(DbException).IsAssignableFrom(type) || previous(type);
+        });
         services.TryAddSingleton<IFeedReader, FeedReader>();
         services.TryAddSingleton(sp => new DeadlineWriter(sp.GetRequiredService<JournalStore>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IAttributeToFactoryMapper<JournalAttribute>, JournalAttributeMapper>();
+        services.TryAddSingleton(sp => new StorageHealth(
+            sp.GetRequiredService<JournalStore>(), sp.GetRequiredService<IOptions<StorageOptions>>(), sp.GetRequiredService<BackgroundClock>(), sp.GetRequiredService<ILogger<StorageHealth>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<StorageHealth>());
         services.AddSingleton<StorageStartup>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<StorageStartup>());
         for (var shard = 0; shard < Shards.Count; shard++)
@@ -85,6 +99,8 @@ public static class StorageSiloBuilderExtensions
         to.FeedPollInterval = from.FeedPollInterval;
         to.FeedReadInterval = from.FeedReadInterval;
         to.DeadlineCheckpointInterval = from.DeadlineCheckpointInterval;
+        to.ProbeInterval = from.ProbeInterval;
+        to.ProbeTimeout = from.ProbeTimeout;
         to.MigrateOnStart = from.MigrateOnStart;
     }
 }

@@ -9,6 +9,9 @@ internal sealed class StorageCircuit(TimeProvider time, TimeSpan retryAfter, str
     private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
     private string? _lastError;
 
+    /// <summary>The last connection failure, until a success resets it; null while the database answers.</summary>
+    public string? LastError => Volatile.Read(ref _lastError);
+
     public void ThrowIfOpen()
     {
         if (Volatile.Read(ref _lastError) is null)

@@ -28,4 +28,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(7, LogLevel.Warning, "Keeping {Grain} active failed; trying every second")]
     public static partial void PingFailed(ILogger logger, Exception exception, string grain);
+
+    [LoggerMessage(9, LogLevel.Warning, "The database is unreachable: {Reason}; the silo answers UNAVAILABLE until it is back")]
+    public static partial void DatabaseUnreachable(ILogger logger, string reason);
+
+    [LoggerMessage(10, LogLevel.Information, "The database answers again (unreachable for {Duration})")]
+    public static partial void DatabaseReachable(ILogger logger, TimeSpan duration);
 }

@@ -113,6 +113,38 @@ internal sealed partial class JournalStore : IAsyncDisposable
             return await ReadEventRowsAsync(reader, 0, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
+    /// <summary>Why the database is known to be unreachable — where it is and the last connection failure, until a call
+    /// or a probe succeeds — or null.</summary>
+    public string? UnreachableReason => _circuit.LastError is { } error ? $"{Description}: {error}" : null;
+
+    /// <summary>Asks the database a trivial question, bypassing the fail-fast window: a success closes the circuit, a
+    /// failure, or no answer within <paramref name="timeout"/>, opens it.</summary>
+    public async Task ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            var connection = await _dataSource.OpenConnectionAsync(limit.Token).ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            var command = connection.CreateCommand();
+            await using var commandScope = command.ConfigureAwait(false);
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(limit.Token).ConfigureAwait(false);
+            _circuit.Reset();
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Any failure of SELECT 1 means the database cannot serve; a connection failure also empties the pool.
+            if (Dialect.IsUnavailable(exception))
+            {
+                Dialect.ClearPool(_dataSource);
+            }
+
+            _circuit.Trip(exception is OperationCanceledException ? new TimeoutException($"no answer within {timeout.TotalSeconds:0.#} s") : exception);
+        }
+    }
+
     /// <summary>Runs a read on a pooled connection, classifying connection failures.</summary>
     private async Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {

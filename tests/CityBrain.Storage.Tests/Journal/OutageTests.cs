@@ -1,5 +1,9 @@
 using CityBrain.Storage.Tests.Infrastructure;
+using CityBrain.Storage.Tests.Orleans;
 using CityBrain.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Orleans.Serialization;
 
 namespace CityBrain.Storage.Tests.Journal;
 
@@ -31,6 +35,49 @@ public sealed class OutageTests
 
         Assert.Equal(2, recovered); // the refused event was not written; the grain reloaded its journal
         Assert.Equal(new Tally { Total = 4, Count = 2 }, await grain.Get());
+    }
+
+    [Fact]
+    public async Task Health_DatabaseStoppedWhileNoCallReachesIt_SaysUnreachableNamingIt_ThenAnswersAgainByItself()
+    {
+        await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
+        var connection = await server.CreateDatabaseAsync("probe");
+        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection, configure: o => o.ProbeInterval = TimeSpan.FromMilliseconds(100));
+        var health = silo.SiloServices.GetRequiredService<StorageHealth>();
+        await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is null), TimeSpan.FromSeconds(30), "the database answers the first probe");
+
+        // No grain call is made from here on: only the probe can notice the outage and the recovery.
+        await server.StopAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is not null), TimeSpan.FromSeconds(30), "the probe notices the stopped database");
+        Assert.Contains("PostgreSQL 127.0.0.1", health.UnreachableReason, StringComparison.Ordinal);
+
+        await server.StartAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is null), TimeSpan.FromSeconds(30), "the probe notices the database is back");
+        Assert.Equal(1, await silo.Grains.GetGrain<ITallyGrain>("after").Add([1])); // and calls go through at once
+    }
+
+    [Fact]
+    public async Task Unavailable_CrossesToAnotherSilo_WithTheDriversCause()
+    {
+        var refused = await Assert.ThrowsAnyAsync<NpgsqlException>(async () =>
+        {
+            await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={SiloProcess.FreePort()};Timeout=5");
+            await connection.OpenAsync();
+        });
+        var thrown = new StorageUnavailableException("PostgreSQL 127.0.0.1 is unavailable: " + refused.Message, refused);
+        var file = Path.Combine(Path.GetTempPath(), $"citybrain-serializer-{Guid.NewGuid():N}.db");
+        await using (var silo = await StorageCluster.StartAsync(DatabaseKind.Sqlite, $"Data Source={file}"))
+        {
+            // What a grain's failed response goes through on its way to a caller on another silo.
+            var serializer = silo.SiloServices.GetRequiredService<Serializer>();
+            var received = Assert.IsType<StorageUnavailableException>(serializer.Deserialize<Exception>(serializer.SerializeToArray<Exception>(thrown)));
+
+            Assert.Equal(thrown.Message, received.Message);
+            Assert.Equal(refused.Message, received.InnerException?.Message);
+        }
+
+        File.Delete(file);
     }
 
     /// <summary>Retries while the store still fails fast (its circuit reopens to one try per second).</summary>
