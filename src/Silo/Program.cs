@@ -17,4 +17,6 @@ root.Subcommands.Add(SilosCommand.Create());
 root.Subcommands.Add(ProbeCommand.Create());
 root.Subcommands.Add(TokenCommand.Create());
 root.SetAction((parse, cancellationToken) => RunCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken));
-return await root.Parse(args).InvokeAsync();
+// SIGTERM and Ctrl+C belong to the host: it stops gracefully (drain, leave the cluster) within its own shutdown timeout.
+// System.CommandLine would otherwise end the process with code 143 two seconds after the signal, whatever was running.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -18,6 +18,7 @@ public sealed partial class ClusterHarness : IAsyncDisposable
     private readonly Dictionary<string, string> _settings;
     private readonly List<SiloProcess?> _silos = [];
     private readonly Dictionary<int, GrpcChannel> _channels = [];
+    private readonly Dictionary<int, string> _departed = [];
     private readonly TokenIssuer _tokens;
     private readonly string? _cityFile;
 
@@ -152,10 +153,14 @@ public sealed partial class ClusterHarness : IAsyncDisposable
         _silos[index] = null;
         await clientsDone(index).WaitAsync(TimeSpan.FromSeconds(30));
         var exit = await silo.TerminateAsync();
+        _departed[index] = silo.Output;
         DropChannel(index);
         await silo.DisposeAsync();
         return exit;
     }
+
+    /// <summary>What the silo last stopped in slot <paramref name="index"/> printed (for a test's failure message).</summary>
+    public string DepartedOutput(int index) => _departed.GetValueOrDefault(index, string.Empty);
 
     /// <summary>Starts a new silo process in slot <paramref name="index"/> (a new member: a new generation).</summary>
     public async Task RestartAsync(int index, IReadOnlyDictionary<string, string>? overrides = null)

@@ -15,7 +15,7 @@ internal sealed class ReadyBanner(
     ILocalSiloDetails local,
     CityDirectory city,
     StorageHealth database,
-    ILogger<ReadyBanner> logger) : IHostedService, IApiReadiness
+    ILogger<ReadyBanner> logger) : IHostedLifecycleService, IApiReadiness
 {
     private volatile bool _started;
     private volatile bool _stopping;
@@ -63,7 +63,26 @@ internal sealed class ReadyBanner(
         return Task.CompletedTask;
     }
 
+    /// <summary>Runs before any service stops (the web server included, so probes are still answered): the drain of
+    /// <see cref="SiloOptions.DrainBeforeStop"/>, while this silo answers not ready.</summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        var drain = silo.Value.DrainBeforeStop;
+        if (drain > TimeSpan.Zero)
+        {
+            SiloLog.Draining(logger, drain);
+            await Task.Delay(drain, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private static string Redact(string connectionString) =>
         string.Join(';', connectionString.Split(';').Where(part => !part.TrimStart().StartsWith("Password", StringComparison.OrdinalIgnoreCase)));

@@ -9,4 +9,7 @@ internal static partial class SiloLog
 
     [LoggerMessage(2, LogLevel.Information, "CityBrain silo stopping")]
     public static partial void Stopping(ILogger logger);
+
+    [LoggerMessage(3, LogLevel.Information, "Answering not ready for {Drain} before leaving the cluster (CityBrain:DrainBeforeStop)")]
+    public static partial void Draining(ILogger logger, TimeSpan drain);
 }

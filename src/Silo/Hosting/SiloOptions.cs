@@ -14,6 +14,11 @@ public sealed class SiloOptions
     /// <summary>How long a grain call may take before it fails (Orleans' response timeout). Default 30 s.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a silo told to stop (SIGTERM) keeps answering — not ready on <c>/readyz</c> and the health check,
+    /// UNAVAILABLE to new calls, finishing the calls it has — before it leaves the cluster, so that load balancers take
+    /// it out first. Default 0 (leave at once).</summary>
+    public TimeSpan DrainBeforeStop { get; set; } = TimeSpan.Zero;
+
     /// <summary>Idle activations are deactivated after this (Orleans' collection age). Default 15 min.</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
 }

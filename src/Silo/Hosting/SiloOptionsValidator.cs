@@ -18,6 +18,11 @@ internal sealed class SiloOptionsValidator(IOptions<ClusterSettings> cluster) : 
             errors.Add($"{string.Join(" and ", clash.Select(p => p.Key))} use the same port {clash.Key}.");
         }
 
+        if (options.DrainBeforeStop < TimeSpan.Zero || options.DrainBeforeStop > TimeSpan.FromMinutes(5))
+        {
+            errors.Add("CityBrain:DrainBeforeStop must be between 00:00:00 and 00:05:00.");
+        }
+
         if (options.ResponseTimeout <= TimeSpan.Zero || options.CollectionAge <= TimeSpan.Zero)
         {
             errors.Add("CityBrain:ResponseTimeout and CityBrain:CollectionAge must be positive.");

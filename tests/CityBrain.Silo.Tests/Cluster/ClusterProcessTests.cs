@@ -116,6 +116,8 @@ public sealed class ClusterProcessTests
         Assert.Equal(1, CountOf(output, "dead"));
     }
 
+    private static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(40));
+
     private static int CountOf(string text, string word) => text.Split(word).Length - 1;
 
     [Fact]
@@ -202,7 +204,8 @@ public sealed class ClusterProcessTests
             await cluster.RestartAsync(round % 3);
             await cluster.WaitForActiveMembersAsync(3);
 
-            Assert.Equal(0, await cluster.TerminateAsync((round + 1) % 3, load.WhenNoCallsToAsync));
+            var exit = await cluster.TerminateAsync((round + 1) % 3, load.WhenNoCallsToAsync);
+            Assert.True(exit == 0, $"silo {(round + 1) % 3} stopped with exit code {exit}:\n{Tail(cluster.DepartedOutput((round + 1) % 3))}");
             await WaitForAcksAsync(load, load.Acked.Count + 300);
             await cluster.RestartAsync((round + 1) % 3);
             await cluster.WaitForActiveMembersAsync(3);
