@@ -1,10 +1,13 @@
 using CityBrain.Contracts;
 using CityBrain.Grains.Internal;
+using CityBrain.Grains.Sla;
 
 namespace CityBrain.Grains.Drills;
 
 /// <summary>Builds a drill report from its incidents (pure): one row per incident and department with the accept,
-/// assign and arrive times against the incident's SLA policy.</summary>
+/// assign and arrive times against the incident's SLA policy. Arrival is the department's on-site clock outcome, the one
+/// the evaluation's 按时到场率 reads (<see cref="SlaEngine.OutcomeAt"/>): a returned assignment 退单 is neither on time
+/// nor late, unless its clock had already run past the target.</summary>
 public static class DrillReportBuilder
 {
     /// <summary>The report, as of <paramref name="now"/> (an answer still missing past its target counts as late).</summary>
@@ -27,6 +30,7 @@ public static class DrillReportBuilder
             {
                 var dispatched = Times.IsSet(assignment.DispatchedAt) ? Times.At(assignment.DispatchedAt) : (DateTimeOffset?)null;
                 var arrived = Times.IsSet(assignment.ArrivedAt) ? Times.At(assignment.ArrivedAt) : (DateTimeOffset?)null;
+                var arrival = Arrival(incident, assignment, now);
                 var row = new DrillDepartmentResult
                 {
                     IncidentId = incident.Id,
@@ -41,7 +45,8 @@ public static class DrillReportBuilder
                 };
                 row.AcceptMet = Met(row.AcceptMs, row.AcceptTargetMs);
                 row.AssignMet = Met(row.AssignMs, row.AssignTargetMs);
-                row.ArriveMet = Met(row.ArriveMs, row.ArriveTargetMs);
+                row.ArriveOutcome = arrival;
+                row.ArriveMet = arrival == SlaOutcome.Met;
                 report.Results.Add(row);
                 if (row.AcceptMet && row.AssignMet && row.ArriveMet)
                 {
@@ -49,15 +54,27 @@ public static class DrillReportBuilder
                 }
                 else if (Late(row.AcceptMs, row.AcceptTargetMs, reported, now)
                     || (accepted is { } a && Late(row.AssignMs, row.AssignTargetMs, a, now))
-                    || (dispatched is { } d && Late(row.ArriveMs, row.ArriveTargetMs, d, now)))
+                    || arrival == SlaOutcome.Breached)
                 {
                     report.DepartmentsLate++;
+                }
+                else if (arrival == SlaOutcome.Returned)
+                {
+                    report.DepartmentsReturned++;
                 }
             }
         }
 
         return report;
     }
+
+    /// <summary>The outcome of the assignment's on-site clock; without one (the city turned that clock off), arriving at
+    /// all is on time and a return is still a return.</summary>
+    private static SlaOutcome Arrival(Incident incident, Assignment assignment, DateTimeOffset now) =>
+        SlaEngine.OnSiteClock(incident, assignment) is { } clock ? SlaEngine.OutcomeAt(clock, now)
+        : Times.IsSet(assignment.ArrivedAt) ? SlaOutcome.Met
+        : assignment.Status == AssignmentStatus.Returned ? SlaOutcome.Returned
+        : SlaOutcome.Unspecified;
 
     private static long Between(DateTimeOffset from, DateTimeOffset? to) => to is { } t ? Math.Max(0, Times.Ms(t - from)) : -1;
 

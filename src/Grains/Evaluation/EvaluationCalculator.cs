@@ -6,24 +6,28 @@ namespace CityBrain.Grains.Evaluation;
 
 /// <summary>
 /// The assessment figures (pure), from incidents as folded from their journals. An incident counts in the period
-/// of its report; drill incidents, retracted alerts and duplicates never count. A clock is decided when it stopped,
-/// or when it is still running past its target (late); one still within its target is not counted yet.
+/// of its report; drill incidents, retracted alerts and duplicates never count. A clock counts by its outcome
+/// (<see cref="SlaEngine.OutcomeAt"/>): met, or breached (also while still running once it reached its target); one
+/// still within its target, or ended by a side path (returned, withdrawn), is in neither part of the rate.
 /// <list type="bullet">
-/// <item>及时受理率 timely accept: first accept clock met / accept clocks decided.</item>
-/// <item>及时派遣率 timely assign: first assign clock met / assign clocks decided.</item>
-/// <item>按时到场率 on-time arrival: on-site clocks met / decided (per department assignment).</item>
-/// <item>按期结案率 on-time close: first resolve clock met / resolve clocks decided.</item>
+/// <item>及时受理率 timely accept: first accept clock met / met or breached.</item>
+/// <item>及时派遣率 timely assign: first assign clock met / met or breached.</item>
+/// <item>按时到场率 on-time arrival: on-site clocks met / met or breached (per department assignment; a return is not an arrival).</item>
+/// <item>按期结案率 on-time close: first resolve clock met / met or breached.</item>
 /// <item>返工率 rework: incidents reworked (verification failed or reopened) / incidents closed at least once.</item>
+/// <item>派遣准确率 dispatch accuracy: assignments not returned / assignments.</item>
+/// <item>退单率 return rate: assignments returned 退单 / assignments.</item>
 /// </list>
 /// Rows per grid, community, grid worker (the grid's worker on duty at report time) and department (every incident
-/// the department was dispatched to; its arrival rate counts its own clocks only).
+/// the department was dispatched to; its arrival, accuracy and return rates count its own assignments only), and per
+/// dispatcher and command level (only the assignments they dispatched: dispatch accuracy and return rate).
 /// </summary>
 public static class EvaluationCalculator
 {
     /// <summary>Computes the rows of the given scopes (all when <paramref name="scope"/> is unspecified) and a total.</summary>
     public static EvaluationReport Compute(IEnumerable<Incident> incidents, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, EvaluationScope scope)
     {
-        var rows = new Dictionary<(EvaluationScope, string), Tally>();
+        var rows = new Dictionary<Share, Tally>();
         var total = new Tally();
         foreach (var incident in incidents)
         {
@@ -34,79 +38,147 @@ public static class EvaluationCalculator
                 continue;
             }
 
-            total.Add(incident, null, now);
-            Add(rows, scope, EvaluationScope.Grid, incident.GridId, incident, null, now);
-            Add(rows, scope, EvaluationScope.Community, incident.CommunityId, incident, null, now);
-            Add(rows, scope, EvaluationScope.Worker, incident.GridWorkerId, incident, null, now);
-            foreach (var department in incident.Assignments.Select(a => a.DepartmentId).Distinct())
+            total.Add(incident, new Share(EvaluationScope.Unspecified, "total"), now);
+
+            // A set: an incident counts once in a row, however many of the row's assignments it has.
+            var shares = new HashSet<Share>
             {
-                Add(rows, scope, EvaluationScope.Department, department, incident, department, now);
+                new(EvaluationScope.Grid, incident.GridId),
+                new(EvaluationScope.Community, incident.CommunityId),
+                new(EvaluationScope.Worker, incident.GridWorkerId),
+            };
+            foreach (var assignment in incident.Assignments.Items())
+            {
+                shares.Add(new Share(EvaluationScope.Department, assignment.DepartmentId));
+                shares.Add(new Share(EvaluationScope.Dispatcher, assignment.DispatchedBy));
+                shares.Add(new Share(EvaluationScope.Level, assignment.DispatchLevel));
+            }
+
+            foreach (var share in shares)
+            {
+                Add(rows, scope, share, incident, now);
             }
         }
 
         var report = new EvaluationReport { From = Times.Stamp(from), To = Times.Stamp(to), ComputedAt = Times.Stamp(now), Total = total.Row(EvaluationScope.Unspecified, "total") };
-        report.Rows.Add(rows.OrderBy(r => r.Key.Item1).ThenBy(r => r.Key.Item2, StringComparer.Ordinal).Select(r => r.Value.Row(r.Key.Item1, r.Key.Item2)));
+        report.Rows.Add(rows.OrderBy(r => r.Key.Scope).ThenBy(r => r.Key.Id, StringComparer.Ordinal).Select(r => r.Value.Row(r.Key.Scope, r.Key.Id)));
         return report;
     }
 
-    private static void Add(Dictionary<(EvaluationScope, string), Tally> rows, EvaluationScope wanted, EvaluationScope scope, string id, Incident incident, string? department, DateTimeOffset now)
+    private static void Add(Dictionary<Share, Tally> rows, EvaluationScope wanted, Share share, Incident incident, DateTimeOffset now)
     {
-        if (id.Length == 0 || (wanted != EvaluationScope.Unspecified && wanted != scope))
+        if (share.Id.Length == 0 || (wanted != EvaluationScope.Unspecified && wanted != share.Scope))
         {
             return;
         }
 
-        if (!rows.TryGetValue((scope, id), out var tally))
+        if (!rows.TryGetValue(share, out var tally))
         {
-            rows[(scope, id)] = tally = new Tally();
+            rows[share] = tally = new Tally();
         }
 
-        tally.Add(incident, department, now);
+        tally.Add(incident, share, now);
+    }
+
+    /// <summary>A row's part of an incident: which of its assignments (and their on-site clocks) the row counts, and
+    /// whether it counts the incident-wide clocks too.</summary>
+    private readonly record struct Share(EvaluationScope Scope, string Id)
+    {
+        /// <summary>Dispatcher and level rows are about their dispatches alone.</summary>
+        public bool CountsIncidentClocks => Scope is not (EvaluationScope.Dispatcher or EvaluationScope.Level);
+
+        public bool Owns(Assignment assignment) => Scope switch
+        {
+            EvaluationScope.Department => assignment.DepartmentId == Id,
+            EvaluationScope.Dispatcher => assignment.DispatchedBy == Id,
+            EvaluationScope.Level => assignment.DispatchLevel == Id,
+            _ => true,
+        };
+
+        /// <summary>Arrival belongs to the department: a dispatcher's or level's row does not count it.</summary>
+        public bool OwnsArrival(SlaClock clock) => Scope switch
+        {
+            EvaluationScope.Department => clock.DepartmentId == Id,
+            EvaluationScope.Dispatcher or EvaluationScope.Level => false,
+            _ => true,
+        };
+    }
+
+    private enum Figure
+    {
+        Accept,
+        Assign,
+        Arrival,
+        Close,
+        Rework,
+        DispatchAccuracy,
+        Returned,
     }
 
     private sealed class Tally
     {
-        private readonly int[] _met = new int[5];
-        private readonly int[] _decided = new int[5];
+        private static readonly int FigureCount = Enum.GetValues<Figure>().Length;
+        private readonly int[] _met = new int[FigureCount];
+        private readonly int[] _decided = new int[FigureCount];
         private int _incidents;
 
-        public void Add(Incident incident, string? department, DateTimeOffset now)
+        public void Add(Incident incident, Share share, DateTimeOffset now)
         {
             _incidents++;
-            Count(0, First(incident, SlaClockKind.Accept), now);
-            Count(1, First(incident, SlaClockKind.Assign), now);
-            foreach (var clock in incident.Clocks.Where(c => c.Kind == SlaClockKind.OnSite && (department is null || c.DepartmentId == department)))
+            foreach (var clock in incident.Clocks.Items())
             {
-                Count(2, clock, now);
+                if (clock.Kind == SlaClockKind.OnSite && share.OwnsArrival(clock))
+                {
+                    Count(Figure.Arrival, clock, now);
+                }
             }
 
-            Count(3, First(incident, SlaClockKind.Resolve), now);
+            foreach (var assignment in incident.Assignments.Items())
+            {
+                if (share.Owns(assignment))
+                {
+                    var returned = assignment.Status == AssignmentStatus.Returned;
+                    Count(Figure.DispatchAccuracy, met: !returned);
+                    Count(Figure.Returned, met: returned);
+                }
+            }
+
+            if (!share.CountsIncidentClocks)
+            {
+                return;
+            }
+
+            Count(Figure.Accept, First(incident, SlaClockKind.Accept), now);
+            Count(Figure.Assign, First(incident, SlaClockKind.Assign), now);
+            Count(Figure.Close, First(incident, SlaClockKind.Resolve), now);
             if (Times.IsSet(incident.ClosedAt) || incident.ReopenCount > 0)
             {
-                _decided[4]++;
-                if (incident.ReworkCount + incident.ReopenCount > 0)
-                {
-                    _met[4]++;
-                }
+                Count(Figure.Rework, met: incident.ReworkCount + incident.ReopenCount > 0);
             }
         }
 
-        private void Count(int figure, SlaClock? clock, DateTimeOffset now)
+        private void Count(Figure figure, SlaClock? clock, DateTimeOffset now)
         {
             if (clock is null || clock.TargetMs <= 0)
             {
                 return;
             }
 
-            if (clock.State == SlaClockState.Stopped)
+            switch (SlaEngine.OutcomeAt(clock, now))
             {
-                _decided[figure]++;
-                _met[figure] += clock.Met ? 1 : 0;
+                case SlaOutcome.Met:
+                    Count(figure, met: true);
+                    break;
+                case SlaOutcome.Breached:
+                    Count(figure, met: false);
+                    break;
             }
-            else if (SlaEngine.ElapsedMs(clock, now) > clock.TargetMs)
-            {
-                _decided[figure]++;
-            }
+        }
+
+        private void Count(Figure figure, bool met)
+        {
+            _decided[(int)figure]++;
+            _met[(int)figure] += met ? 1 : 0;
         }
 
         private static SlaClock? First(Incident incident, SlaClockKind kind) => incident.Clocks.FirstOrDefault(c => c.Kind == kind);
@@ -116,18 +188,19 @@ public static class EvaluationCalculator
             Scope = scope,
             Id = id,
             Incidents = _incidents,
-            TimelyAccept = Rate(0),
-            TimelyAssign = Rate(1),
-            OnTimeArrival = Rate(2),
-            OnTimeClose = Rate(3),
-            Rework = Rate(4),
+            TimelyAccept = Rate(Figure.Accept),
+            TimelyAssign = Rate(Figure.Assign),
+            OnTimeArrival = Rate(Figure.Arrival),
+            OnTimeClose = Rate(Figure.Close),
+            Rework = Rate(Figure.Rework),
+            DispatchAccuracy = Rate(Figure.DispatchAccuracy),
+            Returned = Rate(Figure.Returned),
         };
 
-        private Rate Rate(int figure) => new()
+        private Rate Rate(Figure figure)
         {
-            Numerator = _met[figure],
-            Denominator = _decided[figure],
-            Rate_ = _decided[figure] == 0 ? 0 : Math.Round((double)_met[figure] / _decided[figure], 4),
-        };
+            var (met, decided) = (_met[(int)figure], _decided[(int)figure]);
+            return new Rate { Numerator = met, Denominator = decided, Rate_ = decided == 0 ? 0 : Math.Round((double)met / decided, 4) };
+        }
     }
 }

@@ -60,5 +60,9 @@ public static class CityBrainGrainsExtensions
     private sealed class IncidentJournalFold : IJournalFold<Incident, IncidentEvent>
     {
         public Incident Apply(Incident state, IncidentEvent @event) => IncidentFold.ApplyInPlace(state, @event);
+
+        /// <summary>A snapshot built by other fold rules (before SLA outcomes, a returned clock was stored as met) is
+        /// rebuilt from the journal, so every reader sees what the journal's facts mean now.</summary>
+        public bool IsCurrent(Incident snapshot) => snapshot.FoldVersion == IncidentFold.Version;
     }
 }

@@ -11,6 +11,14 @@ namespace CityBrain.Grains.Lifecycle;
 /// </summary>
 public static class IncidentFold
 {
+    /// <summary>
+    /// The version of these rules, kept in every state they build (<see cref="Incident.FoldVersion"/>). Raise it whenever
+    /// a change makes the same journal fold to a different state: a stored snapshot of another version is then ignored
+    /// and the journal replayed, so no reader sees what older rules made of it. 1: SLA outcomes (a returned assignment's
+    /// on-site clock is returned, not met) and who dispatched each assignment.
+    /// </summary>
+    public const int Version = 1;
+
     /// <summary>The state after <paramref name="e"/>; <paramref name="state"/> is left as it was.</summary>
     public static Incident Apply(Incident state, IncidentEvent e)
     {
@@ -35,6 +43,7 @@ public static class IncidentFold
         {
             case IncidentEvent.KindOneofCase.Reported:
                 s.Status = IncidentStatus.Reported;
+                s.FoldVersion = Version;
                 s.ReportedAt = at;
                 s.AlertCount = Math.Max(1, s.AlertCount);
                 break;
@@ -55,6 +64,8 @@ public static class IncidentFold
                         Status = AssignmentStatus.Dispatched,
                         DispatchedAt = at,
                         Linkage = e.Assigned.Linkage,
+                        DispatchedBy = e.Actor?.UserId ?? string.Empty,
+                        DispatchLevel = DispatchLevel(s, e.Actor),
                     });
                 }
 
@@ -184,6 +195,21 @@ public static class IncidentFold
         }
 
         return state;
+    }
+
+    /// <summary>The command level a dispatcher acts from on this incident: its jurisdiction entry covering the incident,
+    /// broadest first (<c>street/id</c>, <c>community/id</c>, <c>grid/id</c>), or <c>city</c> for a caller over the whole
+    /// city (an empty jurisdiction: whole-city dispatchers, admins).</summary>
+    internal static string DispatchLevel(Incident s, Actor? actor)
+    {
+        var jurisdiction = actor?.Jurisdiction;
+        return jurisdiction is null || jurisdiction.Count == 0 ? "city"
+            : Covered(jurisdiction, s.StreetId) ? "street/" + s.StreetId
+            : Covered(jurisdiction, s.CommunityId) ? "community/" + s.CommunityId
+            : Covered(jurisdiction, s.GridId) ? "grid/" + s.GridId
+            : "city";
+
+        static bool Covered(IList<string> jurisdiction, string area) => area.Length > 0 && jurisdiction.Contains(area);
     }
 
     /// <summary>The department's current (non-archived) assignment in the given status.</summary>

@@ -15,7 +15,10 @@ namespace CityBrain.Grains.Sla;
 /// <param name="Description">What it measures, for people.</param>
 /// <param name="Target">Its target from the incident's policy, in ms (0 = the clock does not run).</param>
 /// <param name="Starts">After an event is applied: the department ids of the clocks to start ("" for an incident-wide clock).</param>
-/// <param name="Stops">After an event is applied: whether a running or paused clock of this kind stops.</param>
+/// <param name="Stops">After an event is applied: how it stops a running or paused clock of this kind —
+/// <see cref="SlaOutcome.Met"/> for the clock's own answer (the engine records it breached when past the target), a side
+/// path's outcome (<see cref="SlaOutcome.Returned"/>), or <see cref="SlaOutcome.Unspecified"/> when it does not stop it.
+/// When the event finishes the incident, a clock it does not answer is withdrawn.</param>
 /// <param name="PausesWhileSuspended">Whether the clock pauses while the incident is suspended 挂起.</param>
 public sealed record SlaDefinition(
     SlaClockKind Kind,
@@ -23,5 +26,5 @@ public sealed record SlaDefinition(
     string Description,
     Func<SlaPolicy, long> Target,
     Func<Incident, IncidentEvent, IReadOnlyList<string>> Starts,
-    Func<Incident, IncidentEvent, SlaClock, bool> Stops,
+    Func<Incident, IncidentEvent, SlaClock, SlaOutcome> Stops,
     bool PausesWhileSuspended);

@@ -24,9 +24,12 @@ internal static class SlaEngine
         var at = Times.At(e.At);
         if (IsTerminal(after.Status) && !wasTerminal)
         {
+            // The event answers the clocks it stops by definition (a rejection the accept clock, a close the resolve
+            // clock); every other clock still running is withdrawn.
             foreach (var clock in after.Clocks.Items())
             {
-                Stop(clock, at);
+                var how = Definition(clock.Kind).Stops(after, e, clock);
+                Stop(clock, at, how == SlaOutcome.Unspecified ? SlaOutcome.Withdrawn : how);
             }
 
             return;
@@ -64,9 +67,10 @@ internal static class SlaEngine
             var definition = definitions[d];
             foreach (var clock in after.Clocks.Items())
             {
-                if (clock.Kind == definition.Kind && clock.State is SlaClockState.Running or SlaClockState.Paused && definition.Stops(after, e, clock))
+                if (clock.Kind == definition.Kind && clock.State is SlaClockState.Running or SlaClockState.Paused
+                    && definition.Stops(after, e, clock) is var how and not SlaOutcome.Unspecified)
                 {
-                    Stop(clock, at);
+                    Stop(clock, at, how);
                 }
             }
 
@@ -94,7 +98,9 @@ internal static class SlaEngine
         }
     }
 
-    private static void Stop(SlaClock clock, DateTimeOffset at)
+    /// <summary>Stops a clock: <paramref name="how"/> (met for its answer, or a side path's outcome) unless it ran past its
+    /// target, which is a breach whatever stopped it — a late return or withdrawal does not undo a breach.</summary>
+    private static void Stop(SlaClock clock, DateTimeOffset at, SlaOutcome how)
     {
         if (clock.State is not (SlaClockState.Running or SlaClockState.Paused))
         {
@@ -103,7 +109,8 @@ internal static class SlaEngine
 
         var end = clock.State == SlaClockState.Paused ? Times.At(clock.PausedAt) : at;
         clock.ElapsedMs = Math.Max(0, Times.Ms(end - Times.At(clock.StartedAt)) - clock.PausedMs);
-        clock.Met = clock.ElapsedMs <= clock.TargetMs;
+        clock.Outcome = clock.ElapsedMs > clock.TargetMs ? SlaOutcome.Breached : how;
+        clock.Met = clock.Outcome == SlaOutcome.Met;
         clock.State = SlaClockState.Stopped;
         clock.StoppedAt = Times.Stamp(at);
         clock.PausedAt = null;
@@ -117,6 +124,20 @@ internal static class SlaEngine
         SlaClockKind.Resolve => SlaDefinitions.Resolve,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown SLA clock."),
     };
+
+    /// <summary>
+    /// A clock's outcome as of <paramref name="now"/>, the one the evaluation and the drill report read: a stopped clock's
+    /// recorded outcome; a running or paused one that has reached its target is breached (<see cref="Evaluate"/> records
+    /// the breach then); otherwise unspecified (not decided yet).
+    /// </summary>
+    public static SlaOutcome OutcomeAt(SlaClock clock, DateTimeOffset now) =>
+        clock.State == SlaClockState.Stopped ? clock.Outcome
+        : ElapsedMs(clock, now) >= clock.TargetMs ? SlaOutcome.Breached
+        : SlaOutcome.Unspecified;
+
+    /// <summary>The on-site clock an assignment's dispatch started; null when none ran (its target is off).</summary>
+    public static SlaClock? OnSiteClock(Incident incident, Assignment assignment) =>
+        incident.Clocks.FirstOrDefault(c => c.Kind == SlaClockKind.OnSite && c.DepartmentId == assignment.DepartmentId && Equals(c.StartedAt, assignment.DispatchedAt));
 
     /// <summary>Running time of a clock at <paramref name="now"/>, pauses excluded.</summary>
     public static long ElapsedMs(SlaClock clock, DateTimeOffset now) => clock.State switch

@@ -6,7 +6,8 @@ namespace CityBrain.Storage;
 /// <see cref="Raise"/> applies an event at once; <see cref="ConfirmAsync"/> appends the raised events durably, numbered
 /// <c>Version + 1, Version + 2, ...</c>, in one transaction with the feed entries and deadline changes staged since the
 /// last confirmation. (grain, sequence) is unique in storage, so two activations can never both append position N.
-/// On activation the latest snapshot is loaded and the events after it replayed.
+/// On activation the latest snapshot is loaded and the events after it replayed (every event, when the fold refuses the
+/// snapshot: <see cref="IJournalFold{TState,TEvent}.IsCurrent"/>).
 /// </summary>
 /// <typeparam name="TState">The state: a protobuf message or a record.</typeparam>
 /// <typeparam name="TEvent">The event: a protobuf message (e.g. with a <c>oneof</c>) or a record.</typeparam>
@@ -56,6 +57,13 @@ public interface IJournalFold<TState, TEvent>
 {
     /// <summary>The state after <paramref name="event"/> (may change <paramref name="state"/> in place and return it).</summary>
     TState Apply(TState state, TEvent @event);
+
+    /// <summary>
+    /// Whether a stored snapshot is what this fold builds from the same events. A snapshot refused here (built by rules
+    /// that have changed since) is ignored on activation and the whole journal replayed; the next snapshot stored is
+    /// current again. By default every snapshot is.
+    /// </summary>
+    bool IsCurrent(TState snapshot) => true;
 }
 
 /// <summary>One confirmed journal event.</summary>

@@ -158,9 +158,24 @@ internal sealed class JournalFacet<TState, TEvent> : IJournal<TState, TEvent>, I
     public async Task OnStart(CancellationToken cancellationToken = default)
     {
         var load = await _store.LoadAsync(_grain, cancellationToken);
-        var state = load.Snapshot is { } snapshot ? PayloadCodec<TState>.Decode(snapshot.Payload, $"snapshot of {_grain}") : new TState();
-        var version = load.Snapshot?.Sequence ?? 0;
-        foreach (var stored in load.Events)
+        var state = new TState();
+        var version = 0L;
+        var events = load.Events;
+        if (load.Snapshot is { } snapshot)
+        {
+            var stored = PayloadCodec<TState>.Decode(snapshot.Payload, $"snapshot of {_grain}");
+            if (_fold.IsCurrent(stored))
+            {
+                state = stored;
+                version = snapshot.Sequence;
+            }
+            else
+            {
+                events = await ReadEventsFromStartAsync(cancellationToken);
+            }
+        }
+
+        foreach (var stored in events)
         {
             if (stored.Sequence != version + 1)
             {
@@ -177,6 +192,22 @@ internal sealed class JournalFacet<TState, TEvent> : IJournal<TState, TEvent>, I
     }
 
     public Task OnStop(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    /// <summary>Every stored event, for a replay that cannot start from the snapshot.</summary>
+    private async Task<List<StoredEvent>> ReadEventsFromStartAsync(CancellationToken cancellationToken)
+    {
+        const int Page = 1000;
+        var events = new List<StoredEvent>();
+        while (true)
+        {
+            var page = await _store.ReadEventsAsync(_grain, events.Count > 0 ? events[^1].Sequence : 0, Page, cancellationToken);
+            events.AddRange(page);
+            if (page.Count < Page)
+            {
+                return events;
+            }
+        }
+    }
 
     private TEvent DecodeEvent(StoredEvent stored) => PayloadCodec<TEvent>.Decode(stored.Payload, $"journal event {stored.Sequence} of {_grain}");
 }

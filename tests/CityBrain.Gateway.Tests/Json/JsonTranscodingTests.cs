@@ -141,6 +141,8 @@ public sealed class JsonTranscodingTests(GatewayServer server) : IDisposable
         Assert.Contains(get.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "incident_id" && p.GetProperty("in").GetString() == "path");
         Assert.Contains(get.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "omitJournal" && p.GetProperty("in").GetString() == "query");
         Assert.True(schemas.GetProperty("citybrain.v1.IntakeEvent").GetProperty("properties").TryGetProperty("sourceEventId", out _));
+        var row = schemas.GetProperty("citybrain.v1.EvaluationRow").GetProperty("properties");
+        Assert.True(row.TryGetProperty("dispatchAccuracy", out _) && row.TryGetProperty("returned", out _));
 
         // Every reference resolves.
         foreach (var reference in References(document))

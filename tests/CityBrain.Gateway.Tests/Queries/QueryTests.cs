@@ -130,6 +130,31 @@ public sealed class QueryTests(GatewayServer server)
     }
 
     [Fact]
+    public async Task GetEvaluation_AssignmentReturned_LowersTheDispatchersAccuracyAndIsNoArrival()
+    {
+        var dispatcher = server.For(Who.Dispatcher("g017")); // no other test dispatches in g017
+        var source = Events.Source("returns");
+        var ids = new[] { await NewIncidentAsync(source, "g017"), await NewIncidentAsync(source, "g017") };
+        foreach (var id in ids)
+        {
+            await dispatcher.Dispatch.AcceptAsync(new IncidentAction { IncidentId = id });
+            await dispatcher.Dispatch.AssignAsync(new AssignRequest { IncidentId = id, DepartmentId = "police" });
+        }
+
+        var returned = await server.For(Who.Department("police")).Dispatch.ReturnAssignmentAsync(new DepartmentAction { IncidentId = ids[1], Reason = "not a police matter" });
+
+        var onSite = returned.Clocks.Single(c => c.Kind == SlaClockKind.OnSite);
+        Assert.Equal((SlaOutcome.Returned, false), (onSite.Outcome, onSite.Met));
+        var today = server.Clock.GetUtcNow().ToOffset(server.City.UtcOffset).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var report = await server.For(Who.Viewer).Query.GetEvaluationAsync(new EvaluationQuery { Period = EvaluationPeriod.Day, Date = today });
+        foreach (var (scope, id) in new[] { (EvaluationScope.Dispatcher, "dispatcher-g017"), (EvaluationScope.Level, "grid/g017") })
+        {
+            var row = report.Rows.Single(r => r.Scope == scope && r.Id == id);
+            Assert.Equal(((1, 2), (1, 2)), ((row.DispatchAccuracy.Numerator, row.DispatchAccuracy.Denominator), (row.Returned.Numerator, row.Returned.Denominator)));
+        }
+    }
+
+    [Fact]
     public async Task ListIncidents_NewIncidentsWhilePaging_NoneRepeatedNoneSkipped()
     {
         var source = Events.Source("paging");

@@ -70,7 +70,9 @@ public sealed class DrillTests(DatabaseFixture database)
         Assert.Equal((120_000L, 60_000L, 120_000L), (fireRow.AcceptMs, fireRow.AssignMs, fireRow.ArriveMs));
         Assert.Equal((180_000L, 120_000L, 900_000L), (fireRow.AcceptTargetMs, fireRow.AssignTargetMs, fireRow.ArriveTargetMs));
         Assert.True(fireRow.AcceptMet && fireRow.AssignMet && fireRow.ArriveMet);
-        Assert.Equal(-1, early.Results.Single(r => r.DepartmentId == "police").ArriveMs);
+        Assert.Equal(SlaOutcome.Met, fireRow.ArriveOutcome);
+        var policeRow = early.Results.Single(r => r.DepartmentId == "police");
+        Assert.Equal((-1L, SlaOutcome.Unspecified), (policeRow.ArriveMs, policeRow.ArriveOutcome)); // still within its target
         Assert.Equal((1, 0), (early.DepartmentsOnTime, early.DepartmentsLate));
         Assert.Equal(4, early.Results.Count); // fire, police, emergency, and the not yet dispatched ordinary event
 
@@ -87,7 +89,9 @@ public sealed class DrillTests(DatabaseFixture database)
 
         var late = await silo.Drills.ReportAsync("flood-linkage-2026-11");
         Assert.Equal((1, 3), (late.DepartmentsOnTime, late.DepartmentsLate));
-        Assert.False(late.Results.Single(r => r.DepartmentId == "police").ArriveMet);
+        var policeLate = late.Results.Single(r => r.DepartmentId == "police");
+        Assert.Equal((false, SlaOutcome.Breached), (policeLate.ArriveMet, policeLate.ArriveOutcome));
+        Assert.Equal(0, late.DepartmentsReturned);
         Assert.False(late.Results.Single(r => r.IncidentId == water).AcceptMet);
 
         var day = await silo.Evaluation.ComputeAsync(Who.Viewer, new EvaluationQuery { Period = EvaluationPeriod.Day, Date = "2026-11-21" });

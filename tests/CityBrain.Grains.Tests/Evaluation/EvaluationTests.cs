@@ -1,4 +1,5 @@
 using CityBrain.Contracts;
+using CityBrain.Grains.Drills;
 using CityBrain.Grains.Evaluation;
 using CityBrain.Grains.Lifecycle;
 using CityBrain.Grains.Tests.Infrastructure;
@@ -46,11 +47,30 @@ public sealed class EvaluationTests
         ];
     }
 
-    private static EvaluationReport Compute(EvaluationScope scope = EvaluationScope.Unspecified)
+    /// <summary>The case of issue 12, 2026-11-21 from 09:00 local: dispatcher-1 (street st-01) sends the police to five
+    /// incidents; it is on site in time on three, late on one, and returns one 退单 without arriving.</summary>
+    public static List<Story> PoliceFive()
     {
-        var (from, to) = EvaluationService.Period(new EvaluationQuery { Period = EvaluationPeriod.Day, Date = "2026-11-21" }, TimeSpan.FromHours(8));
-        return EvaluationCalculator.Compute(ScriptedDay().Select(s => s.State), from, to, to, scope);
+        var s = Story.Start;
+        return
+        [
+            new Story(at: s, id: "P1").After(M).Accept().After(M).Assign("police").After(10 * M).Arrive("police"),
+            new Story(at: s + M, id: "P2").After(M).Accept().After(M).Assign("police").After(15 * M).Arrive("police"),
+            new Story(at: s + 2 * M, id: "P3").After(M).Accept().After(M).Assign("police").After(20 * M).Arrive("police"), // at the target: in time
+            new Story(at: s + 3 * M, id: "P4").After(M).Accept().After(M).Assign("police").After(25 * M).Arrive("police"),
+            new Story(at: s + 4 * M, id: "P5").After(M).Accept().After(M).Assign("police").After(5 * M).Return("police"),
+        ];
     }
+
+    private static (DateTimeOffset From, DateTimeOffset To) Day { get; } =
+        EvaluationService.Period(new EvaluationQuery { Period = EvaluationPeriod.Day, Date = "2026-11-21" }, TimeSpan.FromHours(8));
+
+    private static EvaluationReport Compute(EvaluationScope scope = EvaluationScope.Unspecified) => Compute(ScriptedDay(), scope);
+
+    private static EvaluationReport Compute(List<Story> stories, EvaluationScope scope = EvaluationScope.Unspecified) =>
+        EvaluationCalculator.Compute(stories.Select(s => s.State), Day.From, Day.To, Day.To, scope);
+
+    private static (int, int) Parts(Rate rate) => (rate.Numerator, rate.Denominator);
 
     private static void AssertRates(EvaluationRow row, (int, int) accept, (int, int) assign, (int, int) arrival, (int, int) close, (int, int) rework)
     {
@@ -127,6 +147,94 @@ public sealed class EvaluationTests
         {
             Assert.Equal(story.State, IncidentFold.Replay(story.Journal));
         }
+    }
+
+    [Fact]
+    public void Compute_PoliceReturnedOneOfFive_ArrivalThreeOfFour_ReturnsOneOfFive_DispatchAccuracyFourOfFive()
+    {
+        var report = Compute(PoliceFive());
+
+        // Regression (issue 12): the return stopped its on-site clock as met, and police read 4/5 on time.
+        var police = Row(report, EvaluationScope.Department, "police");
+        Assert.Equal((3, 4), Parts(police.OnTimeArrival));
+        Assert.Equal((1, 5), Parts(police.Returned));
+        Assert.Equal(0.2, police.Returned.Rate_);
+        var dispatcher = Row(report, EvaluationScope.Dispatcher, "dispatcher-1");
+        var level = Row(report, EvaluationScope.Level, "street/st-01");
+        Assert.All(new[] { dispatcher, level }, row => Assert.Equal(((4, 5), (1, 5), (0, 0)), (Parts(row.DispatchAccuracy), Parts(row.Returned), Parts(row.OnTimeArrival))));
+        Assert.Equal((0, 0), Parts(dispatcher.TimelyAccept)); // a dispatcher's row is about its dispatches alone
+        Assert.Equal(5, dispatcher.Incidents);
+        Assert.Equal(((3, 4), (4, 5), (1, 5)), (Parts(report.Total.OnTimeArrival), Parts(report.Total.DispatchAccuracy), Parts(report.Total.Returned)));
+    }
+
+    [Fact]
+    public void DrillReport_OfThePoliceFive_AgreesWithTheEvaluation()
+    {
+        var stories = PoliceFive();
+        var police = Row(Compute(stories), EvaluationScope.Department, "police");
+
+        var drill = DrillReportBuilder.Build(stories.Select(s => (s.State.SourceEventId, s.State)).ToList(), Day.To);
+
+        var returned = drill.Results.Single(r => r.ScenarioEventId == "P5");
+        Assert.Equal((-1L, SlaOutcome.Returned, false), (returned.ArriveMs, returned.ArriveOutcome, returned.ArriveMet));
+        Assert.Equal((3, 1, 1), (drill.DepartmentsOnTime, drill.DepartmentsLate, drill.DepartmentsReturned));
+        var met = drill.Results.Count(r => r.ArriveOutcome == SlaOutcome.Met);
+        var breached = drill.Results.Count(r => r.ArriveOutcome == SlaOutcome.Breached);
+        Assert.Equal((police.OnTimeArrival.Numerator, police.OnTimeArrival.Denominator), (met, met + breached));
+        Assert.Equal(police.Returned.Numerator, drill.DepartmentsReturned);
+    }
+
+    [Fact]
+    public void Compute_ReturnAfterTheTarget_StaysALateArrival()
+    {
+        // Returning work once the on-site target has passed cannot take a breach out of the department's figure.
+        var late = new Story(id: "R1").After(M).Accept().After(M).Assign("police").After(30 * M).Return("police");
+
+        var police = Row(Compute([late]), EvaluationScope.Department, "police");
+
+        Assert.Equal(((0, 1), (1, 1)), (Parts(police.OnTimeArrival), Parts(police.Returned)));
+    }
+
+    [Fact]
+    public void Compute_SuspendedBeforeTheTarget_ArrivalNotCountedYet()
+    {
+        var suspended = new Story(id: "S1").After(M).Accept().After(M).Assign("police").After(5 * M).Suspend();
+
+        var police = Row(Compute([suspended]), EvaluationScope.Department, "police");
+
+        Assert.Equal(((0, 0), (0, 1), (1, 1)), (Parts(police.OnTimeArrival), Parts(police.Returned), Parts(police.DispatchAccuracy)));
+    }
+
+    [Fact]
+    public void Compute_ScriptedDay_DispatchFiguresPerDispatcherLevelAndDepartment()
+    {
+        var stories = ScriptedDay();
+        stories.Add(new Story(at: Story.Start + 7 * H, id: "G", location: G006).After(M).Accept()
+            .After(M).Do(Who.CommunityDispatcher("c02"), c => c.Assign = new AssignAction { DepartmentId = "sanitation" })
+            .After(M).Return("sanitation"));
+
+        var report = Compute(stories);
+
+        // dispatcher-1 (street st-01) sent A, B, C to sanitation and I to fire, police, emergency; c02's dispatcher sent G,
+        // which sanitation returned.
+        (int, int)[] Dispatch(EvaluationScope scope, string id) => [Parts(Row(report, scope, id).DispatchAccuracy), Parts(Row(report, scope, id).Returned)];
+        Assert.Equal([(6, 6), (0, 6)], Dispatch(EvaluationScope.Dispatcher, "dispatcher-1"));
+        Assert.Equal([(6, 6), (0, 6)], Dispatch(EvaluationScope.Level, "street/st-01"));
+        Assert.Equal([(0, 1), (1, 1)], Dispatch(EvaluationScope.Dispatcher, "dispatcher-c02"));
+        Assert.Equal([(0, 1), (1, 1)], Dispatch(EvaluationScope.Level, "community/c02"));
+        Assert.Equal([(3, 4), (1, 4)], Dispatch(EvaluationScope.Department, "sanitation"));
+        Assert.Equal((2, 3), Parts(Row(report, EvaluationScope.Department, "sanitation").OnTimeArrival)); // G's return is not in it
+        Assert.Equal(["community/c02", "street/st-01"], report.Rows.Where(r => r.Scope == EvaluationScope.Level).Select(r => r.Id));
+    }
+
+    [Fact]
+    public void Compute_AssignedByAnAdmin_CountsAtTheCityLevel()
+    {
+        var story = new Story(id: "Z").After(M).Accept().After(M).Do(Who.Admin, c => c.Assign = new AssignAction { DepartmentId = "police" });
+
+        var report = Compute([story], EvaluationScope.Level);
+
+        Assert.Equal(("city", (1, 1)), (Assert.Single(report.Rows).Id, Parts(report.Rows[0].DispatchAccuracy)));
     }
 
     [Theory]

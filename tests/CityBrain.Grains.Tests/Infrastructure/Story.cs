@@ -84,4 +84,20 @@ public sealed class Story
     public Story Verify(bool passed = true) => Do(Who.Dispatcher, c => c.Verify = new VerifyAction { Passed = passed });
 
     public Story Close() => Do(Who.Dispatcher, c => c.Close = new CloseAction());
+
+    /// <summary>The department returns its assignment 退单.</summary>
+    public Story Return(string department) => Do(Who.Department(department), c => c.ReturnAssignment = new ReturnAction(), "not ours");
+
+    public Story Suspend() => Do(Who.Dispatcher, c => c.Suspend = new SuspendAction(), "waiting for the reporter");
+
+    public Story MarkDuplicate(string of) => Do(Who.Dispatcher, c => c.MarkDuplicate = new MarkDuplicateAction { DuplicateOf = of });
+
+    /// <summary>What the incident records when its source cancels its only alert (CAP cancel: IncidentGrain.Intake).</summary>
+    public Story Retract()
+    {
+        var e = IncidentRules.SystemEvent(Now, Who.Feed(State.Source), "alert cancelled by its source");
+        e.AlertRetracted = new AlertRetracted { SourceEventId = State.SourceEventId, IncidentRetracted = true };
+        Record(e);
+        return this;
+    }
 }

@@ -158,6 +158,118 @@ public sealed class SlaEngineTests
     }
 
     [Fact]
+    public void Return_BeforeArrival_StopsTheOnSiteClockAsReturned_NeitherMetNorBreached()
+    {
+        var story = new Story().At(Min(1)).Accept().At(Min(2)).Assign("police").At(Min(7)).Return("police");
+
+        var onSite = story.State.Clocks.Single(c => c.Kind == SlaClockKind.OnSite);
+        Assert.Equal((SlaClockState.Stopped, SlaOutcome.Returned, false, 300_000L), (onSite.State, onSite.Outcome, onSite.Met, onSite.ElapsedMs));
+    }
+
+    [Fact]
+    public void Return_AfterTheTargetPassed_StaysBreached()
+    {
+        var story = new Story().At(Min(1)).Accept().At(Min(2)).Assign("police");
+        story.At(Min(22)).Tick(); // the on-site breach, 20 min after dispatch
+
+        story.At(Min(30)).Return("police");
+
+        var onSite = story.State.Clocks.Single(c => c.Kind == SlaClockKind.OnSite);
+        Assert.Equal((SlaOutcome.Breached, false), (onSite.Outcome, onSite.Met));
+    }
+
+    [Fact]
+    public void Return_AfterArrival_LeavesTheArrivalMet()
+    {
+        var story = new Story().At(Min(1)).Accept().At(Min(2)).Assign("police").At(Min(12)).Arrive("police").At(Min(15)).Return("police");
+
+        var onSite = story.State.Clocks.Single(c => c.Kind == SlaClockKind.OnSite);
+        Assert.Equal((SlaOutcome.Met, 600_000L), (onSite.Outcome, onSite.ElapsedMs));
+        Assert.Equal(AssignmentStatus.Returned, story.State.Assignments.Single().Status);
+    }
+
+    [Theory]
+    [InlineData(3, SlaOutcome.Met)]
+    [InlineData(12, SlaOutcome.Breached)]
+    public void Reject_AnswersTheAcceptClock(int minutes, SlaOutcome expected)
+    {
+        // Rejecting an invalid report is the center's 受理 decision on it, as accepting is: not a side path of this clock.
+        var story = new Story().At(Min(minutes)).Do(Who.Dispatcher, c => c.Reject = new RejectAction(), "not a real event");
+
+        var accept = Assert.Single(story.State.Clocks);
+        Assert.Equal((SlaClockState.Stopped, expected, expected == SlaOutcome.Met), (accept.State, accept.Outcome, accept.Met));
+    }
+
+    [Fact]
+    public void MarkDuplicate_WhileReported_AnswersTheAcceptClock()
+    {
+        var story = new Story().At(Min(4)).MarkDuplicate("inc-other");
+
+        Assert.Equal(SlaOutcome.Met, Assert.Single(story.State.Clocks).Outcome);
+    }
+
+    /// <summary>The side paths of the lifecycle and the outcome of every clock each one stops, from a common start
+    /// (accepted at 1 min, police dispatched at 2 — except the duplicate, marked while still waiting for dispatch).</summary>
+    [Theory]
+    [InlineData("return", SlaOutcome.Returned, new[] { SlaClockKind.OnSite })]
+    [InlineData("duplicate", SlaOutcome.Withdrawn, new[] { SlaClockKind.Assign, SlaClockKind.Resolve })]
+    [InlineData("retract", SlaOutcome.Withdrawn, new[] { SlaClockKind.OnSite, SlaClockKind.Resolve })]
+    [InlineData("suspend, then retract", SlaOutcome.Withdrawn, new[] { SlaClockKind.OnSite, SlaClockKind.Resolve })]
+    public void SidePath_InTime_StopsItsClocksWithItsOwnOutcome_NeverMet(string path, SlaOutcome expected, SlaClockKind[] kinds)
+    {
+        var story = new Story().At(Min(1)).Accept();
+        if (path != "duplicate")
+        {
+            story.At(Min(2)).Assign("police");
+        }
+
+        var open = story.State.Clocks.Select((clock, index) => (clock, index)).Where(c => c.clock.State != SlaClockState.Stopped).Select(c => c.index).ToList();
+        _ = path switch
+        {
+            "return" => story.At(Min(7)).Return("police"),
+            "duplicate" => story.At(Min(3)).MarkDuplicate("inc-other"),
+            "retract" => story.At(Min(7)).Retract(),
+            _ => story.At(Min(5)).Suspend().At(Min(60)).Retract(),
+        };
+
+        var stopped = open.Select(i => story.State.Clocks[i]).Where(c => c.State == SlaClockState.Stopped).ToList();
+        Assert.Equal(kinds.Order(), stopped.Select(c => c.Kind).Order());
+        Assert.All(stopped, c => Assert.Equal((expected, false), (c.Outcome, c.Met)));
+    }
+
+    [Fact]
+    public void Retract_AClockAlreadyPastItsTarget_StaysBreached()
+    {
+        var story = new Story("99.01").At(Min(1)).Accept().At(Min(2)).Linkage("fire", "police").At(Min(5)).Arrive("fire");
+
+        story.At(Min(20)).Retract(); // police on site target: 15 min from 2
+
+        var onSite = story.State.Clocks.Where(c => c.Kind == SlaClockKind.OnSite).ToDictionary(c => c.DepartmentId, c => c.Outcome);
+        Assert.Equal(SlaOutcome.Met, onSite["fire"]);
+        Assert.Equal(SlaOutcome.Breached, onSite["police"]);
+    }
+
+    [Fact]
+    public void Suspended_PausedClock_IsNotDecidedUntilItRunsPastItsTarget()
+    {
+        var story = new Story().At(Min(1)).Accept().At(Min(2)).Assign("police").At(Min(5)).Suspend();
+        var onSite = story.State.Clocks.Single(c => c.Kind == SlaClockKind.OnSite);
+
+        Assert.Equal(SlaClockState.Paused, onSite.State);
+        Assert.Equal(SlaOutcome.Unspecified, SlaEngine.OutcomeAt(onSite, Story.Start + TimeSpan.FromDays(1)));
+    }
+
+    [Fact]
+    public void OutcomeAt_RunningClock_IsUndecidedBeforeItsTargetAndBreachedFromIt()
+    {
+        var story = new Story().At(Min(1)).Accept().At(Min(2)).Assign("police");
+        var onSite = story.State.Clocks.Single(c => c.Kind == SlaClockKind.OnSite);
+
+        Assert.Equal(SlaOutcome.Unspecified, SlaEngine.OutcomeAt(onSite, Story.Start + Min(21.99)));
+        Assert.Equal(SlaOutcome.Breached, SlaEngine.OutcomeAt(onSite, Story.Start + Min(22))); // when Evaluate breaches it
+    }
+
+    [Fact]
     public void Definitions_AreSeparateFromRunningClocks()
     {
         Assert.Equal(["accept", "assign", "on_site", "resolve"], SlaDefinitions.All.Select(d => d.Name));

@@ -31,7 +31,9 @@ public sealed class StorageCluster : IAsyncDisposable
 
     public IServiceProvider SiloServices => Cluster.GetSiloServiceProvider();
 
-    public static async Task<StorageCluster> StartAsync(DatabaseKind kind, string connectionString, FakeTimeProvider? time = null, Action<StorageOptions>? configure = null)
+    /// <summary>Starts the silo; <paramref name="fold"/> replaces the tally journal's <see cref="TallyFold"/>.</summary>
+    public static async Task<StorageCluster> StartAsync(
+        DatabaseKind kind, string connectionString, FakeTimeProvider? time = null, Action<StorageOptions>? configure = null, IJournalFold<Tally, Added>? fold = null)
     {
         time ??= new FakeTimeProvider(Start);
         var log = new DeadlineLog();
@@ -41,7 +43,7 @@ public sealed class StorageCluster : IAsyncDisposable
             silo.Services.AddSingleton<TimeProvider>(time);
             silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             silo.Services.AddSingleton(log);
-            silo.Services.AddSingleton<IJournalFold<Tally, Added>, TallyFold>();
+            silo.Services.AddSingleton(fold ?? new TallyFold());
             silo.AddCityBrainStorage(o =>
             {
                 o.Database = kind;

@@ -27,6 +27,15 @@ public sealed class TallyFold : IJournalFold<Tally, Added>
     public Tally Apply(Tally state, Added @event) => state with { Total = state.Total + @event.Amount, Count = state.Count + 1 };
 }
 
+/// <summary>Rules changed since <see cref="TallyFold"/> wrote its snapshots: every amount counts twice, and a snapshot
+/// of the old rules is refused.</summary>
+public sealed class DoublingTallyFold : IJournalFold<Tally, Added>
+{
+    public Tally Apply(Tally state, Added @event) => state with { Total = state.Total + (2 * @event.Amount), Count = state.Count + 1 };
+
+    public bool IsCurrent(Tally snapshot) => false;
+}
+
 public interface ITallyGrain : IGrainWithStringKey
 {
     /// <summary>Raises one event per amount, publishes (when a feed is given) and confirms; returns the version.</summary>
