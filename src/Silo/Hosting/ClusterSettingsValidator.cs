@@ -29,6 +29,11 @@ internal sealed class ClusterSettingsValidator(IOptions<StorageOptions> storage)
             errors.Add("CityBrain:Cluster:Kubernetes needs CityBrain:Cluster:Enabled=true (Kubernetes hosting is for the silos of a cluster).");
         }
 
+        if (options.HeartbeatPeriod < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("CityBrain:Cluster:HeartbeatPeriod must be at least 00:00:01.");
+        }
+
         if (options.ProbeTimeout <= TimeSpan.Zero || options.MissedProbesLimit < 1)
         {
             errors.Add("CityBrain:Cluster:ProbeTimeout must be positive and MissedProbesLimit at least 1.");

@@ -102,6 +102,7 @@ internal static class SiloHostExtensions
         {
             o.ProbeTimeout = cluster.ProbeTimeout;
             o.NumMissedProbesLimit = cluster.MissedProbesLimit;
+            o.IAmAliveTablePublishTimeout = cluster.HeartbeatPeriod;
         });
         if (cluster.Kubernetes)
         {
