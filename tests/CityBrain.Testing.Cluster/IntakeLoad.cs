@@ -27,6 +27,10 @@ public sealed class IntakeLoad
     private long _lastFailureTicks;
     private long _attemptsAtMost = 1;
 
+    /// <summary>How long one event is retried before it is given up: longer than any fault the tests inject lasts (two
+    /// silos killed at once leave the survivor waiting about 30 s until it may declare them dead).</summary>
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(2);
+
     public IntakeLoad(ClusterHarness cluster, int workers, Func<long, IntakeEvent> makeEvent)
     {
         _cluster = cluster;
@@ -91,11 +95,12 @@ public sealed class IntakeLoad
             var sequence = Interlocked.Increment(ref _next);
             var intake = _event(sequence);
             var attempts = 0;
+            var started = Stopwatch.GetTimestamp();
             string? lastError = null;
             while (true)
             {
                 var live = _cluster.LiveIndexes.ToArray();
-                if (live.Length == 0 || attempts >= 60)
+                if (live.Length == 0 || Stopwatch.GetElapsedTime(started) > GiveUpAfter)
                 {
                     GivenUp.Add((intake.SourceEventId, lastError ?? "no live silo"));
                     break;
