@@ -5,6 +5,7 @@ using CityBrain.Grains.Internal;
 using CityBrain.Grains.Lifecycle;
 using CityBrain.Grains.Queries;
 using CityBrain.Grains.Sla;
+using CityBrain.Grains.Telemetry;
 using CityBrain.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ internal sealed partial class IncidentGrain(
     TimeProvider time,
     IEnumerable<IIncidentObserver> observers,
     IOptions<CityBrainGrainsOptions> options,
+    CityMetrics metrics,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain, IDeadlineReceiver
 {
     private const string SlaDeadline = "sla";
@@ -140,7 +142,7 @@ internal sealed partial class IncidentGrain(
         if (events.Count == 0)
         {
             ArmSla();
-            await journal.ConfirmAsync();
+            await ConfirmAsync();
             return;
         }
 
@@ -155,7 +157,7 @@ internal sealed partial class IncidentGrain(
         var notices = Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current);
         journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, events, notices), _dayTag);
         _dayTag = null;
-        await journal.ConfirmAsync();
+        await ConfirmAsync();
         var committedAt = time.GetUtcNow();
         foreach (var observer in _observers)
         {
@@ -167,6 +169,19 @@ internal sealed partial class IncidentGrain(
             {
                 GrainsLog.ObserverFailed(logger, exception, Key);
             }
+        }
+    }
+
+    private async Task ConfirmAsync()
+    {
+        try
+        {
+            await journal.ConfirmAsync();
+        }
+        catch (Exception error)
+        {
+            metrics.CommitFailed(error);
+            throw;
         }
     }
 
