@@ -1,6 +1,7 @@
 using CityBrain.Contracts;
 using CityBrain.Gateway;
 using CityBrain.Grains.Telemetry;
+using CityBrain.Storage;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
@@ -62,7 +63,9 @@ internal static class TelemetryHostExtensions
         if (telemetry.TracesRecorded)
         {
             otel.WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new RequestRootSampler()))
                 .AddSource(OrleansSources)
+                .AddSource(StorageTelemetry.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsHousekeeping(http.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql());
