@@ -139,25 +139,40 @@ internal sealed partial class IncidentGrain(
     /// in-process observers. With no events it still writes a moved deadline.</summary>
     private async Task CommitAsync(IReadOnlyList<IncidentEvent> events)
     {
-        if (events.Count == 0)
+        if (events.Count > 0)
+        {
+            var wasTerminal = SlaEngine.IsTerminal(State.Status);
+            var wasAlarmed = SlaEngine.IsAlarmed(State);
+            foreach (var e in events)
+            {
+                journal.Raise(e);
+            }
+
+            ArmSla();
+            var notices = Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current);
+            journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, events, notices), _dayTag);
+            _dayTag = null;
+        }
+        else
         {
             ArmSla();
-            await ConfirmAsync();
+        }
+
+        try
+        {
+            await journal.ConfirmAsync();
+        }
+        catch (Exception error)
+        {
+            metrics.CommitFailed(error);
+            throw;
+        }
+
+        if (events.Count == 0)
+        {
             return;
         }
 
-        var wasTerminal = SlaEngine.IsTerminal(State.Status);
-        var wasAlarmed = SlaEngine.IsAlarmed(State);
-        foreach (var e in events)
-        {
-            journal.Raise(e);
-        }
-
-        ArmSla();
-        var notices = Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current);
-        journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, events, notices), _dayTag);
-        _dayTag = null;
-        await ConfirmAsync();
         var committedAt = time.GetUtcNow();
         foreach (var observer in _observers)
         {
@@ -169,19 +184,6 @@ internal sealed partial class IncidentGrain(
             {
                 GrainsLog.ObserverFailed(logger, exception, Key);
             }
-        }
-    }
-
-    private async Task ConfirmAsync()
-    {
-        try
-        {
-            await journal.ConfirmAsync();
-        }
-        catch (Exception error)
-        {
-            metrics.CommitFailed(error);
-            throw;
         }
     }
 

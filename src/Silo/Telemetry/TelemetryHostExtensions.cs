@@ -28,6 +28,9 @@ internal static class TelemetryHostExtensions
     /// <summary>Orleans' activity sources for grain calls (verified in Orleans' <c>ActivitySources</c>).</summary>
     private static readonly string[] OrleansSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
+    /// <summary>ASP.NET Core's meters for request durations and Kestrel's connections.</summary>
+    private static readonly string[] AspNetCoreMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+
     /// <summary>Orleans' meter (<c>OrleansInstruments</c>).</summary>
     private const string OrleansMeter = "Microsoft.Orleans";
 
@@ -48,8 +51,10 @@ internal static class TelemetryHostExtensions
 
         otel.WithMetrics(metrics =>
         {
+            // ASP.NET Core: request durations and connections only. Its other meters (authentication, authorization,
+            // rate limiting, routing) record on every API call, which the intake path makes thousands of times a second.
             metrics.AddMeter(CityMetrics.MeterName, OrleansMeter)
-                .AddAspNetCoreInstrumentation()
+                .AddMeter(AspNetCoreMeters)
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation();

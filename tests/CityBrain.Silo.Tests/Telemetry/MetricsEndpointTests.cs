@@ -27,7 +27,7 @@ public sealed class MetricsEndpointTests(TelemetrySilo silo)
         Assert.Contains("citybrain_intake_ack_duration_seconds_bucket{", text);
         Assert.Contains("citybrain_cluster_silos", text);
         var documented = ObservabilityDocs.PrometheusNames();
-        foreach (var other in new[] { "orleans_catalog_activations", "http_server_request_duration_seconds", "dotnet_gc_collections_total", "db_client_operation_duration_seconds" })
+        foreach (var other in new[] { "orleans_catalog_activations", "http_server_request_duration_seconds", "kestrel_active_connections", "dotnet_gc_collections_total", "db_client_operation_duration_seconds" })
         {
             Assert.Contains(other, documented);
             Assert.Contains(other, text);
