@@ -2,9 +2,11 @@ using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Drills;
 using CityBrain.Grains.Evaluation;
+using CityBrain.Grains.Incidents;
 using CityBrain.Grains.Intake;
 using CityBrain.Grains.Lifecycle;
 using CityBrain.Grains.Queries;
+using CityBrain.Grains.Telemetry;
 using CityBrain.Grains.Views;
 using CityBrain.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +21,8 @@ public static class CityBrainGrainsExtensions
     /// <summary>
     /// Adds the city: the services the gateway calls (<see cref="IncidentIntake"/>, <see cref="CityLoader"/>,
     /// <see cref="DrillService"/>, <see cref="EvaluationService"/>, <see cref="CityDirectory"/>, and for queries
-    /// <see cref="IncidentListService"/>, <see cref="SlaBoardService"/>, <see cref="IncidentWatchService"/>), the incident
+    /// <see cref="IncidentListService"/>, <see cref="SlaBoardService"/>, <see cref="IncidentWatchService"/>), the city's
+    /// metrics (<see cref="CityMetrics"/>, fed by an <see cref="IIncidentObserver"/> after each commit), the incident
     /// journal's fold, the view projector (kept active on some silo), a hosted service that loads the city at start and one
     /// that installs every later version whichever silo loaded it (<see cref="CityWatcher"/>). The grain classes are found
     /// by Orleans. Needs the journal store: <c>silo.AddCityBrainStorage(...)</c>.
@@ -40,6 +43,9 @@ public static class CityBrainGrainsExtensions
         services.TryAddSingleton<CityDirectory>();
         services.TryAddSingleton<CityLoader>();
         services.TryAddSingleton<IncidentIntake>();
+        services.AddMetrics();
+        services.TryAddSingleton<CityMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncidentObserver, MetricsObserver>());
         services.TryAddSingleton<DrillService>();
         services.TryAddSingleton<EvaluationService>();
         services.TryAddSingleton<IncidentListService>();

@@ -5,6 +5,7 @@ using CityBrain.Grains.Internal;
 using CityBrain.Grains.Lifecycle;
 using CityBrain.Grains.Queries;
 using CityBrain.Grains.Sla;
+using CityBrain.Grains.Telemetry;
 using CityBrain.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ internal sealed partial class IncidentGrain(
     TimeProvider time,
     IEnumerable<IIncidentObserver> observers,
     IOptions<CityBrainGrainsOptions> options,
+    CityMetrics metrics,
     ILogger<IncidentGrain> logger) : Grain, IIncidentGrain, IDeadlineReceiver
 {
     private const string SlaDeadline = "sla";
@@ -137,25 +139,40 @@ internal sealed partial class IncidentGrain(
     /// in-process observers. With no events it still writes a moved deadline.</summary>
     private async Task CommitAsync(IReadOnlyList<IncidentEvent> events)
     {
-        if (events.Count == 0)
+        if (events.Count > 0)
+        {
+            var wasTerminal = SlaEngine.IsTerminal(State.Status);
+            var wasAlarmed = SlaEngine.IsAlarmed(State);
+            foreach (var e in events)
+            {
+                journal.Raise(e);
+            }
+
+            ArmSla();
+            var notices = Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current);
+            journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, events, notices), _dayTag);
+            _dayTag = null;
+        }
+        else
         {
             ArmSla();
+        }
+
+        try
+        {
             await journal.ConfirmAsync();
+        }
+        catch (Exception error)
+        {
+            metrics.CommitFailed(error);
+            throw;
+        }
+
+        if (events.Count == 0)
+        {
             return;
         }
 
-        var wasTerminal = SlaEngine.IsTerminal(State.Status);
-        var wasAlarmed = SlaEngine.IsAlarmed(State);
-        foreach (var e in events)
-        {
-            journal.Raise(e);
-        }
-
-        ArmSla();
-        var notices = Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current);
-        journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, events, notices), _dayTag);
-        _dayTag = null;
-        await journal.ConfirmAsync();
         var committedAt = time.GetUtcNow();
         foreach (var observer in _observers)
         {

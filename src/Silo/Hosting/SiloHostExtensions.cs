@@ -1,6 +1,7 @@
 using CityBrain.Contracts.Serialization;
 using CityBrain.Gateway;
 using CityBrain.Grains.Hosting;
+using CityBrain.Silo.Telemetry;
 using CityBrain.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,8 @@ internal static class SiloHostExtensions
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var tls = configuration.GetSection(TlsOptions.Section).Get<TlsOptions>() ?? new TlsOptions();
         builder.Services.AddSingleton<IValidateOptions<TlsOptions>, GrpcUrlMatchesTls>();
+        var telemetry = TelemetryOptions.From(configuration);
+        builder.AddCityBrainTelemetry(telemetry);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -45,6 +48,7 @@ internal static class SiloHostExtensions
             orleans.Services.AddSerializer(serializer => serializer.AddProtobufMessages());
             orleans.AddCityBrainStorage(configuration);
             orleans.AddCityBrainGrains();
+            orleans.AddCityBrainTelemetry(telemetry, configuration);
         });
         builder.Services.AddOptions<CityBrainGrainsOptions>().Bind(section);
 
@@ -129,6 +133,7 @@ internal static class SiloHostExtensions
                 ? Results.Text($"not ready: {why}\n", statusCode: 503)
                 : Results.Text("ready\n"))
             .RequireHost(httpHost);
+        app.MapCityBrainTelemetry(httpHost);
         return app;
     }
 

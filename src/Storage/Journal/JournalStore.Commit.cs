@@ -14,6 +14,7 @@ internal sealed partial class JournalStore
     /// </summary>
     private async Task CommitBatchAsync(List<PendingAppend> batch)
     {
+        using var activity = StorageTelemetry.StartBatch("journal commit", batch, static p => p.Caller);
         Exception? failure = null;
         bool[]? results = null;
         for (var attempt = 1; attempt <= MaxBatchAttempts; attempt++)

@@ -102,6 +102,7 @@ internal sealed partial class JournalStore
     /// <summary>Loads a batch of journals with one query (arrays of grain types and keys) and answers every load.</summary>
     private async Task LoadBatchAsync(List<PendingLoad> batch)
     {
+        using var activity = StorageTelemetry.StartBatch("journal load", batch, static p => p.Caller);
         try
         {
             _circuit.ThrowIfOpen();

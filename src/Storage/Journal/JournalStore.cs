@@ -221,10 +221,16 @@ internal sealed partial class JournalStore : IAsyncDisposable
     private sealed class PendingAppend(AppendRequest request) : TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public AppendRequest Request { get; } = request;
+
+        /// <summary>The appending caller's span (its trace continues in the batch).</summary>
+        public System.Diagnostics.ActivityContext Caller { get; } = StorageTelemetry.Caller();
     }
 
     private sealed class PendingLoad(StoredGrain grain) : TaskCompletionSource<JournalLoad>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public StoredGrain Grain { get; } = grain;
+
+        /// <summary>The loading caller's span (its trace continues in the batch).</summary>
+        public System.Diagnostics.ActivityContext Caller { get; } = StorageTelemetry.Caller();
     }
 }

@@ -57,7 +57,7 @@ public sealed class TestSilo : IAsyncDisposable
 
     public CityModel City => Services.GetRequiredService<CityDirectory>().Require();
 
-    public TestObserver Observer => (TestObserver)Services.GetRequiredService<IIncidentObserver>();
+    public TestObserver Observer => Services.GetServices<IIncidentObserver>().OfType<TestObserver>().Single();
 
     /// <summary>The deadline deliveries grains have handled.</summary>
     public DeadlineDeliveries Deliveries => Services.GetRequiredService<DeadlineDeliveries>();

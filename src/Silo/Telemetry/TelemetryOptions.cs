@@ -1,0 +1,54 @@
+namespace CityBrain.Silo.Telemetry;
+
+/// <summary>Telemetry settings (configuration section <c>CityBrain:Telemetry</c>; DEVELOPERS.md, "Observability").</summary>
+public sealed class TelemetryOptions
+{
+    public const string Section = "CityBrain:Telemetry";
+
+    /// <summary>The standard OpenTelemetry variable, read when <see cref="OtlpEndpoint"/> is not set.</summary>
+    public const string OtlpEnvironmentKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Where traces, metrics and logs are sent over OTLP (e.g. http://collector:4317). Default: none, and then
+    /// nothing leaves the process (traces are not even recorded); <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> when unset.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>The <c>deployment.environment</c> resource attribute. Default: the ASP.NET Core environment name.</summary>
+    public string? Environment { get; set; }
+
+    /// <summary>Record traces even without an OTLP endpoint, for an exporter added in code (tests). Default false.</summary>
+    public bool RecordTraces { get; set; }
+
+    /// <summary>Serve <c>/metrics</c> (Prometheus text format) on the HTTP port. Default true.</summary>
+    public bool Prometheus { get; set; } = true;
+
+    /// <summary>The configuration key the OTLP endpoint came from (for messages).</summary>
+    internal string OtlpEndpointKey { get; set; } = Section + ":" + nameof(OtlpEndpoint);
+
+    /// <summary>Traces are recorded: something will export them.</summary>
+    internal bool TracesRecorded => RecordTraces || !string.IsNullOrWhiteSpace(OtlpEndpoint);
+
+    /// <summary>Reads the settings, with the endpoint from <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> when the section has none.</summary>
+    internal static TelemetryOptions From(IConfiguration configuration)
+    {
+        var options = new TelemetryOptions();
+        Apply(configuration, options);
+        return options;
+    }
+
+    /// <summary>Binds the section onto <paramref name="options"/> and resolves the endpoint's key.</summary>
+    internal static void Apply(IConfiguration configuration, TelemetryOptions options)
+    {
+        configuration.GetSection(Section).Bind(options);
+        if (string.IsNullOrWhiteSpace(options.OtlpEndpoint) && configuration[OtlpEnvironmentKey] is { Length: > 0 } fromEnvironment)
+        {
+            options.OtlpEndpoint = fromEnvironment;
+            options.OtlpEndpointKey = OtlpEnvironmentKey;
+        }
+    }
+
+    /// <summary>The OTLP endpoint when it is set and well formed, else null.</summary>
+    internal Uri? OtlpUri() =>
+        Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0
+            ? uri
+            : null;
+}
