@@ -111,8 +111,7 @@ public static class EvaluationCalculator
         Arrival,
         Close,
         Rework,
-        DispatchAccuracy,
-        Returned,
+        DispatchAccuracy, // its complement is the return rate 退单率
     }
 
     private sealed class Tally
@@ -137,9 +136,7 @@ public static class EvaluationCalculator
             {
                 if (share.Owns(assignment))
                 {
-                    var returned = assignment.Status == AssignmentStatus.Returned;
-                    Count(Figure.DispatchAccuracy, met: !returned);
-                    Count(Figure.Returned, met: returned);
+                    Count(Figure.DispatchAccuracy, met: assignment.Status != AssignmentStatus.Returned);
                 }
             }
 
@@ -194,13 +191,12 @@ public static class EvaluationCalculator
             OnTimeClose = Rate(Figure.Close),
             Rework = Rate(Figure.Rework),
             DispatchAccuracy = Rate(Figure.DispatchAccuracy),
-            Returned = Rate(Figure.Returned),
+            Returned = Rate(_decided[(int)Figure.DispatchAccuracy] - _met[(int)Figure.DispatchAccuracy], _decided[(int)Figure.DispatchAccuracy]),
         };
 
-        private Rate Rate(Figure figure)
-        {
-            var (met, decided) = (_met[(int)figure], _decided[(int)figure]);
-            return new Rate { Numerator = met, Denominator = decided, Rate_ = decided == 0 ? 0 : Math.Round((double)met / decided, 4) };
-        }
+        private Rate Rate(Figure figure) => Rate(_met[(int)figure], _decided[(int)figure]);
+
+        private static Rate Rate(int met, int decided) =>
+            new() { Numerator = met, Denominator = decided, Rate_ = decided == 0 ? 0 : Math.Round((double)met / decided, 4) };
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using CityBrain.Contracts;
+using CityBrain.Grains.Sla;
 
 namespace CityBrain.Grains.Telemetry;
 
@@ -161,15 +162,9 @@ public sealed class CityMetrics
 
     private static string Drill(bool exercise) => exercise ? "true" : "false";
 
-    /// <summary>The clock's name in metrics: accept (受理), assign (派遣), on_site (到场), resolve (结案).</summary>
-    internal static string Name(SlaClockKind clock) => clock switch
-    {
-        SlaClockKind.Accept => "accept",
-        SlaClockKind.Assign => "assign",
-        SlaClockKind.OnSite => "on_site",
-        SlaClockKind.Resolve => "resolve",
-        _ => "none",
-    };
+    /// <summary>The clock's name in metrics, its SLA definition's: accept (受理), assign (派遣), on_site (到场), resolve (结案);
+    /// none for an escalation without a clock.</summary>
+    internal static string Name(SlaClockKind clock) => SlaDefinitions.All.FirstOrDefault(d => d.Kind == clock)?.Name ?? "none";
 
     private static string Name(EscalationCause cause) => cause switch
     {

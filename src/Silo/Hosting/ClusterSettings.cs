@@ -41,6 +41,6 @@ public sealed class ClusterSettings
     /// <summary>How often this silo writes its heartbeat to the membership table. A silo that missed three of them is stale:
     /// it no longer counts among the voters a death declaration needs, so that when most silos die at once (two of three)
     /// the survivor alone can declare them dead once they are stale — until then the survivor's calls that need the dead
-    /// silos wait. Default 10 s (Orleans' own default, 30 s, leaves a lone survivor stuck for 90 s).</summary>
+    /// silos wait. Default 10 s, so stale after 30 s (Orleans' own default, 30 s, makes it 90 s).</summary>
     public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(10);
 }

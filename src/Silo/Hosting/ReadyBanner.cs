@@ -8,7 +8,6 @@ namespace CityBrain.Silo.Hosting;
 /// <summary>Prints where the silo listens once everything has started, and answers whether it can serve: started and
 /// not stopping, the database answering, an active member of the cluster, and a city loaded.</summary>
 internal sealed class ReadyBanner(
-    IHostApplicationLifetime lifetime,
     IOptions<SiloOptions> silo,
     IOptions<StorageOptions> storage,
     IClusterMembershipService membership,
@@ -47,27 +46,22 @@ internal sealed class ReadyBanner(
         return city.Current is null ? "no city definition is loaded" : null;
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Runs once every service has started (the web server and Orleans included): the silo may serve.</summary>
+    public Task StartedAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() =>
-        {
-            _started = true;
-            var settings = storage.Value;
-            SiloLog.Ready(logger, silo.Value.GrpcUrl, silo.Value.HttpUrl, $"{settings.Database} ({Redact(settings.ConnectionString)})", local.SiloAddress.ToString());
-        });
-        lifetime.ApplicationStopping.Register(() =>
-        {
-            _stopping = true;
-            SiloLog.Stopping(logger);
-        });
+        _started = true;
+        var settings = storage.Value;
+        SiloLog.Ready(logger, silo.Value.GrpcUrl, silo.Value.HttpUrl, $"{settings.Database} ({Redact(settings.ConnectionString)})", local.SiloAddress.ToString());
         return Task.CompletedTask;
     }
 
-    /// <summary>Runs before any service stops (the web server included, so probes are still answered): the drain of
-    /// <see cref="SiloOptions.DrainBeforeStop"/>, while this silo answers not ready.</summary>
+    /// <summary>Runs before any service stops (the web server included, so probes are still answered), however the stop
+    /// began (a signal, or Orleans stopping the application): from here the silo answers not ready, for
+    /// <see cref="SiloOptions.DrainBeforeStop"/> before the others stop.</summary>
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
+        SiloLog.Stopping(logger);
         var drain = silo.Value.DrainBeforeStop;
         if (drain > TimeSpan.Zero)
         {
@@ -76,11 +70,11 @@ internal sealed class ReadyBanner(
         }
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -28,8 +28,8 @@ internal sealed class DeadlineShardGrain(
 {
     private const int ReadBatch = 2000;
     private const int MaxFiring = 512;
-    // Short: a deadline that fell due while the database was down is recorded soon after it is back (issue 17: within
-    // 2 s). While it is down, retries fail fast on the store's circuit without reaching the database.
+    // Short, so that a deadline that fell due while the database was down is recorded soon after it is back; while it is
+    // down, retries fail fast on the store's circuit without reaching the database.
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
     private readonly DeadlineSet _deadlines = new();
     private readonly CancellationTokenSource _stopping = new();
