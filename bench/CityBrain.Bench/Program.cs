@@ -5,13 +5,14 @@ using CityBrain.Bench.OrleansRuntime;
 using CityBrain.Bench.Sla;
 
 // CityBrain benchmarks. Release builds only; each prints progress on stderr and ends with one line of figures on stdout.
-//   dotnet run -c Release --project bench/CityBrain.Bench -- <orleans|deadlines|sla|ingest|failover>
+//   dotnet run -c Release --project bench/CityBrain.Bench -- <orleans|deadlines|sla|ingest|telemetry|failover>
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["orleans"] = OrleansBenchmark.RunAsync,
     ["deadlines"] = DeadlineBenchmark.RunAsync,
     ["sla"] = SlaBenchmark.RunAsync,
     ["ingest"] = IngestBenchmark.RunAsync,
+    ["telemetry"] = TelemetryBenchmark.RunAsync,
     ["failover"] = FailoverBenchmark.RunAsync,
 };
 

@@ -37,7 +37,7 @@ namespace CityBrain.Bench.Ingest;
 /// </summary>
 internal static class IngestBenchmark
 {
-    private const string Source = "bench-ingest";
+    internal const string Source = "bench-ingest";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -135,7 +135,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Keeps <paramref name="concurrency"/> calls in flight for <paramref name="duration"/>; returns completed calls per second.</summary>
-    private static async Task<double> ClosedLoopAsync(int concurrency, TimeSpan duration, Func<Task> call)
+    internal static async Task<double> ClosedLoopAsync(int concurrency, TimeSpan duration, Func<Task> call)
     {
         var completed = 0L;
         var watch = Stopwatch.StartNew();
@@ -152,7 +152,7 @@ internal static class IngestBenchmark
 
     /// <summary>Streams events on <paramref name="streams"/> streams for <paramref name="duration"/> (the server's window
     /// and HTTP/2 flow control pace the writers); returns acked events per second and the ack p99 from write to ack.</summary>
-    private static async Task<(double Rate, double P99)> StreamAsync(EventIntake.EventIntakeClient client, EventSource events, int streams, TimeSpan duration)
+    internal static async Task<(double Rate, double P99)> StreamAsync(EventIntake.EventIntakeClient client, EventSource events, int streams, TimeSpan duration)
     {
         var acked = 0L;
         var refused = 0L;
@@ -219,7 +219,7 @@ internal static class IngestBenchmark
 
     /// <summary>Starts unary submits at a fixed rate (open loop) for <paramref name="duration"/>; the latency of each
     /// counts from when it was due, so a stall shows in the percentiles instead of slowing the load.</summary>
-    private static async Task<(double Rate, double P50, double P99, double Max)> PacedAsync(EventIntake.EventIntakeClient client, EventSource events, double rate, TimeSpan duration)
+    internal static async Task<(double Rate, double P50, double P99, double Max)> PacedAsync(EventIntake.EventIntakeClient client, EventSource events, double rate, TimeSpan duration)
     {
         var recorder = new LatencyRecorder((int)(rate * duration.TotalSeconds) + 1024);
         var worstBySecond = new double[(int)Math.Ceiling(duration.TotalSeconds)];
@@ -323,7 +323,7 @@ internal static class IngestBenchmark
     }
 
     /// <summary>New events of one feed, spread over the demo city's grids by coordinates (the silo finds the grid).</summary>
-    private sealed class EventSource(CityModel city)
+    internal sealed class EventSource(CityModel city)
     {
         private readonly string _run = Guid.NewGuid().ToString("N")[..6];
         private readonly Location[] _locations = city.Grids

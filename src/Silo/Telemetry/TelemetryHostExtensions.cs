@@ -43,6 +43,11 @@ internal static class TelemetryHostExtensions
         services.AddSingleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>();
         services.AddOptions<DashboardSettings>().Bind(configuration.GetSection(DashboardSettings.Section));
 
+        if (!telemetry.Enabled)
+        {
+            return builder;
+        }
+
         var environment = string.IsNullOrWhiteSpace(telemetry.Environment) ? builder.Environment.EnvironmentName : telemetry.Environment;
         var otel = services.AddOpenTelemetry().ConfigureResource(resource => resource
             .AddService(ServiceName, autoGenerateServiceInstanceId: false)
@@ -58,7 +63,7 @@ internal static class TelemetryHostExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation();
-            if (telemetry.Prometheus)
+            if (telemetry.ServesPrometheus)
             {
                 metrics.AddPrometheusExporter();
             }
@@ -112,7 +117,7 @@ internal static class TelemetryHostExtensions
     public static WebApplication MapCityBrainTelemetry(this WebApplication app, string httpHost)
     {
         var telemetry = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
-        if (telemetry.Prometheus)
+        if (telemetry.ServesPrometheus)
         {
             // Unauthenticated, as Prometheus scrapes: the HTTP port belongs on the private network (loopback by default).
             app.MapPrometheusScrapingEndpoint("/metrics").RequireHost(httpHost);

@@ -8,6 +8,10 @@ public sealed class TelemetryOptions
     /// <summary>The standard OpenTelemetry variable, read when <see cref="OtlpEndpoint"/> is not set.</summary>
     public const string OtlpEnvironmentKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>OpenTelemetry at all. Default true; false registers no meter provider, tracer provider, exporter or
+    /// <c>/metrics</c> (the city's instruments then have no listener and record nothing), whatever the other settings say.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Where traces, metrics and logs are sent over OTLP (e.g. http://collector:4317). Default: none, and then
     /// nothing leaves the process (traces are not even recorded); <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> when unset.</summary>
     public string? OtlpEndpoint { get; set; }
@@ -25,7 +29,10 @@ public sealed class TelemetryOptions
     internal string OtlpEndpointKey { get; set; } = Section + ":" + nameof(OtlpEndpoint);
 
     /// <summary>Traces are recorded: something will export them.</summary>
-    internal bool TracesRecorded => RecordTraces || !string.IsNullOrWhiteSpace(OtlpEndpoint);
+    internal bool TracesRecorded => Enabled && (RecordTraces || !string.IsNullOrWhiteSpace(OtlpEndpoint));
+
+    /// <summary><c>/metrics</c> is served.</summary>
+    internal bool ServesPrometheus => Enabled && Prometheus;
 
     /// <summary>Reads the settings, with the endpoint from <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> when the section has none.</summary>
     internal static TelemetryOptions From(IConfiguration configuration)

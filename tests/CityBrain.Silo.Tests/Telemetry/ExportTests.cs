@@ -1,6 +1,8 @@
 using CityBrain.Silo.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Routing;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
 namespace CityBrain.Silo.Tests.Telemetry;
@@ -30,6 +32,36 @@ public sealed class ExportTests
         Assert.NotNull(app.Services.GetService<TracerProvider>());
     }
 
+    [Fact]
+    public async Task Disabled_RegistersNoProviderNoExporterAndNoMetricsRoute_EvenWithAnEndpoint()
+    {
+        IServiceCollection? services = null;
+        await using var app = TelemetrySilo.Build(
+            new Dictionary<string, string?>
+            {
+                ["CityBrain:Telemetry:Enabled"] = "false",
+                ["CityBrain:Telemetry:OtlpEndpoint"] = "http://127.0.0.1:4317",
+                ["CityBrain:Telemetry:RecordTraces"] = "true",
+            },
+            builder => services = builder.Services);
+
+        Assert.DoesNotContain(services!, IsOtlp);
+        Assert.Null(app.Services.GetService<TracerProvider>());
+        Assert.Null(app.Services.GetService<MeterProvider>());
+        var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().Select(e => e.RoutePattern.RawText);
+        Assert.DoesNotContain("/metrics", routes);
+    }
+
+    [Fact]
+    public async Task Enabled_ServesTheMetricsRoute()
+    {
+        await using var app = TelemetrySilo.Build(new Dictionary<string, string?>());
+
+        Assert.NotNull(app.Services.GetService<MeterProvider>());
+        var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().Select(e => e.RoutePattern.RawText);
+        Assert.Contains("/metrics", routes);
+    }
+
     [Theory]
     [InlineData("CityBrain:Telemetry:OtlpEndpoint", "collector 4317")]
     [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4317")]
@@ -55,6 +87,7 @@ public sealed class ExportTests
     {
         var options = new TelemetryOptions();
 
+        Assert.True(options.Enabled);
         Assert.True(options.Prometheus);
         Assert.False(options.RecordTraces);
         Assert.True(new DashboardSettings().Enabled);

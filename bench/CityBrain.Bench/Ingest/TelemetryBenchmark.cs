@@ -1,0 +1,194 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using CityBrain.Bench.Support;
+using CityBrain.Contracts;
+using CityBrain.Gateway;
+using CityBrain.Gateway.Api;
+using CityBrain.Grains.City;
+using CityBrain.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CityBrain.Bench.Ingest;
+
+/// <summary>
+/// What telemetry costs on the intake path: the same Release silo on the same PostgreSQL database, started alternately
+/// with telemetry off (<c>CityBrain:Telemetry:Enabled=false</c>: no meter or tracer provider at all) and on as a
+/// production center runs it (metrics for <c>/metrics</c>, every trace recorded and exported over OTLP http/protobuf,
+/// logs exported too) to a sink in this process that reads each export and discards it. Each silo run measures
+///   unary   EventIntake.Submit, closed loop;
+///   stream  EventIntake.SubmitStream;
+///   latency unary submits paced at one fixed rate for every run (half the first "off" run's unary maximum).
+/// Runs alternate off, on, off, on, ... (<c>rounds</c> pairs) so the machine's drift falls on both sides; a mode's rate is
+/// its events over its time in all rounds, its ack p99 the median of its runs, and its cost the silo's CPU per event.
+/// Arguments: seconds per phase (8), rounds (2), unary concurrency (512), streams (8).
+/// Ends with: telemetry off_stream_per_s=N on_stream_per_s=N stream_ratio=R off_unary_per_s=N on_unary_per_s=N
+///   unary_ratio=R off_ack_p99_ms=N on_ack_p99_ms=N ack_p99_delta_ms=N off_silo_cpu_us=N on_silo_cpu_us=N
+///   cost_us_per_event=N exported_requests=N exported_bytes=N
+/// (targets of issue 13: stream_ratio ≥ 0.9, ack_p99_delta_ms ≤ 5).
+/// </summary>
+internal static class TelemetryBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
+        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+        var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 512;
+        var streams = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 8;
+        var phase = TimeSpan.FromSeconds(seconds);
+
+        await using var postgres = await PostgresServer.FromEnvironmentOrStartAsync();
+        var connection = await postgres.CreateDatabaseAsync("bench_telemetry");
+        var postmaster = await CpuSample.PostmasterPidAsync(connection);
+        await using var sink = await OtlpSink.StartAsync();
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var token = new TokenIssuer(new AuthOptions { SigningKey = key }).Issue(
+            new Actor { UserId = IngestBenchmark.Source, Role = Role.Feed, Source = IngestBenchmark.Source }, TimeSpan.FromDays(1));
+        var events = new IngestBenchmark.EventSource(CityFile.Parse(CityLoader.DemoCityText()));
+        var modes = new[] { new Mode("off"), new Mode("on") };
+        double pacedRate = 0;
+
+        BenchHost.Progress($"telemetry off against on, {rounds} round(s) of {seconds} s phases; PostgreSQL {(postgres.IsPrivate ? "private server, fsync on" : "CITYBRAIN_PG")}; OTLP sink {sink.Endpoint}; load average {BenchHost.LoadAverage()}");
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var mode in modes)
+            {
+                var enabled = mode.Name == "on";
+                var settings = new Dictionary<string, string>
+                {
+                    ["CityBrain:Storage:Database"] = "Postgres",
+                    ["CityBrain:Storage:ConnectionString"] = connection,
+                    ["CityBrain:Auth:SigningKey"] = key,
+                    ["CityBrain:RateLimits:TokenLimit"] = "10000000",
+                    ["CityBrain:RateLimits:TokensPerPeriod"] = "1000000",
+                    ["Logging:LogLevel:Default"] = "Warning",
+                    ["CityBrain:DeactivateAfterReport"] = "true",
+                    ["CityBrain:Dashboard:Enabled"] = "false",
+                    ["CityBrain:Telemetry:Enabled"] = enabled ? "true" : "false",
+                };
+                if (enabled)
+                {
+                    settings["CityBrain:Telemetry:OtlpEndpoint"] = sink.Endpoint;
+                    settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+                }
+
+                await using var silo = await BenchSilo.StartAsync(settings);
+                using var channel = ApiChannel.Create(new Uri(silo.GrpcUrl), token);
+                var client = new EventIntake.EventIntakeClient(channel);
+                BenchHost.Progress($"round {round}, telemetry {mode.Name}: warming up");
+                await IngestBenchmark.ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(3), async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() }));
+                await IngestBenchmark.StreamAsync(client, events, streams, TimeSpan.FromSeconds(3));
+
+                var cpu = CpuSample.Take(silo.ProcessId, postmaster);
+                var unary = await IngestBenchmark.ClosedLoopAsync(concurrency, phase, async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() }));
+                var unaryCpu = CpuSample.Take(silo.ProcessId, postmaster) - cpu;
+                cpu = CpuSample.Take(silo.ProcessId, postmaster);
+                var (stream, _) = await IngestBenchmark.StreamAsync(client, events, streams, phase);
+                var streamCpu = CpuSample.Take(silo.ProcessId, postmaster) - cpu;
+                if (pacedRate == 0)
+                {
+                    pacedRate = 0.5 * unary;
+                }
+
+                var (_, _, p99, _) = await IngestBenchmark.PacedAsync(client, events, pacedRate, phase);
+                mode.Add(unary * seconds, stream * seconds, seconds, p99, unaryCpu.Silo + streamCpu.Silo);
+                BenchHost.Progress(FormattableString.Invariant(
+                    $"  unary {unary:N0}/s ({unaryCpu.PerOperation(unary * seconds)}); stream {stream:N0}/s ({streamCpu.PerOperation(stream * seconds)}); ack p99 {p99:F1} ms at {pacedRate:N0}/s; exported so far {sink.Requests:N0} requests, {sink.Bytes:N0} bytes"));
+                BenchHost.Progress($"  silo stopped (exit code {await silo.StopAsync()})");
+            }
+        }
+
+        var (off, on) = (modes[0], modes[1]);
+        if (sink.Requests == 0)
+        {
+            Console.Error.WriteLine("error: the silo with telemetry on exported nothing to the sink; the comparison would be meaningless");
+            return 1;
+        }
+
+        BenchHost.Progress($"load average {BenchHost.LoadAverage()}");
+        Console.WriteLine(FormattableString.Invariant(
+            $"telemetry off_stream_per_s={off.StreamRate:F0} on_stream_per_s={on.StreamRate:F0} stream_ratio={on.StreamRate / off.StreamRate:F2} off_unary_per_s={off.UnaryRate:F0} on_unary_per_s={on.UnaryRate:F0} unary_ratio={on.UnaryRate / off.UnaryRate:F2} off_ack_p99_ms={off.MedianP99:F1} on_ack_p99_ms={on.MedianP99:F1} ack_p99_delta_ms={on.MedianP99 - off.MedianP99:F1} off_silo_cpu_us={off.SiloCpuPerEvent:F0} on_silo_cpu_us={on.SiloCpuPerEvent:F0} cost_us_per_event={on.SiloCpuPerEvent - off.SiloCpuPerEvent:F0} exported_requests={sink.Requests} exported_bytes={sink.Bytes}"));
+        return 0;
+    }
+
+    /// <summary>One side of the comparison, summed over its rounds.</summary>
+    private sealed class Mode(string name)
+    {
+        private readonly List<double> _p99 = [];
+        private double _unaryEvents;
+        private double _streamEvents;
+        private double _seconds;
+        private TimeSpan _siloCpu;
+
+        public string Name { get; } = name;
+
+        public double UnaryRate => _unaryEvents / _seconds;
+
+        public double StreamRate => _streamEvents / _seconds;
+
+        public double SiloCpuPerEvent => _siloCpu.TotalMicroseconds / (_unaryEvents + _streamEvents);
+
+        public double MedianP99 => _p99.Order().ElementAt(_p99.Count / 2);
+
+        public void Add(double unaryEvents, double streamEvents, double seconds, double p99, TimeSpan siloCpu)
+        {
+            _unaryEvents += unaryEvents;
+            _streamEvents += streamEvents;
+            _seconds += seconds;
+            _p99.Add(p99);
+            _siloCpu += siloCpu;
+        }
+    }
+
+    /// <summary>An OTLP/HTTP receiver that reads each export (so the exporter pays for sending it) and discards it.</summary>
+    private sealed class OtlpSink : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private long _requests;
+        private long _bytes;
+
+        private OtlpSink(WebApplication app, string endpoint)
+        {
+            _app = app;
+            Endpoint = endpoint;
+        }
+
+        public string Endpoint { get; }
+
+        public long Requests => Interlocked.Read(ref _requests);
+
+        public long Bytes => Interlocked.Read(ref _bytes);
+
+        public static async Task<OtlpSink> StartAsync()
+        {
+            var port = SiloProcess.FreePort();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            var app = builder.Build();
+            var sink = new OtlpSink(app, $"http://127.0.0.1:{port}");
+
+            // /v1/traces, /v1/metrics, /v1/logs: an empty protobuf body is a valid Export*ServiceResponse.
+            app.MapPost("/v1/{signal}", async (HttpContext context) =>
+            {
+                var buffer = new byte[16 * 1024];
+                long read = 0;
+                int n;
+                while ((n = await context.Request.Body.ReadAsync(buffer)) > 0)
+                {
+                    read += n;
+                }
+
+                Interlocked.Increment(ref sink._requests);
+                Interlocked.Add(ref sink._bytes, read);
+                return Results.Bytes([], "application/x-protobuf");
+            });
+            await app.StartAsync();
+            return sink;
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    }
+}
