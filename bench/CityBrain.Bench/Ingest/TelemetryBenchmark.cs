@@ -23,7 +23,8 @@ namespace CityBrain.Bench.Ingest;
 ///   latency unary submits paced at one fixed rate for every run (half the first "off" run's unary maximum).
 /// Runs alternate off, on, off, on, ... (<c>rounds</c> pairs) so the machine's drift falls on both sides; a mode's rate is
 /// its events over its time in all rounds, its ack p99 the median of its runs, and its cost the silo's CPU per event.
-/// Arguments: seconds per phase (8), rounds (2), unary concurrency (512), streams (8).
+/// Arguments: seconds per phase (8), rounds (2), unary concurrency (512), streams (8); arguments of the form
+/// <c>--CityBrain:Key=value</c> are settings of the "on" silo (e.g. <c>--CityBrain:Telemetry:TraceSampleRatio=0.1</c>).
 /// Ends with: telemetry off_stream_per_s=N on_stream_per_s=N stream_ratio=R off_unary_per_s=N on_unary_per_s=N
 ///   unary_ratio=R off_ack_p99_ms=N on_ack_p99_ms=N ack_p99_delta_ms=N off_silo_cpu_us=N on_silo_cpu_us=N
 ///   cost_us_per_event=N exported_requests=N exported_bytes=N
@@ -33,10 +34,14 @@ internal static class TelemetryBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
-        var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
-        var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 512;
-        var streams = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 8;
+        var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var seconds = positional.Length > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 8;
+        var rounds = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 2;
+        var concurrency = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 512;
+        var streams = positional.Length > 3 ? int.Parse(positional[3], CultureInfo.InvariantCulture) : 8;
+        var onSettings = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
+            .Select(a => a[2..].Split('=', 2))
+            .ToArray();
         var phase = TimeSpan.FromSeconds(seconds);
 
         await using var postgres = await PostgresServer.FromEnvironmentOrStartAsync();
@@ -50,7 +55,7 @@ internal static class TelemetryBenchmark
         var modes = new[] { new Mode("off"), new Mode("on") };
         double pacedRate = 0;
 
-        BenchHost.Progress($"telemetry off against on, {rounds} round(s) of {seconds} s phases; PostgreSQL {(postgres.IsPrivate ? "private server, fsync on" : "CITYBRAIN_PG")}; OTLP sink {sink.Endpoint}; load average {BenchHost.LoadAverage()}");
+        BenchHost.Progress($"telemetry off against on{string.Concat(onSettings.Select(s => $" {s[0]}={s[1]}"))}, {rounds} round(s) of {seconds} s phases; PostgreSQL {(postgres.IsPrivate ? "private server, fsync on" : "CITYBRAIN_PG")}; OTLP sink {sink.Endpoint}; load average {BenchHost.LoadAverage()}");
         for (var round = 1; round <= rounds; round++)
         {
             foreach (var mode in modes)
@@ -72,6 +77,10 @@ internal static class TelemetryBenchmark
                 {
                     settings["CityBrain:Telemetry:OtlpEndpoint"] = sink.Endpoint;
                     settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+                    foreach (var setting in onSettings)
+                    {
+                        settings[setting[0]] = setting[1];
+                    }
                 }
 
                 await using var silo = await BenchSilo.StartAsync(settings);

@@ -73,7 +73,7 @@ internal static class TelemetryHostExtensions
         if (telemetry.TracesRecorded)
         {
             otel.WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new RequestRootSampler()))
+                .SetSampler(new ParentBasedSampler(new RequestRootSampler(telemetry.TraceSampleRatio)))
                 .AddSource(OrleansSources)
                 .AddSource(StorageTelemetry.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsHousekeeping(http.Request.Path))

@@ -22,6 +22,10 @@ public sealed class TelemetryOptions
     /// <summary>Record traces even without an OTLP endpoint, for an exporter added in code (tests). Default false.</summary>
     public bool RecordTraces { get; set; }
 
+    /// <summary>The share of API requests whose traces are recorded and exported, 0 to 1 (by trace id, so every silo keeps
+    /// the same traces). Default 1: every request. A busy center lowers it (each intake records about ten spans).</summary>
+    public double TraceSampleRatio { get; set; } = 1.0;
+
     /// <summary>Serve <c>/metrics</c> (Prometheus text format) on the HTTP port. Default true.</summary>
     public bool Prometheus { get; set; } = true;
 

@@ -2,11 +2,19 @@ using Microsoft.Extensions.Options;
 
 namespace CityBrain.Silo.Telemetry;
 
-/// <summary>Stops start-up when the OTLP endpoint is set but is not an absolute http(s) URL, naming the key it came from.</summary>
+/// <summary>Stops start-up when the OTLP endpoint is set but is not an absolute http(s) URL, naming the key it came from,
+/// or when the trace sample ratio is outside 0 to 1.</summary>
 internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
 {
-    public ValidateOptionsResult Validate(string? name, TelemetryOptions options) =>
-        string.IsNullOrWhiteSpace(options.OtlpEndpoint) || options.OtlpUri() is not null
+    public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint) && options.OtlpUri() is null)
+        {
+            return ValidateOptionsResult.Fail($"{options.OtlpEndpointKey} must be an absolute http:// or https:// URL such as http://collector:4317 (was '{options.OtlpEndpoint}').");
+        }
+
+        return options.TraceSampleRatio is >= 0 and <= 1
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{options.OtlpEndpointKey} must be an absolute http:// or https:// URL such as http://collector:4317 (was '{options.OtlpEndpoint}').");
+            : ValidateOptionsResult.Fail(FormattableString.Invariant($"{TelemetryOptions.Section}:{nameof(TelemetryOptions.TraceSampleRatio)} must be between 0 and 1 (was {options.TraceSampleRatio})."));
+    }
 }
