@@ -3,17 +3,32 @@ using CityBrain.Storage.Journal;
 namespace CityBrain.Storage;
 
 /// <summary>What an administrator does with outbox messages: list them (dead letters above all), send a dead letter
-/// again, or discard it. Registered in the silo's container by <c>AddCityBrainStorage</c>.</summary>
-public sealed class OutboxAdmin
+/// again, or discard it. Registered in the silo's container by <c>AddCityBrainStorage</c>; <see cref="Open"/> gives one
+/// on a database without a silo (the <c>citybrain outbox</c> command).</summary>
+public sealed class OutboxAdmin : IAsyncDisposable
 {
     private readonly JournalStore _store;
     private readonly TimeProvider _time;
+    private readonly bool _ownsStore;
 
-    internal OutboxAdmin(JournalStore store, TimeProvider time)
+    internal OutboxAdmin(JournalStore store, TimeProvider time, bool ownsStore = false)
     {
         _store = store;
         _time = time;
+        _ownsStore = ownsStore;
     }
+
+    /// <summary>The outbox of the database <paramref name="options"/> names, outside any silo (dispose it when done). A
+    /// retried message goes out at the next poll of the silo whose shard owns it.</summary>
+    public static OutboxAdmin Open(StorageOptions options, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        time ??= TimeProvider.System;
+        return new OutboxAdmin(new JournalStore(options, new BackgroundClock(time), Microsoft.Extensions.Logging.Abstractions.NullLogger<JournalStore>.Instance), time, ownsStore: true);
+    }
+
+    /// <summary>Closes the database connections of an admin from <see cref="Open"/>; nothing for the silo's.</summary>
+    public ValueTask DisposeAsync() => _ownsStore ? _store.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>Up to <paramref name="maxCount"/> messages in <paramref name="state"/> after sequence
     /// <paramref name="afterSequence"/>, oldest first (page with the last one's <see cref="OutboxRecord.Sequence"/>).</summary>
