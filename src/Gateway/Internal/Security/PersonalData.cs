@@ -28,7 +28,8 @@ internal static class PersonalData
             return message;
         }
 
-        var copy = (T)((IDeepCloneable<T>)message).Clone();
+        // A copy by its bytes: T may be IMessage itself (the interceptor's view), which has no typed Clone.
+        var copy = (T)message.Descriptor.Parser.ParseFrom(message.ToByteString());
         Mask(copy);
         return copy;
     }
