@@ -16,5 +16,5 @@ public sealed record ApiClients(GrpcChannel Channel)
 
     public Admin.AdminClient Admin { get; } = new(Channel);
 
-    public Api.Hotline.HotlineClient Hotline { get; } = new(Channel);
+    public Hotline.HotlineClient Hotline { get; } = new(Channel);
 }

@@ -59,7 +59,8 @@ internal static class PersonalData
         return string.Concat(name.AsSpan(0, first), new string('*', Math.Max(1, name.Length - first)));
     }
 
-    private static bool MayHold(MessageDescriptor descriptor) =>
+    /// <summary>Whether messages of <paramref name="descriptor"/> can hold a reporter, at any depth.</summary>
+    public static bool MayHold(MessageDescriptor descriptor) =>
         CanHoldReporter.GetOrAdd(descriptor, static d => Reaches(d, []));
 
     private static bool Reaches(MessageDescriptor descriptor, HashSet<MessageDescriptor> seen)

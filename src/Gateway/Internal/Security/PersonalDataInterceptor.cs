@@ -14,7 +14,7 @@ internal sealed class PersonalDataInterceptor : Interceptor
     }
 
     public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
-        continuation(request, InFull(context) ? responseStream : new MaskingWriter<TResponse>(responseStream), context);
+        continuation(request, InFull(context) || !MayHold<TResponse>() ? responseStream : new MaskingWriter<TResponse>(responseStream), context);
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
@@ -23,11 +23,13 @@ internal sealed class PersonalDataInterceptor : Interceptor
     }
 
     public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
-        continuation(requestStream, InFull(context) ? responseStream : new MaskingWriter<TResponse>(responseStream), context);
+        continuation(requestStream, InFull(context) || !MayHold<TResponse>() ? responseStream : new MaskingWriter<TResponse>(responseStream), context);
 
     /// <summary>Methods outside the API (health, reflection) have no caller and carry no personal information.</summary>
     private static bool InFull(ServerCallContext context) =>
         context.GetHttpContext().Features.Get<Caller>() is not { } caller || PersonalData.SeesInFull(caller.Actor.Role);
+
+    private static bool MayHold<T>() => ReporterHolders<T>.Value;
 
     private static T Mask<T>(T response) => response is Google.Protobuf.IMessage message ? (T)PersonalData.Masked(message) : response;
 
@@ -40,5 +42,14 @@ internal sealed class PersonalDataInterceptor : Interceptor
         }
 
         public Task WriteAsync(T message) => inner.WriteAsync(Mask(message));
+
+        public Task WriteAsync(T message, CancellationToken cancellationToken) => inner.WriteAsync(Mask(message), cancellationToken);
+    }
+
+    /// <summary>Whether messages of <typeparamref name="T"/> can hold a reporter (once per type).</summary>
+    private static class ReporterHolders<T>
+    {
+        public static readonly bool Value = typeof(Google.Protobuf.IMessage).IsAssignableFrom(typeof(T))
+            && PersonalData.MayHold(((Google.Protobuf.IMessage)Activator.CreateInstance(typeof(T))!).Descriptor);
     }
 }

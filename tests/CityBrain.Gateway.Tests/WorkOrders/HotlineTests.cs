@@ -7,7 +7,7 @@ using CityBrain.Gateway.Api;
 using CityBrain.Gateway.Tests.Infrastructure;
 using CityBrain.Storage;
 
-namespace CityBrain.Gateway.Tests.Hotline;
+namespace CityBrain.Gateway.Tests.WorkOrders;
 
 /// <summary>The 12345 work-order adapter as a hotline platform uses it: JSON over HTTP, the receipt, idempotent retries,
 /// 400s that name the field and store nothing, the status updates and closing reply on its signed callback, and the

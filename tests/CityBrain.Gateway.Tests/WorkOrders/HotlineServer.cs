@@ -4,7 +4,7 @@ using CityBrain.Storage;
 using CityBrain.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CityBrain.Gateway.Tests.Hotline;
+namespace CityBrain.Gateway.Tests.WorkOrders;
 
 /// <summary>A <see cref="GatewayServer"/> whose 12345 source (<see cref="Source"/>) hears back through the outbox: its
 /// replies go to subscriber <see cref="Subscriber"/>, a signed webhook to <see cref="Platform"/> (a fake hotline
