@@ -12,8 +12,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Lock _lock = new();
-    private readonly List<Request> _requests = [];
-    private readonly List<(Func<IReadOnlyList<Request>, bool> Condition, TaskCompletionSource Done)> _waits = [];
+    private readonly Signals<Request> _requests = new();
     private readonly Task _loop;
 
     public WebhookReceiver()
@@ -31,33 +30,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Chooses the status of a request from it and the requests before it. Default: 204 No Content.</summary>
     public Func<Request, IReadOnlyList<Request>, HttpStatusCode> Answer { get; set; } = (_, _) => HttpStatusCode.NoContent;
 
-    public IReadOnlyList<Request> Requests
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _requests.ToArray();
-            }
-        }
-    }
+    public IReadOnlyList<Request> Requests => _requests.Items;
 
     /// <summary>Completes when the requests meet <paramref name="condition"/>; fails after 30 s of real time.</summary>
-    public Task WaitAsync(Func<IReadOnlyList<Request>, bool> condition)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
-        {
-            if (condition(_requests.ToArray()))
-            {
-                return Task.CompletedTask;
-            }
-
-            _waits.Add((condition, done));
-        }
-
-        return done.Task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    public Task WaitAsync(Func<IReadOnlyList<Request>, bool> condition) => _requests.WaitAsync(condition);
 
     private async Task LoopAsync()
     {
@@ -80,21 +56,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
             HttpStatusCode status;
             lock (_lock)
             {
-                status = Answer(request, _requests.ToArray());
+                // Answered and recorded in one step: the answer sees exactly the requests before it.
+                status = Answer(request, _requests.Items);
                 _requests.Add(request with { Status = status });
             }
 
             context.Response.StatusCode = (int)status;
             context.Response.Close();
-            lock (_lock)
-            {
-                var snapshot = _requests.ToArray();
-                foreach (var wait in _waits.Where(w => w.Condition(snapshot)).ToList())
-                {
-                    wait.Done.TrySetResult();
-                    _waits.Remove(wait);
-                }
-            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using CityBrain.Testing;
 
 namespace CityBrain.Storage.Tests.Outbox;
 
