@@ -104,6 +104,11 @@ internal sealed partial class JournalStore
             Interlocked.Exchange(ref _written, NewSignal()).TrySetResult();
         }
 
+        if (outbox > 0)
+        {
+            SignalOutbox();
+        }
+
         return ok;
     }
 

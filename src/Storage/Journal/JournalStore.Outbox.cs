@@ -5,6 +5,12 @@ namespace CityBrain.Storage.Journal;
 
 internal sealed partial class JournalStore
 {
+    /// <summary>Completes at the next commit in this process that wrote outbox rows, or the next retry or discard
+    /// here (outbox shards on other silos poll): commits without outbox rows do not wake the shards.</summary>
+    public Task WhenOutboxWrittenAsync(CancellationToken cancellationToken) => Volatile.Read(ref _outboxWritten).Task.WaitAsync(cancellationToken);
+
+    private void SignalOutbox() => Interlocked.Exchange(ref _outboxWritten, NewSignal()).TrySetResult();
+
     /// <summary>The open messages (pending and dead) of outbox shard <paramref name="shard"/>, in order.</summary>
     public Task<IReadOnlyList<OutboxRecord>> ReadOpenOutboxAsync(int shard, int maxCount, CancellationToken cancellationToken) =>
         ReadOutboxAsync(SqlText.ReadOpenOutbox, command =>
@@ -61,7 +67,7 @@ internal sealed partial class JournalStore
         if (retried)
         {
             // Wakes this process's shards at once; shards on other silos see it at their next poll.
-            Interlocked.Exchange(ref _written, NewSignal()).TrySetResult();
+            SignalOutbox();
         }
 
         return retried;
@@ -74,7 +80,7 @@ internal sealed partial class JournalStore
         var discarded = await UpdateOutboxAsync(SqlText.DiscardOutbox, command => SqlText.Add(command, "i", id), cancellationToken).ConfigureAwait(false);
         if (discarded)
         {
-            Interlocked.Exchange(ref _written, NewSignal()).TrySetResult();
+            SignalOutbox();
         }
 
         return discarded;

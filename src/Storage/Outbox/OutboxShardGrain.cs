@@ -58,7 +58,7 @@ internal sealed class OutboxShardGrain(
             try
             {
                 // Take the signal before reading: a message committed after the read wakes the wait below.
-                var written = store.WhenWrittenAsync(stopping);
+                var written = store.WhenOutboxWrittenAsync(stopping);
                 var open = await store.ReadOpenOutboxAsync(Shard, ReadBatch, stopping);
                 var plan = OutboxLanes.Plan(open, time.GetUtcNow());
                 if (plan.Due.Count > 0)
@@ -88,14 +88,15 @@ internal sealed class OutboxShardGrain(
         }
     }
 
-    /// <summary>Until a commit in this process, the next attempt's time on the grains' clock, or a poll for messages
-    /// written on other silos.</summary>
+    /// <summary>Until an outbox commit in this process or the next attempt's time on the grains' clock, else a poll for
+    /// messages written on other silos (<see cref="StorageOptions.FeedPollInterval"/>); and in any case at least
+    /// <see cref="StorageOptions.FeedReadInterval"/> after the wait began, so that a burst of commits costs each shard a
+    /// bounded number of reads.</summary>
     private async Task WaitAsync(Task written, DateTimeOffset? nextDue, CancellationToken stopping)
     {
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var poll = polling.DelayAsync(storage.Value.FeedPollInterval, waiting.Token);
         var due = nextDue is { } at ? Task.Delay(Max(at - time.GetUtcNow(), TimeSpan.Zero), time, waiting.Token) : Task.Delay(Timeout.Infinite, waiting.Token);
-        await Task.WhenAny(written, poll, due);
+        await polling.WaitAsync(Task.WhenAny(written, due), storage.Value.FeedPollInterval, storage.Value.FeedReadInterval, stopping);
         await waiting.CancelAsync();
     }
 
