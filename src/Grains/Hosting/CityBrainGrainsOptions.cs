@@ -36,4 +36,11 @@ public sealed class CityBrainGrainsOptions
     /// append that records them. Drill incidents never reply. Default: none.
     /// </summary>
     public Dictionary<string, string> Replies { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The outbox subscriber that receives SLA notices (<c>CityBrain:SlaNotices</c>, e.g. an SMS or IM gateway): each
+    /// warning and breach of a real incident, staged with the append that records it, addressed to the incident's grid
+    /// head 网格长 and, for a department's on-site clock, that department. Null (default): no notices.
+    /// </summary>
+    public string? SlaNotices { get; set; }
 }

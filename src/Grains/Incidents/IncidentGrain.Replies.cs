@@ -4,14 +4,23 @@ using CityBrain.Storage;
 
 namespace CityBrain.Grains.Incidents;
 
-/// <summary>Replies to the incident's source (CityBrain:Replies), staged in the outbox with the append that records
-/// the step they report.</summary>
+/// <summary>Replies to the incident's source (CityBrain:Replies) and SLA notices (CityBrain:SlaNotices), staged in the
+/// outbox with the append that records the step they report.</summary>
 internal sealed partial class IncidentGrain
 {
     /// <summary>Stages the replies for <paramref name="events"/> (just raised, not yet confirmed) when the incident's
     /// source hears back.</summary>
     private async Task StageRepliesAsync(IReadOnlyList<IncidentEvent> events)
     {
+        var firstSequence = journal.Version + journal.UnconfirmedCount - events.Count + 1;
+        if (!State.Exercise && options.Value.SlaNotices is { Length: > 0 } noticeSubscriber && city.Current is { } model)
+        {
+            foreach (var (id, payload) in Sla.SlaNotices.Plan(State, events, firstSequence, model))
+            {
+                journal.Send(new OutboxMessage(noticeSubscriber, State.Id, payload) { Id = id });
+            }
+        }
+
         if (State.Exercise || !options.Value.Replies.TryGetValue(State.Source, out var subscriber)
             || !events.Any(e => e.KindCase is IncidentEvent.KindOneofCase.Accepted or IncidentEvent.KindOneofCase.Rejected
                 or IncidentEvent.KindOneofCase.Assigned or IncidentEvent.KindOneofCase.Closed))
@@ -20,7 +29,6 @@ internal sealed partial class IncidentGrain
         }
 
         var handling = events.Any(e => e.KindCase == IncidentEvent.KindOneofCase.Closed) ? await HandlingSinceReopenAsync() : [];
-        var firstSequence = journal.Version + journal.UnconfirmedCount - events.Count + 1;
         foreach (var (id, payload) in SourceReplies.Plan(State, events, firstSequence, handling))
         {
             journal.Send(new OutboxMessage(subscriber, State.Id, payload) { Id = id });
