@@ -46,9 +46,11 @@ internal static class SqlText
         + "ON CONFLICT (shard) DO UPDATE SET position = excluded.position, payload = excluded.payload, updated_at = excluded.updated_at "
         + "WHERE deadline_checkpoint.position <= excluded.position";
 
+    /// <summary>An id already stored is the same message (its idempotency key): kept once, and never a unique
+    /// violation that would fail the other appends of the commit batch.</summary>
     public const string InsertOutbox =
         "INSERT INTO outbox_message (id, subscriber, ordering_key, shard, grain_type, grain_key, payload, created_at, next_attempt_at) "
-        + "VALUES (@i, @b, @o, @h, @t, @k, @p, @u, @u)";
+        + "VALUES (@i, @b, @o, @h, @t, @k, @p, @u, @u) ON CONFLICT (id) DO NOTHING";
 
     private const string OutboxColumns = "seq, id, subscriber, ordering_key, payload, created_at, attempts, next_attempt_at, state, last_error";
 

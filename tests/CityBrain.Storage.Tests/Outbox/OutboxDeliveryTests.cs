@@ -43,6 +43,33 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
     [Theory]
     [InlineData(DatabaseKind.Sqlite)]
     [InlineData(DatabaseKind.Postgres)]
+    public async Task Commit_MessageIdAlreadyStored_KeptOnceAndTheOtherAppendsOfTheBatchCommit(DatabaseKind kind)
+    {
+        var connection = await databases.NewMigratedDatabaseAsync(kind);
+        await using var store = new JournalStore(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
+        var payload = new Payload(1, PayloadFormat.Json, "{}"u8.ToArray());
+
+        var appends = await Task.WhenAll(
+            store.CommitAsync(Append("a", "same-id", "first")),
+            store.CommitAsync(Append("b", "same-id", "second")),
+            store.CommitAsync(Append("c", "other-id", "third")));
+
+        Assert.Equal([true, true, true], appends);
+        var pending = await store.ReadOutboxAsync(OutboxState.Pending, 0, 10, CancellationToken.None);
+        Assert.Equal(["same-id", "other-id"], pending.Select(m => m.Id));
+
+        AppendRequest Append(string key, string id, string body) => new()
+        {
+            Grain = new StoredGrain("tally", key),
+            Events = [(StorageCluster.Start, payload)],
+            Outbox = [new OutboxWrite(id, Hotline, "incident-" + key, body)],
+            At = StorageCluster.Start,
+        };
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
     public async Task Send_WithTheAppend_DeliveredInOrderWithItsIdAndMarkedDelivered(DatabaseKind kind)
     {
         using var outcomes = new OutboxOutcomes();
