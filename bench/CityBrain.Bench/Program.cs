@@ -2,10 +2,11 @@ using CityBrain.Bench.Deadlines;
 using CityBrain.Bench.Failover;
 using CityBrain.Bench.Ingest;
 using CityBrain.Bench.OrleansRuntime;
+using CityBrain.Bench.Outbox;
 using CityBrain.Bench.Sla;
 
 // CityBrain benchmarks. Release builds only; each prints progress on stderr and ends with one line of figures on stdout.
-//   dotnet run -c Release --project bench/CityBrain.Bench -- <orleans|deadlines|sla|ingest|telemetry|failover>
+//   dotnet run -c Release --project bench/CityBrain.Bench -- <orleans|deadlines|sla|ingest|telemetry|failover|outbox>
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["orleans"] = OrleansBenchmark.RunAsync,
@@ -14,6 +15,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["ingest"] = IngestBenchmark.RunAsync,
     ["telemetry"] = TelemetryBenchmark.RunAsync,
     ["failover"] = FailoverBenchmark.RunAsync,
+    ["outbox"] = OutboxBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -92,6 +92,15 @@ w("""sla:
 escalation: [grid, community, street]
 intake:
   video_merge_window: 10m
+  # The 12345 hotline platform's categories (its own codes) → our catalog (POST /v1/hotline/work-orders).
+  hotline_categories:
+    "12345-ZX": "90.01"   # 咨询 consultation
+    "12345-QZ": "90.02"   # 求助 request for help
+    "12345-TS": "90.03"   # 投诉 complaint
+    "12345-JB": "90.04"   # 举报 report of wrongdoing
+    "12345-JY": "90.05"   # 建议 suggestion
+    "12345-SZ": "01.01"   # 市政设施 (井盖) municipal facility: manhole cover
+    "12345-LD": "01.10"   # 路灯 street light
 categories:
   # 数字化城市管理 部件 (components)
   - { code: "01.01", name: 上水井盖, kind: component, departments: [utilities], sla: { resolve: 24h } }

@@ -62,6 +62,7 @@ public static class GatewayServiceCollectionExtensions
         {
             // Authentication, roles and rate limits run before, as ASP.NET Core middleware (UseCityBrainGateway).
             grpc.Interceptors.Add<ApiExceptionInterceptor>();
+            grpc.Interceptors.Add<PersonalDataInterceptor>();
 
             // Requests: 4 MiB at most after decompression (an event's inline attachments are capped at 1 MiB; a city
             // file is far smaller); larger ends the call with RESOURCE_EXHAUSTED before any handler runs. Responses:
@@ -78,6 +79,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<QueryService>();
         services.TryAddSingleton<DrillsService>();
         services.TryAddSingleton<AdminService>();
+        services.TryAddSingleton<HotlineService>();
         services.AddHostedService<DevelopmentTokens>();
         return services;
     }

@@ -14,6 +14,7 @@ var root = new RootCommand("CityBrain: the event-dispatch backend of a city comm
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(MigrateCommand.Create());
 root.Subcommands.Add(SilosCommand.Create());
+root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(ProbeCommand.Create());
 root.Subcommands.Add(TokenCommand.Create());
 root.SetAction((parse, cancellationToken) => RunCommand.RunAsync([.. parse.UnmatchedTokens], cancellationToken));

@@ -56,10 +56,12 @@ public static partial class CityFile
         var categories = ReadCategories(reader, root, departments);
         var escalation = ReadEscalation(reader, root);
         var mergeWindow = TimeSpan.FromMinutes(10);
+        var hotline = new Dictionary<string, string>(StringComparer.Ordinal);
         if (reader.Map(root, "intake", string.Empty, required: false) is { } intake)
         {
-            reader.OnlyKeys(intake, "intake", "video_merge_window");
+            reader.OnlyKeys(intake, "intake", "video_merge_window", "hotline_categories");
             mergeWindow = reader.Duration(intake, "video_merge_window", "intake") ?? mergeWindow;
+            ReadHotlineCategories(reader, intake, categories, hotline);
         }
 
         if (reader.Errors.Count > 0)
@@ -79,7 +81,37 @@ public static partial class CityFile
             categories,
             sla,
             escalation,
-            mergeWindow);
+            mergeWindow)
+        {
+            HotlineCategories = hotline,
+        };
+    }
+
+    /// <summary><c>intake.hotline_categories</c>: the 12345 hotline's category code → a catalog code.</summary>
+    private static void ReadHotlineCategories(DocumentReader reader, YamlMappingNode intake, List<CategoryInfo> categories, Dictionary<string, string> hotline)
+    {
+        if (reader.Map(intake, "hotline_categories", "intake", required: false) is not { } map)
+        {
+            return;
+        }
+
+        var codes = categories.Select(c => c.Code).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, value) in map.Children)
+        {
+            var path = DocumentReader.Join("intake.hotline_categories", (key as YamlScalarNode)?.Value ?? "?");
+            if (key is not YamlScalarNode { Value: { Length: > 0 } hotlineCode } || reader.Scalar(value, path) is not { } code)
+            {
+                reader.Error(path, "must map a hotline category code to a catalog code");
+            }
+            else if (!codes.Contains(code))
+            {
+                reader.Error(path, $"unknown category '{code}'");
+            }
+            else
+            {
+                hotline[hotlineCode] = code;
+            }
+        }
     }
 
     private static (string? Id, string? Name, TimeSpan Offset) ReadCity(DocumentReader reader, YamlMappingNode root)

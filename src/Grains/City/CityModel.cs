@@ -89,6 +89,9 @@ public sealed class CityModel
     /// <summary>Repeated video alerts of one camera and type within this window merge into one incident.</summary>
     public TimeSpan VideoMergeWindow { get; }
 
+    /// <summary>The 12345 hotline's category codes mapped to the catalog's (<c>intake.hotline_categories</c>).</summary>
+    public IReadOnlyDictionary<string, string> HotlineCategories { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Streets by id.</summary>
     public IReadOnlyDictionary<string, StreetInfo> StreetsById { get; }
 

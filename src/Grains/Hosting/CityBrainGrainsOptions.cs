@@ -28,4 +28,19 @@ public sealed class CityBrainGrainsOptions
     /// transitions on many just-reported incidents (the sla benchmark's lifecycle phase).
     /// </summary>
     public bool DeactivateAfterReport { get; set; }
+
+    /// <summary>
+    /// Which sources hear back (<c>CityBrain:Replies:&lt;source&gt; = &lt;outbox subscriber&gt;</c>): an incident of such
+    /// a source sends its status updates (受理 accepted, 派遣 assigned, 不予受理 rejected) and its closing reply (办结,
+    /// with the handling's result and photo links) to that subscriber through the durable outbox, in the journal
+    /// append that records them. Drill incidents never reply. Default: none.
+    /// </summary>
+    public Dictionary<string, string> Replies { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The outbox subscriber that receives SLA notices (<c>CityBrain:SlaNotices</c>, e.g. an SMS or IM gateway): each
+    /// warning and breach of a real incident, staged with the append that records it, addressed to the incident's grid
+    /// head 网格长 and, for a department's on-site clock, that department. Null (default): no notices.
+    /// </summary>
+    public string? SlaNotices { get; set; }
 }

@@ -135,7 +135,7 @@ internal sealed partial class IncidentGrain(
         return turn;
     }
 
-    /// <summary>Records the events, with the SLA deadline and the feed entry, in one durable append; then tells the
+    /// <summary>Records the events, with the SLA deadline, the feed entry and the source's replies (outbox), in one durable append; then tells the
     /// in-process observers. With no events it still writes a moved deadline.</summary>
     private async Task CommitAsync(IReadOnlyList<IncidentEvent> events)
     {
@@ -152,6 +152,7 @@ internal sealed partial class IncidentGrain(
             var notices = Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current);
             journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, events, notices), _dayTag);
             _dayTag = null;
+            await StageRepliesAsync(events);
         }
         else
         {

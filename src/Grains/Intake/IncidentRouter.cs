@@ -50,6 +50,7 @@ internal static class IncidentRouter
             Video = e.Video?.Clone(),
             GridWorkerId = grid?.Workers.FirstOrDefault()?.Id ?? string.Empty,
             Reporter = e.Reporter?.Clone(),
+            ReplyBy = e.ReplyBy,
             Linkage = CityModel.IsLinkage(category, severity),
         };
         if (grid is not null)

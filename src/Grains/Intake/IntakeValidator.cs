@@ -117,9 +117,11 @@ internal static partial class IntakeValidator
             errors.Add(new FieldError("location.longitude", "out of range"));
         }
 
-        if (!location.HasLatitude && !location.HasLongitude && location.GridId.Length == 0)
+        // An address alone is enough (a 12345 work order often has no coordinates): the incident has no grid then, like
+        // a point outside every grid, and the dispatcher routes it.
+        if (!location.HasLatitude && !location.HasLongitude && location.GridId.Length == 0 && location.Address.Length == 0)
         {
-            errors.Add(new FieldError("location", "needs coordinates or a grid_id"));
+            errors.Add(new FieldError("location", "needs coordinates, a grid_id or an address"));
         }
 
         if (location.Address.Length > 500)

@@ -15,6 +15,7 @@ namespace CityBrain.Grains.Lifecycle;
 internal static class IncidentRules
 {
     private const int MaxReason = 1000;
+    private const int MaxPhotos = 9;
 
     public static List<IncidentEvent> Decide(Incident s, IncidentCommand command, CityModel? city, DateTimeOffset now)
     {
@@ -122,6 +123,7 @@ internal static class IncidentRules
                     }
 
                     e.Handled = new Handled { DepartmentId = who, Result = command.Handle.Result };
+                    e.Handled.PhotoUrls.AddRange(PhotoUrls(command.Handle.PhotoUrls));
                     break;
                 }
 
@@ -276,4 +278,23 @@ internal static class IncidentRules
     /// <summary>A system event (e.g. an alert merged or retracted) at a time.</summary>
     public static IncidentEvent SystemEvent(DateTimeOffset now, Actor actor, string reason) =>
         new() { At = Times.Stamp(now), Actor = actor, Reason = reason };
+
+    /// <summary>The photo links of a handling: absolute http(s) URLs, at most <see cref="MaxPhotos"/>.</summary>
+    private static IEnumerable<string> PhotoUrls(IReadOnlyList<string> urls)
+    {
+        if (urls.Count > MaxPhotos)
+        {
+            throw new ValidationException("handle.photo_urls", $"more than {MaxPhotos} photos");
+        }
+
+        for (var i = 0; i < urls.Count; i++)
+        {
+            if (urls[i].Length > 2048 || !Uri.TryCreate(urls[i], UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ValidationException($"handle.photo_urls[{i}]", "not an absolute http(s) URL of at most 2048 characters");
+            }
+        }
+
+        return urls;
+    }
 }

@@ -23,7 +23,7 @@ internal static class SilosCommand
     private static async Task<int> ListAsync(string[] configurationArgs, CancellationToken cancellationToken)
     {
         var (storage, cluster) = MaintenanceHost.Read(configurationArgs);
-        var console = Output();
+        var console = Terminal.Output();
         if (storage.Database != DatabaseKind.Postgres)
         {
             console.MarkupLine("[yellow]No cluster membership on SQLite:[/] it serves a single silo (localhost clustering).");
@@ -78,23 +78,5 @@ internal static class SilosCommand
         table.Title($"CityBrain cluster '{Markup.Escape(cluster.ClusterId)}', membership version {version}");
         console.Write(table);
         return 0;
-    }
-
-    /// <summary>The terminal, or plain text of one line per row when the output goes to a file or a pipe (scripts, logs).</summary>
-    private static IAnsiConsole Output()
-    {
-        if (!Console.IsOutputRedirected)
-        {
-            return AnsiConsole.Console;
-        }
-
-        var plain = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Ansi = AnsiSupport.No,
-            ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(Console.Out),
-        });
-        plain.Profile.Width = 240;
-        return plain;
     }
 }

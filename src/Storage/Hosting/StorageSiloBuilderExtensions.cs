@@ -3,6 +3,7 @@ using CityBrain.Storage.Deadlines;
 using CityBrain.Storage.Feeds;
 using CityBrain.Storage.Internal;
 using CityBrain.Storage.Journal;
+using CityBrain.Storage.Outbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,10 +33,12 @@ public static class StorageSiloBuilderExtensions
         return silo.AddCityBrainStorage(options);
     }
 
-    /// <summary>As <see cref="AddCityBrainStorage(ISiloBuilder, Action{StorageOptions})"/>, from the configuration section <see cref="StorageOptions.Section"/>.</summary>
+    /// <summary>As <see cref="AddCityBrainStorage(ISiloBuilder, Action{StorageOptions})"/>, from the configuration section
+    /// <see cref="StorageOptions.Section"/>; the outbox from <see cref="OutboxOptions.Section"/>.</summary>
     public static ISiloBuilder AddCityBrainStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        silo.Services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
         return silo.AddCityBrainStorage(configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions());
     }
 
@@ -69,6 +72,7 @@ public static class StorageSiloBuilderExtensions
             services.AddSingleton(new AlwaysOnGrain($"deadline shard {key}", grains => grains.GetGrain<IDeadlineShardGrain>(key).Ping()));
         }
 
+        AddOutbox(services);
         services.AddSingleton<AlwaysOnKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AlwaysOnKeeper>());
 
@@ -88,6 +92,30 @@ public static class StorageSiloBuilderExtensions
             o.GrainStorageSerializer = serializer;
         });
         return silo;
+    }
+
+    /// <summary>The outbox: its options (<see cref="OutboxOptions.Section"/>), the webhook and log channels, the admin
+    /// operations, the metrics, and one always-active delivery shard per deadline shard.</summary>
+    private static void AddOutbox(IServiceCollection services)
+    {
+        services.AddOptions<OutboxOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidator>());
+        services.AddMetrics();
+        services.TryAddSingleton(sp => new OutboxMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp => new OutboxAdmin(sp.GetRequiredService<JournalStore>(), sp.GetRequiredService<TimeProvider>()));
+
+        // One client for every webhook; connections are renewed so a receiver's DNS change is followed.
+        services.AddKeyedSingleton(WebhookChannel.ChannelName, (_, _) => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        });
+        services.AddSingleton<IOutboxChannel>(sp => new WebhookChannel(sp.GetRequiredKeyedService<HttpClient>(WebhookChannel.ChannelName), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IOutboxChannel, LoggingChannel>();
+        for (var shard = 0; shard < Shards.Count; shard++)
+        {
+            var key = shard;
+            services.AddSingleton(new AlwaysOnGrain($"outbox shard {key}", grains => grains.GetGrain<IOutboxShardGrain>(key).Ping()));
+        }
     }
 
     private static void Copy(StorageOptions from, StorageOptions to)

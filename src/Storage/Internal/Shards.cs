@@ -18,6 +18,9 @@ internal static class Shards
         return (short)(hash % Count);
     }
 
+    /// <summary>The outbox shard of an ordering key: one shard delivers every message of a key, in order.</summary>
+    public static short OfOrderingKey(string orderingKey) => Of(new StoredGrain("outbox", orderingKey));
+
     private static uint Mix(uint hash, string text)
     {
         Span<byte> buffer = stackalloc byte[256];

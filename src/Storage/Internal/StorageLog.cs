@@ -34,4 +34,16 @@ internal static partial class StorageLog
 
     [LoggerMessage(10, LogLevel.Information, "The database answers again (unreachable for {Duration})")]
     public static partial void DatabaseReachable(ILogger logger, TimeSpan duration);
+
+    [LoggerMessage(11, LogLevel.Information, "Outbox message {Id} for {Subscriber} (ordering key {OrderingKey}, {Length} characters, attempt {Attempt}) delivered to the log channel")]
+    public static partial void OutboxLogged(ILogger logger, string subscriber, string orderingKey, string id, int length, int attempt);
+
+    [LoggerMessage(12, LogLevel.Warning, "Outbox message {Id} for {Subscriber} failed attempt {Attempt}; next attempt at {NextAttemptAt:o}")]
+    public static partial void OutboxAttemptFailed(ILogger logger, Exception exception, string id, string subscriber, int attempt, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(13, LogLevel.Error, "Outbox message {Id} for {Subscriber} is a dead letter after {Attempts} attempts; it blocks ordering key {OrderingKey} until retried or discarded")]
+    public static partial void OutboxDead(ILogger logger, Exception exception, string id, string subscriber, int attempts, string orderingKey);
+
+    [LoggerMessage(14, LogLevel.Warning, "Outbox shard {Shard} could not read or update its messages; retrying in {Delay}")]
+    public static partial void OutboxShardFailed(ILogger logger, Exception exception, int shard, TimeSpan delay);
 }

@@ -21,6 +21,9 @@ internal readonly record struct DeadlineChange(string Name, DateTimeOffset? DueA
 /// <summary>An entry a grain publishes with its append: on a feed, optionally under a tag (a second index).</summary>
 internal readonly record struct FeedWrite(string Feed, string? Tag, Payload Payload);
 
+/// <summary>An outbox message a grain stages with its append; <see cref="Id"/> is fixed when it is staged.</summary>
+internal readonly record struct OutboxWrite(string Id, string Subscriber, string OrderingKey, string Payload);
+
 /// <summary>A stored feed entry.</summary>
 internal readonly record struct StoredFeedEntry(long Position, StoredGrain Grain, DateTimeOffset RecordedAt, Payload Payload);
 
@@ -30,7 +33,7 @@ internal readonly record struct StoredDeadlineChange(long Position, StoredGrain 
 /// <summary>
 /// Everything one grain commits at once: a journal append (events numbered from <see cref="ExpectedVersion"/> + 1,
 /// version-checked: if another activation appended first, none of it is written), with the feed entries and deadline
-/// changes that must be durable with it. With no events it is a plain write of feed entries and deadline changes.
+/// changes and outbox messages that must be durable with it. With no events it is a plain write of the rest.
 /// </summary>
 internal sealed class AppendRequest
 {
@@ -47,6 +50,9 @@ internal sealed class AppendRequest
     public IReadOnlyList<FeedWrite> Feed { get; init; } = [];
 
     public IReadOnlyList<DeadlineChange> Deadlines { get; init; } = [];
+
+    /// <summary>Outbox messages, pending from the commit on.</summary>
+    public IReadOnlyList<OutboxWrite> Outbox { get; init; } = [];
 
     /// <summary>When the write was made (the feed entries' recorded_at).</summary>
     public DateTimeOffset At { get; init; }

@@ -4,7 +4,7 @@ namespace CityBrain.Storage;
 /// The journal of an event-sourced grain, injected into its constructor with <see cref="JournalAttribute"/>: the state
 /// is the fold of an append-only log of events (<see cref="IJournalFold{TState,TEvent}"/>, registered in the container).
 /// <see cref="Raise"/> applies an event at once; <see cref="ConfirmAsync"/> appends the raised events durably, numbered
-/// <c>Version + 1, Version + 2, ...</c>, in one transaction with the feed entries and deadline changes staged since the
+/// <c>Version + 1, Version + 2, ...</c>, in one transaction with the feed entries, deadline changes and outbox messages staged since the
 /// last confirmation. (grain, sequence) is unique in storage, so two activations can never both append position N.
 /// On activation the latest snapshot is loaded and the events after it replayed (every event, when the fold refuses the
 /// snapshot: <see cref="IJournalFold{TState,TEvent}.IsCurrent"/>).
@@ -35,6 +35,10 @@ public interface IJournal<TState, TEvent>
     /// <summary>Arms (or re-arms) the one-shot deadline <paramref name="name"/>, durable with the next confirmation. It
     /// fires once at its due time through <see cref="IDeadlineReceiver.ReceiveDeadline"/> (late after downtime, never lost).</summary>
     void SetDeadline(string name, DateTimeOffset dueAt);
+
+    /// <summary>Stages an outbox message, durable with the next confirmation (lost with it if that fails): from then on
+    /// it is delivered at least once, after the earlier messages of its subscriber and ordering key.</summary>
+    void Send(OutboxMessage message);
 
     /// <summary>Disarms a deadline (staged like <see cref="SetDeadline"/>); unknown names are ignored.</summary>
     void CancelDeadline(string name);

@@ -18,6 +18,7 @@ internal sealed class JournalFacet<TState, TEvent> : IJournal<TState, TEvent>, I
     private readonly List<(DateTimeOffset RecordedAt, TEvent Event)> _unconfirmed = [];
     private List<FeedWrite>? _feed;
     private List<DeadlineChange>? _deadlines;
+    private List<OutboxWrite>? _outbox;
     private TState _state = new();
     private Task _confirming = Task.CompletedTask;
 
@@ -56,6 +57,16 @@ internal sealed class JournalFacet<TState, TEvent> : IJournal<TState, TEvent>, I
         (_feed ??= new List<FeedWrite>(1)).Add(new FeedWrite(feed, tag, PayloadCodec<TEntry>.Encode(entry)));
     }
 
+    public void Send(OutboxMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrEmpty(message.Subscriber);
+        ArgumentException.ThrowIfNullOrEmpty(message.OrderingKey);
+        ArgumentNullException.ThrowIfNull(message.Payload);
+        var id = message.Id ?? Guid.CreateVersion7(_time.GetUtcNow()).ToString();
+        (_outbox ??= new List<OutboxWrite>(1)).Add(new OutboxWrite(id, message.Subscriber, message.OrderingKey, message.Payload));
+    }
+
     public void SetDeadline(string name, DateTimeOffset dueAt) => Stage(new DeadlineChange(DeadlineNames.Validate(name), dueAt));
 
     public void CancelDeadline(string name) => Stage(new DeadlineChange(DeadlineNames.Validate(name), null));
@@ -84,7 +95,9 @@ internal sealed class JournalFacet<TState, TEvent> : IJournal<TState, TEvent>, I
         _feed?.Clear();
         var deadlines = _deadlines is { Count: > 0 } staged ? staged.ToArray() : [];
         _deadlines?.Clear();
-        if (count == 0 && feed.Length == 0 && deadlines.Length == 0)
+        var outbox = _outbox is { Count: > 0 } sent ? sent.ToArray() : [];
+        _outbox?.Clear();
+        if (count == 0 && feed.Length == 0 && deadlines.Length == 0 && outbox.Length == 0)
         {
             return;
         }
@@ -112,6 +125,7 @@ internal sealed class JournalFacet<TState, TEvent> : IJournal<TState, TEvent>, I
             Snapshot = snapshot,
             Feed = feed,
             Deadlines = deadlines,
+            Outbox = outbox,
             At = _time.GetUtcNow(),
         };
 

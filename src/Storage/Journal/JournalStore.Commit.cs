@@ -65,16 +65,29 @@ internal sealed partial class JournalStore
         var dependent = new StatementList();
         var mustInsert = new List<int>();
         var rows = new List<FeedRow>();
+        var outbox = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             if (ok[i])
             {
                 AddDependentStatements(dependent, batch[i].Request, mustInsert);
                 FeedRow.AddTo(rows, batch[i].Request);
+                outbox += batch[i].Request.Outbox.Count;
             }
         }
 
-        AddFeedStatements(dependent, rows);
+        AddFeedStatements(dependent, rows, outbox > 0);
+        if (outbox > 0)
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (ok[i])
+                {
+                    AddOutboxStatements(dependent, batch[i].Request);
+                }
+            }
+        }
+
         var affected = await dependent.ExecuteAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
         foreach (var index in mustInsert)
         {
@@ -86,9 +99,14 @@ internal sealed partial class JournalStore
         }
 
         await transaction.CommitAsync().ConfigureAwait(false);
-        if (rows.Count > 0)
+        if (rows.Count > 0 || outbox > 0)
         {
             Interlocked.Exchange(ref _written, NewSignal()).TrySetResult();
+        }
+
+        if (outbox > 0)
+        {
+            SignalOutbox();
         }
 
         return ok;
@@ -174,15 +192,21 @@ internal sealed partial class JournalStore
         }
     }
 
-    /// <summary>The feed rows of the requests that passed, after the lock that orders positions by commit.</summary>
-    private void AddFeedStatements(StatementList statements, List<FeedRow> rows)
+    /// <summary>The feed rows of the requests that passed, after the lock that orders positions by commit (taken for
+    /// outbox rows too: their sequence must become visible in order as well, or a shard could deliver a later message
+    /// of an ordering key before an earlier one commits).</summary>
+    private void AddFeedStatements(StatementList statements, List<FeedRow> rows, bool outbox)
     {
+        if (rows.Count > 0 || outbox)
+        {
+            statements.Add(Dialect.FeedOrderLockSql);
+        }
+
         if (rows.Count == 0)
         {
             return;
         }
 
-        statements.Add(Dialect.FeedOrderLockSql);
         if (Dialect.BulkInsertFeedSql is { } bulkSql)
         {
             var bulk = new BulkRows.Feed(rows.Count);
@@ -202,6 +226,19 @@ internal sealed partial class JournalStore
                 .With("s", row.Payload.Schema).With("f", (short)row.Payload.Format).With("p", row.Payload.Bytes)
                 .With("x", row.TimerName).With("d", row.TimerDue is { } due ? Dialect.ToDb(due) : null)
                 .With("u", Dialect.ToDb(row.At));
+        }
+    }
+
+    /// <summary>The outbox rows of a request that passed, one statement each (a closing reply or a status update per
+    /// incident step: far fewer than feed rows), each pending at once on the shard of its ordering key.</summary>
+    private void AddOutboxStatements(StatementList statements, AppendRequest request)
+    {
+        foreach (var message in request.Outbox)
+        {
+            statements.Add(SqlText.InsertOutbox)
+                .With("i", message.Id).With("b", message.Subscriber).With("o", message.OrderingKey).With("h", Shards.OfOrderingKey(message.OrderingKey))
+                .With("t", request.Grain.Type).With("k", request.Grain.Key).With("p", message.Payload)
+                .With("u", Dialect.ToDb(request.At));
         }
     }
 

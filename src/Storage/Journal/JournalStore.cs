@@ -24,6 +24,7 @@ internal sealed partial class JournalStore : IAsyncDisposable
     private readonly BatchingQueue<PendingAppend> _writer;
     private readonly BatchingQueue<PendingLoad>? _loader;
     private TaskCompletionSource _written = NewSignal();
+    private TaskCompletionSource _outboxWritten = NewSignal();
 
     public JournalStore(StorageOptions options, BackgroundClock clock, ILogger<JournalStore> logger)
     {

@@ -46,6 +46,35 @@ internal static class SqlText
         + "ON CONFLICT (shard) DO UPDATE SET position = excluded.position, payload = excluded.payload, updated_at = excluded.updated_at "
         + "WHERE deadline_checkpoint.position <= excluded.position";
 
+    /// <summary>An id already stored is the same message (its idempotency key): kept once, and never a unique
+    /// violation that would fail the other appends of the commit batch.</summary>
+    public const string InsertOutbox =
+        "INSERT INTO outbox_message (id, subscriber, ordering_key, shard, grain_type, grain_key, payload, created_at, next_attempt_at) "
+        + "VALUES (@i, @b, @o, @h, @t, @k, @p, @u, @u) ON CONFLICT (id) DO NOTHING";
+
+    private const string OutboxColumns = "seq, id, subscriber, ordering_key, payload, created_at, attempts, next_attempt_at, state, last_error";
+
+    /// <summary>A shard's open messages (pending and dead) in order.</summary>
+    public const string ReadOpenOutbox =
+        "SELECT " + OutboxColumns + " FROM outbox_message WHERE shard = @h AND state IN (0, 2) ORDER BY seq LIMIT @m";
+
+    public const string ReadOutboxByState =
+        "SELECT " + OutboxColumns + " FROM outbox_message WHERE state = @s AND seq > @q ORDER BY seq LIMIT @m";
+
+    public const string ReadOutboxById = "SELECT " + OutboxColumns + " FROM outbox_message WHERE id = @i";
+
+    public const string MarkOutboxDelivered =
+        "UPDATE outbox_message SET state = 1, attempts = @a, delivered_at = @u, last_error = NULL WHERE id = @i AND state = 0";
+
+    public const string MarkOutboxFailed =
+        "UPDATE outbox_message SET state = @s, attempts = @a, next_attempt_at = @n, last_error = @e WHERE id = @i AND state = 0";
+
+    /// <summary>A dead letter back to pending, with its attempts counted afresh.</summary>
+    public const string RetryOutbox =
+        "UPDATE outbox_message SET state = 0, attempts = 0, next_attempt_at = @n WHERE id = @i AND state = 2";
+
+    public const string DiscardOutbox = "UPDATE outbox_message SET state = 3 WHERE id = @i AND state = 2";
+
     public static void Add(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();

@@ -9,10 +9,10 @@ namespace CityBrain.Gateway.Tests.Infrastructure;
 /// streaming call delivered a message), for tests that sweep every method.</summary>
 internal static class AnyCall
 {
-    /// <summary>Every method of the five API services (the method descriptors Grpc.Tools generates, private fields of
+    /// <summary>Every method of the API services (the method descriptors Grpc.Tools generates, private fields of
     /// each service class).</summary>
     public static IReadOnlyList<IMethod> ApiMethods { get; } =
-        new[] { typeof(EventIntake), typeof(Dispatch), typeof(Query), typeof(Drills), typeof(Admin) }
+        new[] { typeof(EventIntake), typeof(Dispatch), typeof(Query), typeof(Drills), typeof(Admin), typeof(Hotline) }
             .SelectMany(service => service.GetFields(BindingFlags.NonPublic | BindingFlags.Static))
             .Where(field => typeof(IMethod).IsAssignableFrom(field.FieldType))
             .Select(field => (IMethod)field.GetValue(null)!)

@@ -3,7 +3,7 @@ using Grpc.Net.Client;
 
 namespace CityBrain.Gateway.Tests.Infrastructure;
 
-/// <summary>The clients of the five API services over one channel.</summary>
+/// <summary>The clients of the API services over one channel.</summary>
 public sealed record ApiClients(GrpcChannel Channel)
 {
     public EventIntake.EventIntakeClient Intake { get; } = new(Channel);
@@ -15,4 +15,6 @@ public sealed record ApiClients(GrpcChannel Channel)
     public Drills.DrillsClient Drills { get; } = new(Channel);
 
     public Admin.AdminClient Admin { get; } = new(Channel);
+
+    public Hotline.HotlineClient Hotline { get; } = new(Channel);
 }

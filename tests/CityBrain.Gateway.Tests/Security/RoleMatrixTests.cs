@@ -52,6 +52,10 @@ public sealed class RoleMatrixTests(GatewayServer server)
         ["/citybrain.v1.Admin/LoadCity"] = [A],
         ["/citybrain.v1.Admin/ReloadCity"] = [A],
         ["/citybrain.v1.Admin/GetCity"] = [D, V, A],
+        ["/citybrain.v1.Hotline/SubmitWorkOrder"] = [F],
+        ["/citybrain.v1.Admin/ListOutbox"] = [A],
+        ["/citybrain.v1.Admin/RetryOutbox"] = [A],
+        ["/citybrain.v1.Admin/DiscardOutbox"] = [A],
     };
 
     private static readonly Dictionary<string, Actor> Callers = new()

@@ -237,4 +237,26 @@ public sealed class CityFileTests
         Assert.True(exception.Errors.Count >= 3, exception.Message);
         Assert.Contains("grids[0].polygon.coordinates[0]: ring not closed", exception.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_HotlineCategories_MapsTheHotlinesCodesToTheCatalog()
+    {
+        var city = CityFile.Parse(Small + "\nintake:\n  hotline_categories: { \"12345-TS\": \"01\" }\n");
+
+        Assert.Equal(new Dictionary<string, string> { ["12345-TS"] = "01" }, city.HotlineCategories);
+    }
+
+    [Fact]
+    public void Parse_HotlineCategoryToAnUnknownCode_ErrorNamingIt() =>
+        AssertError(Small + "\nintake:\n  hotline_categories: { \"12345-TS\": \"99\" }\n", "intake.hotline_categories.12345-TS", "unknown category '99'");
+
+    [Fact]
+    public void Parse_DemoCity_MapsEveryHotlineCategoryToACatalogCategory()
+    {
+        var city = CityFile.Parse(CityLoader.DemoCityText());
+
+        Assert.Equal("90.03", city.HotlineCategories["12345-TS"]);
+        Assert.Equal(7, city.HotlineCategories.Count);
+        Assert.All(city.HotlineCategories.Values, code => Assert.True(city.CategoriesByCode.ContainsKey(code)));
+    }
 }

@@ -31,9 +31,11 @@ public sealed class StorageCluster : IAsyncDisposable
 
     public IServiceProvider SiloServices => Cluster.GetSiloServiceProvider();
 
-    /// <summary>Starts the silo; <paramref name="fold"/> replaces the tally journal's <see cref="TallyFold"/>.</summary>
+    /// <summary>Starts the silo; <paramref name="fold"/> replaces the tally journal's <see cref="TallyFold"/>;
+    /// <paramref name="services"/> adds to the silo's container (an outbox channel, outbox options).</summary>
     public static async Task<StorageCluster> StartAsync(
-        DatabaseKind kind, string connectionString, FakeTimeProvider? time = null, Action<StorageOptions>? configure = null, IJournalFold<Tally, Added>? fold = null)
+        DatabaseKind kind, string connectionString, FakeTimeProvider? time = null, Action<StorageOptions>? configure = null, IJournalFold<Tally, Added>? fold = null,
+        Action<IServiceCollection>? services = null)
     {
         time ??= new FakeTimeProvider(Start);
         var log = new DeadlineLog();
@@ -51,6 +53,7 @@ public sealed class StorageCluster : IAsyncDisposable
                 o.FeedPollInterval = TimeSpan.FromMilliseconds(50);
                 configure?.Invoke(o);
             });
+            services?.Invoke(silo.Services);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

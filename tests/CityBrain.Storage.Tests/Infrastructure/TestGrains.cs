@@ -55,6 +55,11 @@ public interface ITallyGrain : IGrainWithStringKey
 
     /// <summary>The next <paramref name="count"/> deadline deliveries throw.</summary>
     Task FailDeadlines(int count);
+
+    /// <summary>Raises one event of <paramref name="amount"/> and sends one outbox message per payload to
+    /// <paramref name="subscriber"/> under ordering key <paramref name="orderingKey"/>, in one confirmation; returns the
+    /// ids the messages were given.</summary>
+    Task<string[]> AddAndSend(int amount, string subscriber, string orderingKey, string[] payloads);
 }
 
 /// <summary>Records every deadline delivery; lets a test wait for one.</summary>
@@ -135,6 +140,20 @@ public sealed class TallyGrain([Journal(SnapshotInterval = 5)] IJournal<Tally, A
     {
         journal.CancelDeadline(name);
         return journal.ConfirmAsync();
+    }
+
+    public async Task<string[]> AddAndSend(int amount, string subscriber, string orderingKey, string[] payloads)
+    {
+        journal.Raise(new Added(amount));
+        var ids = new string[payloads.Length];
+        for (var i = 0; i < payloads.Length; i++)
+        {
+            ids[i] = $"{this.GetPrimaryKeyString()}-{journal.Version + 1}-{i}";
+            journal.Send(new OutboxMessage(subscriber, orderingKey, payloads[i]) { Id = ids[i] });
+        }
+
+        await journal.ConfirmAsync();
+        return ids;
     }
 
     public Task FailDeadlines(int count)

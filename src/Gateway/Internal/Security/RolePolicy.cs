@@ -61,6 +61,11 @@ internal static class RolePolicy
         [Full(Admin.Descriptor, "LoadCity")] = Roles.Admin,
         [Full(Admin.Descriptor, "ReloadCity")] = Roles.Admin,
         [Full(Admin.Descriptor, "GetCity")] = Roles.Viewer | Center,
+        [Full(Hotline.Descriptor, "SubmitWorkOrder")] = Roles.Feed,
+
+        [Full(Admin.Descriptor, "ListOutbox")] = Roles.Admin,
+        [Full(Admin.Descriptor, "RetryOutbox")] = Roles.Admin,
+        [Full(Admin.Descriptor, "DiscardOutbox")] = Roles.Admin,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     [Flags]

@@ -8,12 +8,14 @@ using Microsoft.Extensions.Options;
 
 namespace CityBrain.Gateway.Internal.Services;
 
-/// <summary>Admin: <see cref="CityLoader"/> (validate, store in the city grain, install) and the city grain.</summary>
-internal sealed class AdminService(
+/// <summary>Admin: <see cref="CityLoader"/> (validate, store in the city grain, install), the city grain, and the
+/// outbox's dead letters (AdminService.Outbox.cs).</summary>
+internal sealed partial class AdminService(
     CityLoader loader,
     CityDirectory city,
     IGrainFactory grains,
-    IOptions<CityBrainGrainsOptions> options) : Admin.AdminBase
+    IOptions<CityBrainGrainsOptions> options,
+    CityBrain.Storage.OutboxAdmin outbox) : Admin.AdminBase
 {
     public override async Task<CitySummary> LoadCity(LoadCityRequest request, ServerCallContext context)
     {

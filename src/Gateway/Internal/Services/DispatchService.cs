@@ -29,7 +29,7 @@ internal sealed class DispatchService(IGrainFactory grains) : Dispatch.DispatchB
         ExecuteAsync(context, request.IncidentId, request.Reason, new IncidentCommand { ConfirmArrival = new ConfirmArrivalAction { DepartmentId = request.DepartmentId } });
 
     public override Task<Incident> Handle(HandleRequest request, ServerCallContext context) =>
-        ExecuteAsync(context, request.IncidentId, request.Reason, new IncidentCommand { Handle = new HandleAction { DepartmentId = request.DepartmentId, Result = request.Result } });
+        ExecuteAsync(context, request.IncidentId, request.Reason, new IncidentCommand { Handle = new HandleAction { DepartmentId = request.DepartmentId, Result = request.Result, PhotoUrls = { request.PhotoUrls } } });
 
     public override Task<Incident> Verify(VerifyRequest request, ServerCallContext context) =>
         ExecuteAsync(context, request.IncidentId, request.Reason, new IncidentCommand { Verify = new VerifyAction { Passed = request.Passed } });

@@ -1,0 +1,129 @@
+using System.Data.Common;
+using CityBrain.Storage.Sql;
+
+namespace CityBrain.Storage.Journal;
+
+internal sealed partial class JournalStore
+{
+    /// <summary>Completes at the next commit in this process that wrote outbox rows, or the next retry or discard
+    /// here (outbox shards on other silos poll): commits without outbox rows do not wake the shards.</summary>
+    public Task WhenOutboxWrittenAsync(CancellationToken cancellationToken) => Volatile.Read(ref _outboxWritten).Task.WaitAsync(cancellationToken);
+
+    private void SignalOutbox() => Interlocked.Exchange(ref _outboxWritten, NewSignal()).TrySetResult();
+
+    /// <summary>The open messages (pending and dead) of outbox shard <paramref name="shard"/>, in order.</summary>
+    public Task<IReadOnlyList<OutboxRecord>> ReadOpenOutboxAsync(int shard, int maxCount, CancellationToken cancellationToken) =>
+        ReadOutboxAsync(SqlText.ReadOpenOutbox, command =>
+        {
+            SqlText.Add(command, "h", (short)shard);
+            SqlText.Add(command, "m", (long)maxCount);
+        }, cancellationToken);
+
+    /// <summary>Messages in <paramref name="state"/> after <paramref name="afterSequence"/>, in order.</summary>
+    public Task<IReadOnlyList<OutboxRecord>> ReadOutboxAsync(OutboxState state, long afterSequence, int maxCount, CancellationToken cancellationToken) =>
+        ReadOutboxAsync(SqlText.ReadOutboxByState, command =>
+        {
+            SqlText.Add(command, "s", (short)state);
+            SqlText.Add(command, "q", afterSequence);
+            SqlText.Add(command, "m", (long)maxCount);
+        }, cancellationToken);
+
+    /// <summary>One message by its id, or null.</summary>
+    public async Task<OutboxRecord?> ReadOutboxAsync(string id, CancellationToken cancellationToken)
+    {
+        var found = await ReadOutboxAsync(SqlText.ReadOutboxById, command => SqlText.Add(command, "i", id), cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>Records a successful delivery (after <paramref name="attempts"/> attempts); false when the message was
+    /// no longer pending.</summary>
+    public Task<bool> MarkOutboxDeliveredAsync(string id, int attempts, DateTimeOffset at, CancellationToken cancellationToken) =>
+        UpdateOutboxAsync(SqlText.MarkOutboxDelivered, command =>
+        {
+            SqlText.Add(command, "a", attempts);
+            SqlText.Add(command, "u", Dialect.ToDb(at));
+            SqlText.Add(command, "i", id);
+        }, cancellationToken);
+
+    /// <summary>Records a failed attempt: pending again at <paramref name="nextAttemptAt"/>, or dead.</summary>
+    public Task<bool> MarkOutboxFailedAsync(string id, int attempts, bool dead, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken) =>
+        UpdateOutboxAsync(SqlText.MarkOutboxFailed, command =>
+        {
+            SqlText.Add(command, "s", (short)(dead ? OutboxState.Dead : OutboxState.Pending));
+            SqlText.Add(command, "a", attempts);
+            SqlText.Add(command, "n", Dialect.ToDb(nextAttemptAt));
+            SqlText.Add(command, "e", error);
+            SqlText.Add(command, "i", id);
+        }, cancellationToken);
+
+    /// <summary>A dead letter back to pending, due at <paramref name="at"/>; false when it is not a dead letter.</summary>
+    public async Task<bool> RetryOutboxAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var retried = await UpdateOutboxAsync(SqlText.RetryOutbox, command =>
+        {
+            SqlText.Add(command, "n", Dialect.ToDb(at));
+            SqlText.Add(command, "i", id);
+        }, cancellationToken).ConfigureAwait(false);
+        if (retried)
+        {
+            // Wakes this process's shards at once; shards on other silos see it at their next poll.
+            SignalOutbox();
+        }
+
+        return retried;
+    }
+
+    /// <summary>A dead letter discarded (never delivered; it stops blocking its ordering key); false when it is not a
+    /// dead letter.</summary>
+    public async Task<bool> DiscardOutboxAsync(string id, CancellationToken cancellationToken)
+    {
+        var discarded = await UpdateOutboxAsync(SqlText.DiscardOutbox, command => SqlText.Add(command, "i", id), cancellationToken).ConfigureAwait(false);
+        if (discarded)
+        {
+            SignalOutbox();
+        }
+
+        return discarded;
+    }
+
+    private Task<IReadOnlyList<OutboxRecord>> ReadOutboxAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<OutboxRecord>>(async (connection, cancellationToken) =>
+        {
+            var command = connection.CreateCommand();
+            await using var commandScope = command.ConfigureAwait(false);
+            command.CommandText = sql;
+            parameters(command);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            var records = new List<OutboxRecord>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                records.Add(new OutboxRecord(
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    Dialect.ReadTime(reader, 5),
+                    reader.GetInt32(6),
+                    Dialect.ReadTime(reader, 7),
+                    (OutboxState)reader.GetInt16(8),
+                    reader.IsDBNull(9) ? null : reader.GetString(9))
+                {
+                    Sequence = reader.GetInt64(0),
+                });
+            }
+
+            return records;
+        }, cancellationToken);
+
+    private Task<bool> UpdateOutboxAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken) =>
+        ReadAsync(async (connection, cancellationToken) =>
+        {
+            await Dialect.PrepareWriteConnectionAsync(connection, cancellationToken).ConfigureAwait(false);
+            var command = connection.CreateCommand();
+            await using var commandScope = command.ConfigureAwait(false);
+            command.CommandText = sql;
+            parameters(command);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }, cancellationToken);
+}

@@ -1,0 +1,195 @@
+using CityBrain.Storage.Internal;
+using CityBrain.Storage.Journal;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace CityBrain.Storage.Outbox;
+
+/// <summary>
+/// An outbox shard: delivers the messages whose ordering key hashes to it, like a deadline shard owns its deadlines.
+/// Orleans keeps one activation per shard in the cluster, so no two silos deliver a message at once in normal operation
+/// (during a membership change two activations may overlap for a moment: a message may then go out twice, which the
+/// idempotency key makes harmless). The shard reads its open messages in order; each lane (subscriber and ordering key)
+/// delivers its head first and the next only after the head succeeded, so a failing head blocks its lane alone. A
+/// failed attempt waits <see cref="OutboxOptions.Backoff"/> on the grains' clock; after
+/// <see cref="OutboxOptions.MaxAttempts"/> the message is dead and keeps its lane blocked until retried or discarded.
+/// </summary>
+[Reentrant]
+[CollectionAgeLimit(AlwaysActive = true)]
+[GrainType("citybrain-outbox-shard")]
+internal sealed class OutboxShardGrain(
+    JournalStore store,
+    TimeProvider time,
+    IOptions<StorageOptions> storage,
+    IOptions<OutboxOptions> options,
+    IEnumerable<IOutboxChannel> channels,
+    OutboxMetrics metrics,
+    BackgroundClock polling,
+    ILogger<OutboxShardGrain> logger) : Grain, IOutboxShardGrain
+{
+    private const int ReadBatch = 1000;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+    private readonly Dictionary<string, IOutboxChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _delivering = Task.CompletedTask;
+
+    private int Shard => (int)this.GetPrimaryKeyLong();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _delivering = DeliverAsync(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // An attempt cut short is not marked delivered: the next activation sends it again, with the same id.
+        await _stopping.CancelAsync();
+        await _delivering;
+    }
+
+    public Task Ping() => Task.CompletedTask;
+
+    private async Task DeliverAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                // Take the signal before reading: a message committed after the read wakes the wait below.
+                var written = store.WhenOutboxWrittenAsync(stopping);
+                var open = await store.ReadOpenOutboxAsync(Shard, ReadBatch, stopping);
+                var plan = OutboxLanes.Plan(open, time.GetUtcNow());
+                if (plan.Due.Count > 0)
+                {
+                    await DeliverLanesAsync(plan.Due, stopping);
+                    continue;
+                }
+
+                await WaitAsync(written, plan.NextDue, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                StorageLog.OutboxShardFailed(logger, exception, Shard, RetryDelay);
+                try
+                {
+                    await polling.DelayAsync(RetryDelay, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Until an outbox commit in this process or the next attempt's time on the grains' clock, else a poll for
+    /// messages written on other silos (<see cref="StorageOptions.FeedPollInterval"/>); and in any case at least
+    /// <see cref="StorageOptions.FeedReadInterval"/> after the wait began, so that a burst of commits costs each shard a
+    /// bounded number of reads.</summary>
+    private async Task WaitAsync(Task written, DateTimeOffset? nextDue, CancellationToken stopping)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var due = nextDue is { } at ? Task.Delay(Max(at - time.GetUtcNow(), TimeSpan.Zero), time, waiting.Token) : Task.Delay(Timeout.Infinite, waiting.Token);
+        await polling.WaitAsync(Task.WhenAny(written, due), storage.Value.FeedPollInterval, storage.Value.FeedReadInterval, stopping);
+        await waiting.CancelAsync();
+    }
+
+    private async Task DeliverLanesAsync(IReadOnlyList<IReadOnlyList<OutboxRecord>> lanes, CancellationToken stopping)
+    {
+        using var slots = new SemaphoreSlim(options.Value.MaxConcurrentDeliveries);
+        await Task.WhenAll(lanes.Select(async lane =>
+        {
+            await slots.WaitAsync(stopping);
+            try
+            {
+                await DeliverLaneAsync(lane, stopping);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+    }
+
+    /// <summary>Delivers a lane's messages in order while they succeed and are due.</summary>
+    private async Task DeliverLaneAsync(IReadOnlyList<OutboxRecord> lane, CancellationToken stopping)
+    {
+        foreach (var message in lane)
+        {
+            var attemptAt = time.GetUtcNow();
+            if (message.State != OutboxState.Pending || message.NextAttemptAt > attemptAt)
+            {
+                return;
+            }
+
+            var attempt = message.Attempts + 1;
+            try
+            {
+                await AttemptAsync(message, attempt, stopping);
+            }
+            catch (Exception exception) when (!stopping.IsCancellationRequested)
+            {
+                var settings = options.Value;
+                var dead = attempt >= settings.MaxAttempts;
+
+                // From the attempt's start, not its end: a slow failure does not push the retry further out.
+                var next = attemptAt + settings.Backoff(attempt);
+                await store.MarkOutboxFailedAsync(message.Id, attempt, dead, next, Describe(exception), CancellationToken.None);
+                metrics.Failed(message.Subscriber, dead);
+                if (dead)
+                {
+                    StorageLog.OutboxDead(logger, exception, message.Id, message.Subscriber, attempt, message.OrderingKey);
+                }
+                else
+                {
+                    StorageLog.OutboxAttemptFailed(logger, exception, message.Id, message.Subscriber, attempt, next);
+                }
+
+                return;
+            }
+
+            var deliveredAt = time.GetUtcNow();
+            await store.MarkOutboxDeliveredAsync(message.Id, attempt, deliveredAt, CancellationToken.None);
+            metrics.Delivered(message.Subscriber, deliveredAt - message.CreatedAt);
+        }
+    }
+
+    private async Task AttemptAsync(OutboxRecord message, int attempt, CancellationToken stopping)
+    {
+        if (!options.Value.Subscribers.TryGetValue(message.Subscriber, out var subscriber))
+        {
+            throw new InvalidOperationException($"No subscriber '{message.Subscriber}' is configured under {OutboxOptions.Section}:Subscribers.");
+        }
+
+        if (!_channels.TryGetValue(subscriber.Channel, out var channel))
+        {
+            throw new InvalidOperationException($"Subscriber '{message.Subscriber}' names channel '{subscriber.Channel}', which is not registered.");
+        }
+
+        using var timeout = new CancellationTokenSource(options.Value.AttemptTimeout, polling.Time);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+        var delivery = new OutboxDelivery(message.Id, message.Subscriber, message.OrderingKey, message.Payload, message.CreatedAt, attempt);
+        try
+        {
+            await channel.DeliverAsync(delivery, subscriber, limit.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !stopping.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No answer within {options.Value.AttemptTimeout.TotalSeconds:0.#} s.");
+        }
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var text = $"{exception.GetType().Name}: {exception.Message}";
+        return text.Length <= 1000 ? text : text[..1000];
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,230 @@
+using CityBrain.Storage.Internal;
+using CityBrain.Storage.Journal;
+using CityBrain.Storage.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CityBrain.Storage.Tests.Outbox;
+
+[Collection(DatabaseCollection.Name)]
+public sealed class OutboxDeliveryTests(DatabaseFixture databases)
+{
+    private const string Hotline = OutboxSilo.Subscriber;
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Commit_AppendLosesTheVersionRace_WritesNoOutboxMessage(DatabaseKind kind)
+    {
+        var connection = await databases.NewMigratedDatabaseAsync(kind);
+        await using var store = new JournalStore(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
+        var grain = new StoredGrain("tally", "raced");
+        var payload = new Payload(1, PayloadFormat.Json, "{}"u8.ToArray());
+
+        var first = await store.CommitAsync(Append(grain, payload, "won"));
+        var second = await store.CommitAsync(Append(grain, payload, "lost"));
+
+        Assert.True(first);
+        Assert.False(second);
+        var pending = await store.ReadOutboxAsync(OutboxState.Pending, 0, 10, CancellationToken.None);
+        Assert.Equal(["won"], pending.Select(m => m.Id));
+        Assert.Null(await store.ReadOutboxAsync("lost", CancellationToken.None));
+
+        static AppendRequest Append(StoredGrain grain, Payload payload, string id) => new()
+        {
+            Grain = grain,
+            ExpectedVersion = 0,
+            Events = [(StorageCluster.Start, payload)],
+            Outbox = [new OutboxWrite(id, Hotline, "incident-1", $$"""{"id":"{{id}}"}""")],
+            At = StorageCluster.Start,
+        };
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Commit_MessageIdAlreadyStored_KeptOnceAndTheOtherAppendsOfTheBatchCommit(DatabaseKind kind)
+    {
+        var connection = await databases.NewMigratedDatabaseAsync(kind);
+        await using var store = new JournalStore(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
+        var payload = new Payload(1, PayloadFormat.Json, "{}"u8.ToArray());
+
+        var appends = await Task.WhenAll(
+            store.CommitAsync(Append("a", "same-id", "first")),
+            store.CommitAsync(Append("b", "same-id", "second")),
+            store.CommitAsync(Append("c", "other-id", "third")));
+
+        Assert.Equal([true, true, true], appends);
+        var pending = await store.ReadOutboxAsync(OutboxState.Pending, 0, 10, CancellationToken.None);
+        Assert.Equal(["same-id", "other-id"], pending.Select(m => m.Id));
+
+        AppendRequest Append(string key, string id, string body) => new()
+        {
+            Grain = new StoredGrain("tally", key),
+            Events = [(StorageCluster.Start, payload)],
+            Outbox = [new OutboxWrite(id, Hotline, "incident-" + key, body)],
+            At = StorageCluster.Start,
+        };
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Send_WithTheAppend_DeliveredInOrderWithItsIdAndMarkedDelivered(DatabaseKind kind)
+    {
+        using var outcomes = new OutboxOutcomes();
+        var (silo, channel) = await OutboxSilo.StartAsync(kind, await databases.NewMigratedDatabaseAsync(kind));
+        await using var _ = silo;
+        var grain = silo.Grains.GetGrain<ITallyGrain>("ordered");
+
+        var first = await grain.AddAndSend(1, Hotline, "incident-1", ["""{"step":"accepted"}""", """{"step":"assigned"}"""]);
+        var second = await grain.AddAndSend(2, Hotline, "incident-1", ["""{"step":"closed"}"""]);
+        await outcomes.WaitAsync(Hotline, "delivered", 3);
+
+        Assert.Equal([.. first, .. second], channel.Attempts.Select(a => a.Delivery.Id));
+        Assert.Equal(["""{"step":"accepted"}""", """{"step":"assigned"}""", """{"step":"closed"}"""], channel.Attempts.Select(a => a.Delivery.Payload));
+        Assert.All(channel.Attempts, a => Assert.Equal((1, "incident-1"), (a.Delivery.Attempt, a.Delivery.OrderingKey)));
+        var stored = await silo.Admin().GetAsync(second[0]);
+        Assert.Equal((OutboxState.Delivered, 1), (stored!.State, stored.Attempts));
+        Assert.Empty(await silo.Admin().ListAsync(OutboxState.Pending));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Deliver_HeadFails_BlocksLaterMessagesOfItsIncidentOnly(DatabaseKind kind)
+    {
+        using var outcomes = new OutboxOutcomes();
+        var (silo, channel) = await OutboxSilo.StartAsync(kind, await databases.NewMigratedDatabaseAsync(kind));
+        await using var _ = silo;
+        channel.FailNext(1);
+        var blocked = await silo.Grains.GetGrain<ITallyGrain>("a").AddAndSend(1, Hotline, "incident-a", ["a1", "a2"]);
+        await outcomes.WaitAsync(Hotline, "failed");
+
+        var other = await silo.Grains.GetGrain<ITallyGrain>("b").AddAndSend(1, Hotline, "incident-b", ["b1"]);
+        await outcomes.WaitAsync(Hotline, "delivered");
+
+        // a2 waits behind a1, whose retry is due a second after its failed attempt; b1 went out meanwhile.
+        Assert.Equal([blocked[0], other[0]], channel.Attempts.Select(a => a.Delivery.Id));
+        Assert.Equal(OutboxState.Pending, (await silo.Admin().GetAsync(blocked[1]))!.State);
+
+        await silo.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await outcomes.WaitAsync(Hotline, "delivered", 3);
+
+        Assert.Equal([blocked[0], other[0], blocked[0], blocked[1]], channel.Attempts.Select(a => a.Delivery.Id));
+        Assert.Equal([1, 1, 2, 1], channel.Attempts.Select(a => a.Delivery.Attempt));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Deliver_ReceiverFailsFiveTimes_DeliveredOnTheSixthAttemptAfterDoublingWaits(DatabaseKind kind)
+    {
+        using var outcomes = new OutboxOutcomes();
+        var (silo, channel) = await OutboxSilo.StartAsync(kind, await databases.NewMigratedDatabaseAsync(kind), configure: o => o.MaxAttempts = 6);
+        await using var _ = silo;
+        channel.FailNext(5);
+
+        var id = (await silo.Grains.GetGrain<ITallyGrain>("flaky").AddAndSend(1, Hotline, "incident-f", ["closing reply"]))[0];
+        for (var failed = 1; failed <= 5; failed++)
+        {
+            await outcomes.WaitAsync(Hotline, "failed", failed);
+            await silo.AdvanceAsync(TimeSpan.FromSeconds(1 << (failed - 1)));
+        }
+
+        await outcomes.WaitAsync(Hotline, "delivered");
+
+        var start = StorageCluster.Start;
+        Assert.Equal(
+            [start, start.AddSeconds(1), start.AddSeconds(3), start.AddSeconds(7), start.AddSeconds(15), start.AddSeconds(31)],
+            channel.Attempts.Select(a => a.At));
+        Assert.All(channel.Attempts, a => Assert.Equal(id, a.Delivery.Id));
+        Assert.Equal([1, 2, 3, 4, 5, 6], channel.Attempts.Select(a => a.Delivery.Attempt));
+        var stored = await silo.Admin().GetAsync(id);
+        Assert.Equal((OutboxState.Delivered, 6, null), (stored!.State, stored.Attempts, stored.LastError));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Deliver_ReceiverAlwaysFails_EndsDeadBlockingItsIncident_ThenAdminRetryDeliversInOrder(DatabaseKind kind)
+    {
+        using var outcomes = new OutboxOutcomes();
+        var (silo, channel) = await OutboxSilo.StartAsync(kind, await databases.NewMigratedDatabaseAsync(kind), configure: o => o.MaxAttempts = 3);
+        await using var _ = silo;
+        channel.FailNext(int.MaxValue);
+
+        var ids = await silo.Grains.GetGrain<ITallyGrain>("down").AddAndSend(1, Hotline, "incident-d", ["first", "second"]);
+        await outcomes.WaitAsync(Hotline, "failed", 1);
+        await silo.AdvanceAsync(TimeSpan.FromSeconds(1));
+        await outcomes.WaitAsync(Hotline, "failed", 2);
+        await silo.AdvanceAsync(TimeSpan.FromSeconds(2));
+        await outcomes.WaitAsync(Hotline, "dead");
+
+        var dead = Assert.Single(await silo.Admin().ListAsync(OutboxState.Dead));
+        Assert.Equal((ids[0], 3, OutboxState.Dead), (dead.Id, dead.Attempts, dead.State));
+        Assert.Contains("the receiver fails on purpose", dead.LastError);
+        Assert.Equal(OutboxState.Pending, (await silo.Admin().GetAsync(ids[1]))!.State);
+        Assert.All(channel.Attempts, a => Assert.Equal(ids[0], a.Delivery.Id));
+
+        channel.FailNext(0);
+        Assert.True(await silo.Admin().RetryAsync(ids[0]));
+        Assert.False(await silo.Admin().RetryAsync(ids[0])); // pending now, not a dead letter
+        await outcomes.WaitAsync(Hotline, "delivered", 2);
+
+        Assert.Equal([ids[0], ids[0], ids[0], ids[0], ids[1]], channel.Attempts.Select(a => a.Delivery.Id));
+        Assert.Empty(await silo.Admin().ListAsync(OutboxState.Dead));
+        Assert.Equal(2, (await silo.Admin().ListAsync(OutboxState.Delivered)).Count);
+    }
+
+    [Fact]
+    public async Task Discard_DeadLetter_IsNeverDeliveredAndUnblocksItsIncident()
+    {
+        using var outcomes = new OutboxOutcomes();
+        var (silo, channel) = await OutboxSilo.StartAsync(DatabaseKind.Sqlite, await databases.NewMigratedDatabaseAsync(DatabaseKind.Sqlite), configure: o => o.MaxAttempts = 1);
+        await using var _ = silo;
+        channel.FailNext(1);
+
+        var ids = await silo.Grains.GetGrain<ITallyGrain>("discard").AddAndSend(1, Hotline, "incident-x", ["bad", "next"]);
+        await outcomes.WaitAsync(Hotline, "dead");
+        Assert.True(await silo.Admin().DiscardAsync(ids[0]));
+        await outcomes.WaitAsync(Hotline, "delivered");
+
+        Assert.Equal([ids[0], ids[1]], channel.Attempts.Select(a => a.Delivery.Id));
+        Assert.Equal(OutboxState.Discarded, (await silo.Admin().GetAsync(ids[0]))!.State);
+        Assert.False(await silo.Admin().DiscardAsync(ids[1]));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Restart_WhileADeliveryIsInFlight_DeliversAfterwardsWithTheSameId(DatabaseKind kind)
+    {
+        var connection = await databases.NewMigratedDatabaseAsync(kind);
+        var time = new FakeTimeProvider(StorageCluster.Start);
+        string id;
+        var (first, hanging) = await OutboxSilo.StartAsync(kind, connection, time);
+        await using (first)
+        {
+            hanging.Hang(true);
+            id = (await first.Grains.GetGrain<ITallyGrain>("restart").AddAndSend(1, Hotline, "incident-r", ["closing reply"]))[0];
+            await hanging.WaitAsync(attempts => attempts.Count == 1);
+        }
+
+        Assert.Equal(OutboxState.Pending, (await ReadAsync(kind, connection, id))!.State);
+        using var outcomes = new OutboxOutcomes();
+        var (restarted, channel) = await OutboxSilo.StartAsync(kind, connection, time);
+        await using var _ = restarted;
+        await outcomes.WaitAsync(Hotline, "delivered");
+
+        var attempt = Assert.Single(channel.Attempts);
+        Assert.Equal((id, "closing reply", 1), (attempt.Delivery.Id, attempt.Delivery.Payload, attempt.Delivery.Attempt));
+        Assert.Equal([id], hanging.Attempts.Select(a => a.Delivery.Id));
+    }
+
+    private static async Task<OutboxRecord?> ReadAsync(DatabaseKind kind, string connection, string id)
+    {
+        await using var store = new JournalStore(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
+        return await store.ReadOutboxAsync(id, CancellationToken.None);
+    }
+}
