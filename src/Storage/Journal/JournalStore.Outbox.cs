@@ -11,7 +11,8 @@ internal sealed partial class JournalStore
 
     private void SignalOutbox() => Interlocked.Exchange(ref _outboxWritten, NewSignal()).TrySetResult();
 
-    /// <summary>The open messages (pending and dead) of outbox shard <paramref name="shard"/>, in order.</summary>
+    /// <summary>The heads of outbox shard <paramref name="shard"/>'s lanes that can be attempted (a pending message with
+    /// no earlier pending or dead one of its subscriber and ordering key), the earliest next attempt first.</summary>
     public Task<IReadOnlyList<OutboxRecord>> ReadOpenOutboxAsync(int shard, int maxCount, CancellationToken cancellationToken) =>
         ReadOutboxAsync(SqlText.ReadOpenOutbox, command =>
         {

@@ -2,7 +2,8 @@ namespace CityBrain.Storage.Outbox;
 
 /// <summary>Which open messages a shard may attempt now: the lanes (subscriber and ordering key) whose head is pending
 /// and due, each with its messages in order; and when the earliest head that is not yet due falls due. A lane whose head
-/// is dead is blocked.</summary>
+/// is dead is blocked. (The shard reads lane heads only, <see cref="Journal.JournalStore.ReadOpenOutboxAsync"/>, so a
+/// lane it plans holds one message; the plan does not rely on that.)</summary>
 internal static class OutboxLanes
 {
     public static (IReadOnlyList<IReadOnlyList<OutboxRecord>> Due, DateTimeOffset? NextDue) Plan(IReadOnlyList<OutboxRecord> open, DateTimeOffset now)

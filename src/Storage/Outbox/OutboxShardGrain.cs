@@ -10,8 +10,9 @@ namespace CityBrain.Storage.Outbox;
 /// An outbox shard: delivers the messages whose ordering key hashes to it, like a deadline shard owns its deadlines.
 /// Orleans keeps one activation per shard in the cluster, so no two silos deliver a message at once in normal operation
 /// (during a membership change two activations may overlap for a moment: a message may then go out twice, which the
-/// idempotency key makes harmless). The shard reads its open messages in order; each lane (subscriber and ordering key)
-/// delivers its head first and the next only after the head succeeded, so a failing head blocks its lane alone. A
+/// idempotency key makes harmless). The shard reads the heads of its lanes (subscriber and ordering key): a lane's next
+/// message is read only after its head was delivered, so a failing head blocks its lane alone, and lanes held by dead
+/// letters or backing off never crowd out the others however many there are. A
 /// failed attempt waits <see cref="OutboxOptions.Backoff"/> on the grains' clock; after
 /// <see cref="OutboxOptions.MaxAttempts"/> the message is dead and keeps its lane blocked until retried or discarded.
 /// </summary>

@@ -54,9 +54,13 @@ internal static class SqlText
 
     private const string OutboxColumns = "seq, id, subscriber, ordering_key, payload, created_at, attempts, next_attempt_at, state, last_error";
 
-    /// <summary>A shard's open messages (pending and dead) in order.</summary>
+    /// <summary>The heads of a shard's open lanes: each pending message with no earlier open (pending or dead) message of
+    /// its subscriber and ordering key, the earliest next attempt first. A lane behind a dead letter has no head here, so
+    /// dead letters and the messages queued behind them never crowd out the lanes that can be delivered.</summary>
     public const string ReadOpenOutbox =
-        "SELECT " + OutboxColumns + " FROM outbox_message WHERE shard = @h AND state IN (0, 2) ORDER BY seq LIMIT @m";
+        "SELECT " + OutboxColumns + " FROM outbox_message m WHERE m.shard = @h AND m.state = 0 AND NOT EXISTS ("
+        + "SELECT 1 FROM outbox_message e WHERE e.shard = m.shard AND e.subscriber = m.subscriber AND e.ordering_key = m.ordering_key "
+        + "AND e.state IN (0, 2) AND e.seq < m.seq) ORDER BY m.next_attempt_at, m.seq LIMIT @m";
 
     public const string ReadOutboxByState =
         "SELECT " + OutboxColumns + " FROM outbox_message WHERE state = @s AND seq > @q ORDER BY seq LIMIT @m";

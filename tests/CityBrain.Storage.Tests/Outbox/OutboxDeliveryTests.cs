@@ -1,5 +1,6 @@
 using CityBrain.Storage.Internal;
 using CityBrain.Storage.Journal;
+using CityBrain.Storage.Outbox;
 using CityBrain.Storage.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -220,6 +221,53 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
         var attempt = Assert.Single(channel.Attempts);
         Assert.Equal((id, "closing reply", 1), (attempt.Delivery.Id, attempt.Delivery.Payload, attempt.Delivery.Attempt));
         Assert.Equal([id], hanging.Attempts.Select(a => a.Delivery.Id));
+    }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task ReadOpenOutbox_ManyLanesHeldByDeadLetters_ReturnsTheDeliverableHeadsFirst(DatabaseKind kind)
+    {
+        var connection = await databases.NewMigratedDatabaseAsync(kind);
+        await using var store = new JournalStore(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
+        var payload = new Payload(1, PayloadFormat.Json, "{}"u8.ToArray());
+
+        // Ordering keys of one shard: five lanes whose head is dead (each with a message queued behind it), one whose
+        // head backs off until later, and two that can be delivered now, written last.
+        var keys = Enumerable.Range(0, 10_000).Select(i => $"incident-{i}").Where(k => Shards.OfOrderingKey(k) == 3).Take(8).ToArray();
+        var soon = StorageCluster.Start;
+        for (var i = 0; i < 5; i++)
+        {
+            await Commit(keys[i], $"dead-{i}", $"behind-{i}");
+            Assert.True(await store.MarkOutboxFailedAsync($"dead-{i}", 10, dead: true, soon, "refused", CancellationToken.None));
+        }
+
+        await Commit(keys[5], "later", "behind-later");
+        Assert.True(await store.MarkOutboxFailedAsync("later", 1, dead: false, soon.AddMinutes(5), "refused", CancellationToken.None));
+        await Commit(keys[6], "ready-1", "ready-1-next");
+        await Commit(keys[7], "ready-2");
+
+        var heads = await store.ReadOpenOutboxAsync(3, 2, CancellationToken.None);
+        var all = await store.ReadOpenOutboxAsync(3, 100, CancellationToken.None);
+
+        // At most two rows: the two lanes that can go now, not the dead letters nor what waits behind anything.
+        Assert.Equal(["ready-1", "ready-2"], heads.Select(m => m.Id));
+        Assert.Equal(["ready-1", "ready-2", "later"], all.Select(m => m.Id));
+        var (due, next) = OutboxLanes.Plan(all, soon.AddSeconds(1));
+        Assert.Equal(["ready-1", "ready-2"], due.Select(lane => lane[0].Id));
+        Assert.Equal(soon.AddMinutes(5), next);
+
+        async Task Commit(string orderingKey, params string[] ids)
+        {
+            var written = await store.CommitAsync(new AppendRequest
+            {
+                Grain = new StoredGrain("tally", orderingKey),
+                Events = [(StorageCluster.Start, payload)],
+                Outbox = ids.Select(id => new OutboxWrite(id, Hotline, orderingKey, id)).ToList(),
+                At = StorageCluster.Start,
+            });
+            Assert.True(written);
+        }
     }
 
     private static async Task<OutboxRecord?> ReadAsync(DatabaseKind kind, string connection, string id)

@@ -22,3 +22,6 @@ CREATE TABLE IF NOT EXISTS outbox_message (
 -- A shard reads its open messages (pending, and dead ones: they block the later messages of their ordering key) in
 -- order; delivered and discarded rows leave the index.
 CREATE INDEX IF NOT EXISTS outbox_open ON outbox_message (shard, seq) WHERE state IN (0, 2);
+
+-- A lane (subscriber, ordering key) finds whether an earlier open message holds it back.
+CREATE INDEX IF NOT EXISTS outbox_open_lane ON outbox_message (shard, subscriber, ordering_key, seq) WHERE state IN (0, 2);

@@ -18,3 +18,5 @@ CREATE TABLE IF NOT EXISTS outbox_message (
 );
 
 CREATE INDEX IF NOT EXISTS outbox_open ON outbox_message (shard, seq) WHERE state IN (0, 2);
+
+CREATE INDEX IF NOT EXISTS outbox_open_lane ON outbox_message (shard, subscriber, ordering_key, seq) WHERE state IN (0, 2);
