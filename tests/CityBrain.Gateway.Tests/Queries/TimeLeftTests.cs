@@ -129,6 +129,39 @@ public sealed class TimeLeftTests(GatewayServer server)
         Assert.True(row.TryGetProperty("slaDueAt", out _) && row.TryGetProperty("slaWarningAt", out _), body);
     }
 
+    [Fact]
+    public async Task WatchIncidents_WithRows_TheLatestChangeOfEachIncidentCarriesItsListRow()
+    {
+        var source = Events.Source("watch-rows");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        using var watch = server.For(Who.Viewer).Query.WatchIncidents(new IncidentWatchQuery { FromNow = true, WithRows = true }, cancellationToken: cancel.Token);
+        using var plain = server.For(Who.Viewer).Query.WatchIncidents(new IncidentWatchQuery { FromNow = true }, cancellationToken: cancel.Token);
+        Assert.True(await watch.ResponseStream.MoveNext() && await plain.ResponseStream.MoveNext()); // the first, caught-up batches: live from here
+
+        var id = await NewIncidentAsync(source);
+        await _dispatcher.Dispatch.AcceptAsync(new IncidentAction { IncidentId = id });
+
+        var rows = new List<IncidentSummary>();
+        while (rows.All(r => r.Status != IncidentStatus.Accepted) && await watch.ResponseStream.MoveNext())
+        {
+            rows.AddRange(watch.ResponseStream.Current.Changes.Where(c => c.IncidentId == id && c.Row is not null).Select(c => c.Row));
+        }
+
+        while (await plain.ResponseStream.MoveNext())
+        {
+            var mine = plain.ResponseStream.Current.Changes.Where(c => c.IncidentId == id).ToList();
+            Assert.All(mine, c => Assert.Null(c.Row));
+            if (mine.Any(c => c.Status == IncidentStatus.Accepted))
+            {
+                break;
+            }
+        }
+
+        var accepted = rows.Last();
+        Assert.Equal(SlaClockKind.Assign, accepted.SlaClock);
+        Assert.Equal((long)(5 * Minute).TotalMilliseconds, accepted.SlaRemainingMs);
+    }
+
     private async Task<string> NewIncidentAsync(string source, string grid = "g001", string category = "11.01") =>
         (await server.For(Who.Feed(source)).Intake.SubmitAsync(new SubmitRequest { Event = Events.Alert(server, source, grid, category) })).IncidentId;
 
