@@ -45,7 +45,7 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
         var identities = await silo.IdentitiesAsync();
         var id = await SubmitAsync(identities.Single(i => i.Role == "feed").Token);
         var seen = Stopwatch.StartNew();
-        var row = page.Locator($"#group-accept tr[data-id='{id}']");
+        var row = page.Locator($"#group-accept [data-id='{id}']");
         await row.WaitForAsync();
         seen.Stop();
         output.WriteLine($"board_new_incident_visible_ms={seen.ElapsedMilliseconds}");
@@ -74,7 +74,7 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
 
         // Back on the board the resolve clock (11.01: 12 h) runs, green; past 80 % of it the row turns yellow.
         await page.GotoAsync("/#/board");
-        var resolving = page.Locator($"#group-resolve tr[data-id='{id}']");
+        var resolving = page.Locator($"#group-resolve [data-id='{id}']");
         await Assertions.Expect(resolving).ToHaveAttributeAsync("data-state", "ok");
         await silo.AdvanceClockAsync(TimeSpan.FromHours(10));
         await Assertions.Expect(resolving).ToHaveAttributeAsync("data-state", "warning");

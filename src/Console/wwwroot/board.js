@@ -38,17 +38,24 @@ export function renderBoard(main, ctx) {
   const total = el('span', { id: 'board-total', className: 'muted' });
   const header = el('h2', {}, t('board.title'), ' ', total, status);
   const grid = el('div', { className: 'grid4' });
+  // Each group is an ARIA table of div rows: with content-visibility, rows off screen cost no layout, so 5,000 rows
+  // stay cheap when one of them changes (a <table> lays out every row again).
+  const COLUMNS = ['col.id', 'col.category', 'col.area', 'col.department', 'col.status', 'col.left', 'col.due', 'col.level'];
   for (const [, key, label] of GROUPS) {
     const count = el('span', { className: 'muted', id: `count-${key}`, textContent: '0' });
-    const tbody = el('tbody');
-    const table = el('table', { id: `group-${key}` },
-      el('caption', {}, `${t(label)} `, count),
-      el('thead', {}, el('tr', {}, ...['col.id', 'col.category', 'col.area', 'col.department', 'col.status', 'col.left', 'col.due', 'col.level']
-        .map(k => el('th', { scope: 'col', textContent: t(k) })))),
+    // A scrolling list that holds only the rows in view (and a few more): a spacer gives it the height of all rows.
+    const windowed = el('div', { className: 'window' });
+    const tbody = el('div', { role: 'rowgroup', className: 'rows' }, el('div', { className: 'spacer' }), windowed);
+    const caption = el('h3', { id: `caption-${key}` }, `${t(label)} `, count);
+    const table = el('div', { role: 'table', id: `group-${key}`, className: 'board-table' },
+      el('div', { role: 'rowgroup' }, el('div', { role: 'row', className: 'brow head' }, ...COLUMNS.map(k => el('span', { role: 'columnheader', textContent: t(k) })))),
       tbody);
-    const panel = el('section', { className: 'panel', ariaLabel: t(label) }, table);
+    table.setAttribute('aria-labelledby', caption.id);
+    const panel = el('section', { className: 'panel' }, caption, table);
+    panel.setAttribute('aria-labelledby', caption.id);
     if (key === 'none') panel.hidden = true;
-    groups[key] = { tbody, count, panel, order: [] };
+    groups[key] = { key, tbody, windowed, spacer: tbody.firstChild, count, panel, order: [], dirty: false, shown: [] };
+    tbody.addEventListener('scroll', () => { groups[key].dirty = true; requestAnimationFrame(() => renderGroup(groups[key], now())); }, { passive: true });
     grid.append(panel);
   }
   const byCommunity = el('tbody');
@@ -61,6 +68,43 @@ export function renderBoard(main, ctx) {
   main.append(el('section', { id: 'board', ariaLabel: t('board.title') }, header, grid, side));
 
   const open = id => { location.hash = `#/incident/${encodeURIComponent(id)}`; };
+
+  // Only the rows in view are in the page (5,000 rows would make every change lay out and paint thousands of
+  // elements): rows have a fixed height, so the rows in view follow from each list's scroll position.
+  const ROW_HEIGHT = 27;
+  const SPARE_ROWS = 5;
+  function renderGroup(g, at) {
+    const height = g.tbody.clientHeight || 600;
+    const first = Math.max(0, Math.floor(g.tbody.scrollTop / ROW_HEIGHT) - SPARE_ROWS);
+    const last = Math.min(g.order.length, Math.ceil((g.tbody.scrollTop + height) / ROW_HEIGHT) + SPARE_ROWS);
+    const shown = g.order.slice(first, last);
+    if (g.dirty || shown.length !== g.shown.length || shown.some((e, i) => e !== g.shown[i])) {
+      g.spacer.style.height = `${g.order.length * ROW_HEIGHT}px`;
+      g.windowed.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+      const focused = g.windowed.contains(document.activeElement) ? document.activeElement : null;
+      g.windowed.replaceChildren(...shown.map(e => e.tr));
+      if (focused && focused.isConnected) focused.focus({ preventScroll: true });
+      g.shown = shown;
+      g.dirty = false;
+    }
+    for (const entry of shown) paint(entry, at);
+  }
+
+  function paintVisible(at) {
+    for (const g of Object.values(groups)) renderGroup(g, at);
+  }
+
+  /** Moves the focus to the row before or after (keyboard), scrolling it into the list's view. */
+  function step(entry, by) {
+    const g = groups[entry.group];
+    const index = g.order.indexOf(entry) + by;
+    if (index < 0 || index >= g.order.length) return;
+    const top = index * ROW_HEIGHT;
+    if (top < g.tbody.scrollTop) g.tbody.scrollTop = top;
+    else if (top + ROW_HEIGHT > g.tbody.scrollTop + g.tbody.clientHeight) g.tbody.scrollTop = top + ROW_HEIGHT - g.tbody.clientHeight;
+    renderGroup(g, now());
+    g.order[index].tr.focus({ preventScroll: true });
+  }
 
   function paint(entry, at) {
     const { row } = entry;
@@ -77,7 +121,7 @@ export function renderBoard(main, ctx) {
       state = left <= 0 ? 'breached' : at >= entry.warn ? 'warning' : 'ok';
     }
     if (entry.state !== state) {
-      entry.tr.className = `row ${state}`;
+      entry.tr.className = `brow row ${state}`;
       entry.tr.dataset.state = state;
       entry.stateText.textContent = t(`state.${state}`);
       entry.state = state;
@@ -86,26 +130,26 @@ export function renderBoard(main, ctx) {
   }
 
   function build(row) {
-    const tr = el('tr', { tabIndex: 0 });
+    const tr = el('div', { role: 'row', tabIndex: 0 });
     tr.dataset.id = row.id;
     const leftText = document.createTextNode('');
     const stateText = el('span', { className: 'tag' });
-    const dept = row.slaDepartmentId || (row.departmentIds ?? []).join(',');
+    const cell = (text, className = '') => el('span', { role: 'cell', className, textContent: text });
+    const link = el('a', { href: `#/incident/${encodeURIComponent(row.id)}`, textContent: row.id, tabIndex: -1 });
     tr.append(
-      el('td', {}, el('a', { href: `#/incident/${encodeURIComponent(row.id)}`, textContent: row.id, tabIndex: -1 })),
-      el('td', { textContent: dir.categoryName[row.categoryCode] ?? row.categoryCode }),
-      el('td', { textContent: `${dir.gridName[row.gridId] ?? row.gridId} / ${dir.communityName[row.communityId] ?? row.communityId}` }),
-      el('td', { textContent: (row.slaDepartmentId ? [row.slaDepartmentId] : row.departmentIds ?? []).map(d => dir.departmentName[d] ?? d).join('、') || '—' }),
-      el('td', { textContent: t(`status.${row.status}`) }),
-      el('td', { className: 'left' }, leftText, ' ', stateText),
-      el('td', { textContent: row.slaDueAt && !row.slaPaused ? formatClock(Date.parse(row.slaDueAt)) : '—' }),
-      el('td', { textContent: t(`level.${row.escalationLevel ?? 0}`) }));
-    tr.title = dept;
+      el('span', { role: 'cell' }, link),
+      cell(dir.categoryName[row.categoryCode] ?? row.categoryCode),
+      cell(`${dir.gridName[row.gridId] ?? row.gridId} / ${dir.communityName[row.communityId] ?? row.communityId}`),
+      cell((row.slaDepartmentId ? [row.slaDepartmentId] : row.departmentIds ?? []).map(d => dir.departmentName[d] ?? d).join('、') || '—'),
+      cell(t(`status.${row.status}`)),
+      el('span', { role: 'cell', className: 'left' }, leftText, ' ', stateText),
+      cell(row.slaDueAt && !row.slaPaused ? formatClock(Date.parse(row.slaDueAt)) : '—'),
+      cell(t(`level.${row.escalationLevel ?? 0}`)));
     tr.addEventListener('click', () => open(row.id));
     tr.addEventListener('keydown', event => {
       if (event.key === 'Enter') open(row.id);
-      else if (event.key === 'ArrowDown') { event.preventDefault(); tr.nextElementSibling?.focus(); }
-      else if (event.key === 'ArrowUp') { event.preventDefault(); tr.previousElementSibling?.focus(); }
+      else if (event.key === 'ArrowDown') { event.preventDefault(); step(tr.entry, 1); }
+      else if (event.key === 'ArrowUp') { event.preventDefault(); step(tr.entry, -1); }
     });
     return { tr, leftText, stateText };
   }
@@ -118,7 +162,7 @@ export function renderBoard(main, ctx) {
     const g = groups[entry.group];
     const i = g.order.indexOf(entry);
     if (i >= 0) g.order.splice(i, 1);
-    entry.tr.remove();
+    g.dirty = true;
     g.count.textContent = String(g.order.length);
     if (entry.group === 'none') g.panel.hidden = g.order.length === 0;
   }
@@ -132,7 +176,9 @@ export function renderBoard(main, ctx) {
       const mid = (lo + hi) >> 1;
       if (g.order[mid].key <= key) lo = mid + 1; else hi = mid;
     }
-    g.tbody.insertBefore(entry.tr, g.order[lo]?.tr ?? null);
+    entry.tr.entry = entry;
+    g.dirty = true;
+
     g.order.splice(lo, 0, entry);
     g.count.textContent = String(g.order.length);
     if (entry.group === 'none') g.panel.hidden = false;
@@ -183,8 +229,11 @@ export function renderBoard(main, ctx) {
     countsDirty = false;
   }
 
-  // Changes: re-read each changed incident's row, a few at a time, the latest change of an incident once.
+  // Changes arrive with their incident's row (watch with_rows); a change without one (the row could not be read as
+  // this caller) re-reads the incident. Rows are applied to the page in one batch every 250 ms: at 50 changes per
+  // second the page lays out and paints 4 times a second, not 50.
   const pending = new Set();
+  const ready = new Map();            // incident id -> row, waiting for the next flush
   let inFlight = 0;
   let loaded = false;
   function pump() {
@@ -193,18 +242,27 @@ export function renderBoard(main, ctx) {
       pending.delete(id);
       inFlight++;
       get(`/v1/incidents/${encodeURIComponent(id)}`, { omitJournal: true })
-        .then(detail => { if (!stopped) upsert(detail.summary); })
-        .catch(error => { if (error.status === 404 || error.status === 403) remove(id); })
+        .then(detail => { if (!stopped) ready.set(id, detail.summary); })
+        .catch(error => { if (error.status === 404 || error.status === 403) ready.set(id, null); })
         .finally(() => { inFlight--; pump(); });
     }
   }
 
-  const stopWatch = watch({ fromNow: true, realOnly: true }, batch => {
+  function flush() {
+    if (!loaded || ready.size === 0) return;
+    for (const [id, row] of ready) {
+      if (row) upsert(row); else remove(id);
+    }
+    ready.clear();
+    paintVisible(now());
+  }
+
+  const stopWatch = watch({ fromNow: true, realOnly: true, withRows: true }, batch => {
     for (const change of batch.changes ?? []) {
-      if (TERMINAL.has(change.status)) {
+      if (change.row) {
         pending.delete(change.incidentId);
-        if (loaded) remove(change.incidentId); else pending.add(change.incidentId);
-      } else {
+        ready.set(change.incidentId, change.row);
+      } else if (!ready.has(change.incidentId)) {
         pending.add(change.incidentId);
       }
     }
@@ -216,15 +274,24 @@ export function renderBoard(main, ctx) {
 
   // Every open incident of the last 31 days (the list's longest period), page by page, shown as each page arrives.
   (async () => {
-    const query = { openOnly: true, fromDay: cityDay(-30), toDay: cityDay(0), pageSize: 500 };
+    // A small first page paints the most recent incidents at once; the rest follow in pages of 500.
+    const query = { openOnly: true, fromDay: cityDay(-30), toDay: cityDay(0), pageSize: 100 };
+    let first = true;
     do {
       const page = await get('/v1/incidents', query);
       if (stopped) return;
       (page.incidents ?? []).forEach(upsert);
+      paintVisible(now());
+      if (first) {
+        first = false;
+        query.pageSize = 500;
+        requestAnimationFrame(() => performance.mark('citybrain:board:first-page'));
+      }
       query.pageToken = page.nextPageToken;
-      if (!loaded && !query.pageToken) break;
     } while (query.pageToken);
     loaded = true;
+    flush();
+    performance.mark('citybrain:board:loaded');
     main.querySelector('#board').dataset.loaded = 'true';
     counts();
     pump();
@@ -232,14 +299,16 @@ export function renderBoard(main, ctx) {
     main.append(el('p', { className: 'error', role: 'alert', textContent: error.message }));
   });
 
+  const flusher = setInterval(flush, 250);
   const timer = setInterval(() => {
     const at = now();
-    for (const entry of entries.values()) paint(entry, at);
+    paintVisible(at);
     if (countsDirty) counts();
   }, 1000);
 
   return () => {
     stopped = true;
+    clearInterval(flusher);
     clearInterval(timer);
     stopWatch();
   };

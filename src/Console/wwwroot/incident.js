@@ -177,7 +177,7 @@ export function renderIncident(main, ctx, id) {
       const who = e.actor ? `${e.actor.userId} (${t('role.' + (e.actor.role ?? '').replace('ROLE_', '').toLowerCase())}${e.actor.departmentId ? ' · ' + e.actor.departmentId : ''})` : '';
       timeline.append(el('li', {},
         el('span', { className: 'when', textContent: formatTime(e.at) }),
-        el('strong', { textContent: eventKind(e) }), ` · ${who}`, e.reason ? ` — ${e.reason}` : ''));
+        el('strong', { textContent: t(`event.${eventKind(e)}`) }), ` · ${who}`, e.reason ? ` — ${e.reason}` : ''));
     }
 
     section.replaceChildren(

@@ -27,6 +27,9 @@ public class ConsoleSilo : IAsyncLifetime
 
     public Uri HttpAddress { get; private set; } = null!;
 
+    /// <summary>The gRPC port (HTTP/2), for bulk intake.</summary>
+    public Uri GrpcAddress { get; private set; } = null!;
+
     public HttpClient Http { get; } = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(60) };
 
     public IServiceProvider Services => _app!.Services;
@@ -61,6 +64,7 @@ public class ConsoleSilo : IAsyncLifetime
         _app.MapSilo();
         await _app.StartAsync();
         HttpAddress = new Uri(Services.GetRequiredService<IOptions<SiloOptions>>().Value.HttpUrl);
+        GrpcAddress = new Uri(Services.GetRequiredService<IOptions<SiloOptions>>().Value.GrpcUrl);
         Http.BaseAddress = HttpAddress;
     }
 
