@@ -79,7 +79,7 @@ export function renderBoard(main, ctx) {
     const last = Math.min(g.order.length, Math.ceil((g.tbody.scrollTop + height) / ROW_HEIGHT) + SPARE_ROWS);
     const shown = g.order.slice(first, last);
     if (g.dirty || shown.length !== g.shown.length || shown.some((e, i) => e !== g.shown[i])) {
-      g.spacer.style.height = `${g.order.length * ROW_HEIGHT}px`;
+      g.spacer.style.height = `${Math.max(1, g.order.length) * ROW_HEIGHT}px`;
       g.windowed.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
       const focused = g.windowed.contains(document.activeElement) ? document.activeElement : null;
       g.windowed.replaceChildren(...shown.map(e => e.tr));
