@@ -98,6 +98,12 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
         await page.Locator($"#queue-table a:text('{id}')").WaitForAsync();
         await ShotAsync(page, "queue-en");
 
+        // The queue's filters reach the API: the same incident is not among the closed ones.
+        await page.Locator("#status").SelectOptionAsync("INCIDENT_STATUS_CLOSED");
+        await page.Locator("#queue-filters button[type='submit']").ClickAsync();
+        await Assertions.Expect(page.Locator("#queue-message")).ToHaveTextAsync("No incident matches");
+        Assert.Equal(0, await page.Locator($"#queue-table a:text('{id}')").CountAsync());
+
         Assert.Empty(errors);
     }
 
@@ -136,6 +142,50 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
 
         await page.Locator("#signin-expired").WaitForAsync();
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('citybrain.token')"));
+    }
+
+    [Fact]
+    public async Task Evaluation_Dispatcher_TableAndCsvExportOfTheSameFigures()
+    {
+        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = silo.HttpAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
+            AcceptDownloads = true,
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(DomTimeoutMs);
+        var identities = await silo.IdentitiesAsync();
+        await SubmitAsync(identities.Single(i => i.Role == "feed").Token);   // one incident today, in g001
+        await page.GotoAsync("/");
+        await SignInAsync(page, "dispatcher-1");
+
+        await page.Locator("#nav-evaluation").ClickAsync();
+        var total = page.Locator("#eval-table tbody tr", new PageLocatorOptions { HasText = "合计" });
+        await total.WaitForAsync();
+        await ShotAsync(page, "evaluation");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#eval-export").ClickAsync());
+        var csv = await File.ReadAllTextAsync(await download.PathAsync(), System.Text.Encoding.UTF8);
+
+        var lines = csv.TrimStart('\ufeff').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("排名,名称,工单数,及时受理率,及时派遣率,按时到场率,按期结案率,返工率", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("1,湖滨第001网格,", StringComparison.Ordinal) || l.Contains(",湖滨第001网格,", StringComparison.Ordinal));
+        Assert.StartsWith("合计,,", lines[^1], StringComparison.Ordinal);
+        Assert.Equal(await page.Locator("#eval-table tbody tr").CountAsync(), lines.Length - 1);
+        Assert.StartsWith("evaluation-grid-", download.SuggestedFilename, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task I18n_ChineseAndEnglish_SameKeys()
+    {
+        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = silo.HttpAddress.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/");
+
+        var missing = await page.EvaluateAsync<string[]>(
+            "async () => { const { dictionaryKeys: k } = await import('/i18n.js'); return [...k.zh.filter(x => !k.en.includes(x)), ...k.en.filter(x => !k.zh.includes(x))]; }");
+
+        Assert.Empty(missing);
     }
 
     private static async Task SignInAsync(IPage page, string user)

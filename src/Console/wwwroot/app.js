@@ -6,6 +6,7 @@ import { renderSignIn } from './signin.js';
 import { renderBoard } from './board.js';
 import { renderQueue } from './queue.js';
 import { renderIncident } from './incident.js';
+import { renderEvaluation } from './evaluation.js';
 
 const main = document.getElementById('main');
 let cleanup = () => {};
@@ -66,8 +67,13 @@ async function route() {
   document.querySelectorAll('#nav a').forEach(a => a.removeAttribute('aria-current'));
   main.replaceChildren();
   let match;
+  // Query.GetEvaluation's roles: dispatcher, viewer, admin.
+  document.getElementById('nav-evaluation').hidden = !['dispatcher', 'viewer', 'admin'].includes(ctx.identity?.role);
   if ((match = hash.match(/^#\/incident\/(.+)$/))) {
     cleanup = renderIncident(main, ctx, decodeURIComponent(match[1])) ?? cleanup;
+  } else if (hash.startsWith('#/evaluation')) {
+    document.getElementById('nav-evaluation').setAttribute('aria-current', 'page');
+    cleanup = renderEvaluation(main, ctx) ?? cleanup;
   } else if (hash.startsWith('#/queue')) {
     document.getElementById('nav-queue').setAttribute('aria-current', 'page');
     cleanup = renderQueue(main, ctx) ?? cleanup;

@@ -46,7 +46,7 @@ export function renderQueue(main, ctx) {
       .map(k => el('th', { scope: 'col', textContent: t(k) })))),
     tbody);
   const more = el('button', { type: 'button', className: 'act secondary', textContent: t('queue.more'), hidden: true });
-  const message = el('p', { role: 'status' });
+  const message = el('p', { role: 'status', id: 'queue-message' });
   main.append(el('section', { id: 'queue' }, el('h2', { textContent: t('queue.title') }), form, el('div', { className: 'panel' }, table, message, more)));
 
   let query = null;
