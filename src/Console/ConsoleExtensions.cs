@@ -72,7 +72,14 @@ public static class ConsoleExtensions
                 {
                     streets = model.Streets.Select(s => new { id = s.Id, name = s.Name }),
                     communities = model.Communities.Select(c => new { id = c.Id, name = c.Name, streetId = c.StreetId }),
-                    grids = model.Grids.Select(g => new { id = g.Id, name = g.Name, communityId = g.CommunityId }),
+                    grids = model.Grids.Select(g => new
+                    {
+                        id = g.Id,
+                        name = g.Name,
+                        communityId = g.CommunityId,
+                        workers = g.Workers.Select(w => w.Name),
+                        ring = g.Polygon.ExteriorRing.Coordinates.Select(c => new[] { c.X, c.Y }),   // lon, lat: the map
+                    }),
                     departments = model.Departments.Select(d => new { id = d.Id, name = d.Name }),
                     categories = model.Categories.Select(c => new { code = c.Code, name = c.Name, departments = c.Departments, linkage = c.Linkage }),
                 })

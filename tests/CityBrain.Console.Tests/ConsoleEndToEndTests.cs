@@ -176,6 +176,34 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
     }
 
     [Fact]
+    public async Task Map_GridWithAnOpenIncident_ColouredAndItsIncidentsOnEnter()
+    {
+        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = silo.HttpAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(DomTimeoutMs);
+        var identities = await silo.IdentitiesAsync();
+        var id = await SubmitAsync(identities.Single(i => i.Role == "feed").Token, grid: "g120");   // no other test uses g120
+        await page.GotoAsync("/");
+        await SignInAsync(page, "viewer-1");
+
+        await page.Locator("#nav-map").ClickAsync();
+        await page.Locator("#city-map[data-loaded='true']").WaitForAsync();
+        var grid = page.Locator("#city-map polygon[data-grid='g120']");
+        Assert.Equal("ok", await grid.GetAttributeAsync("data-state"));
+        Assert.Equal("none", await page.Locator("#city-map polygon[data-grid='g121']").GetAttributeAsync("data-state"));
+        await grid.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+
+        await page.Locator($"#map-incidents a:text('{id}')").WaitForAsync();
+        Assert.Contains("网格员", await page.Locator("#map-detail").TextContentAsync(), StringComparison.Ordinal);
+        await ShotAsync(page, "map");
+    }
+
+    [Fact]
     public async Task I18n_ChineseAndEnglish_SameKeys()
     {
         await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = silo.HttpAddress.ToString() });

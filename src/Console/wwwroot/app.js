@@ -7,6 +7,7 @@ import { renderBoard } from './board.js';
 import { renderQueue } from './queue.js';
 import { renderIncident } from './incident.js';
 import { renderEvaluation } from './evaluation.js';
+import { renderMap } from './map.js';
 
 const main = document.getElementById('main');
 let cleanup = () => {};
@@ -71,6 +72,9 @@ async function route() {
   document.getElementById('nav-evaluation').hidden = !['dispatcher', 'viewer', 'admin'].includes(ctx.identity?.role);
   if ((match = hash.match(/^#\/incident\/(.+)$/))) {
     cleanup = renderIncident(main, ctx, decodeURIComponent(match[1])) ?? cleanup;
+  } else if (hash.startsWith('#/map')) {
+    document.getElementById('nav-map').setAttribute('aria-current', 'page');
+    cleanup = renderMap(main, ctx) ?? cleanup;
   } else if (hash.startsWith('#/evaluation')) {
     document.getElementById('nav-evaluation').setAttribute('aria-current', 'page');
     cleanup = renderEvaluation(main, ctx) ?? cleanup;
