@@ -137,8 +137,7 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
 
         // A token the API does not accept (its signature broken) stands for an expired one: the API answers 401.
         await page.EvaluateAsync("() => sessionStorage.setItem('citybrain.token', sessionStorage.getItem('citybrain.token').slice(0, -4) + 'AAAA')");
-        await page.GotoAsync("/#/queue");
-        await page.ReloadAsync();
+        await page.ReloadAsync();   // the board again, now with a token the API refuses
 
         await page.Locator("#signin-expired").WaitForAsync();
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('citybrain.token')"));
@@ -201,6 +200,26 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
         await page.Locator($"#map-incidents a:text('{id}')").WaitForAsync();
         Assert.Contains("网格员", await page.Locator("#map-detail").TextContentAsync(), StringComparison.Ordinal);
         await ShotAsync(page, "map");
+    }
+
+    [Fact]
+    public async Task SignIn_PastedTokenOrNot_SignsInAsItsCallerOrSaysWhy()
+    {
+        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = silo.HttpAddress.ToString() });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(DomTimeoutMs);
+        var token = (await silo.IdentitiesAsync()).Single(i => i.UserId == "dispatcher-c01").Token;
+        await page.GotoAsync("/");
+
+        await page.Locator("#token").FillAsync("not a token");
+        await page.Locator("#signin form button[type='submit']").ClickAsync();
+        await Assertions.Expect(page.Locator("#signin form .error")).ToHaveTextAsync("这不是有效的令牌。");
+        await page.Locator("#token").FillAsync(token);
+        await page.Locator("#signin form button[type='submit']").ClickAsync();
+
+        await page.Locator("#board[data-loaded='true']").WaitForAsync();
+        Assert.Contains("dispatcher-c01", await page.Locator("#who").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("c01", await page.Locator("#who").TextContentAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
