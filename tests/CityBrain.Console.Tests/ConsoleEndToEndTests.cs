@@ -253,9 +253,13 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
         await page.Locator($"#incident[data-status='{status}']").WaitForAsync();
     }
 
+    /// <summary>A 12345 report through the API (<c>POST /v1/events</c>) as the hotline feed: in g001 by its coordinates,
+    /// elsewhere by the grid id the source knows.</summary>
     private async Task<string> SubmitAsync(string feedToken, string grid = "g001")
     {
-        var point = grid == "g001" ? (120.151, 30.2605) : (0.0, 0.0);
+        object location = grid == "g001"
+            ? new { longitude = 120.151, latitude = 30.2605, address = "湖滨路 1 号" }
+            : new { gridId = grid, address = "清波街 8 号" };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events")
         {
             Content = JsonContent.Create(new
@@ -265,9 +269,7 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
                 messageType = "MESSAGE_TYPE_ALERT",
                 categoryCode = "11.01",
                 description = "垃圾堆积，市民来电",
-                location = grid == "g001"
-                    ? (object)new { longitude = point.Item1, latitude = point.Item2, address = "湖滨路 1 号" }
-                    : new { gridId = grid, address = "清波街 8 号" },
+                location,
             }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", feedToken);
