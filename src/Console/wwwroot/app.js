@@ -8,6 +8,7 @@ import { renderQueue } from './queue.js';
 import { renderIncident } from './incident.js';
 import { renderEvaluation } from './evaluation.js';
 import { renderMap } from './map.js';
+import { renderDrills } from './drills.js';
 
 const main = document.getElementById('main');
 let cleanup = () => {};
@@ -70,8 +71,12 @@ async function route() {
   let match;
   // Query.GetEvaluation's roles: dispatcher, viewer, admin.
   document.getElementById('nav-evaluation').hidden = !['dispatcher', 'viewer', 'admin'].includes(ctx.identity?.role);
+  document.getElementById('nav-drills').hidden = !['dispatcher', 'viewer', 'admin'].includes(ctx.identity?.role);
   if ((match = hash.match(/^#\/incident\/(.+)$/))) {
     cleanup = renderIncident(main, ctx, decodeURIComponent(match[1])) ?? cleanup;
+  } else if (hash.startsWith('#/drills')) {
+    document.getElementById('nav-drills').setAttribute('aria-current', 'page');
+    cleanup = renderDrills(main, ctx) ?? cleanup;
   } else if (hash.startsWith('#/map')) {
     document.getElementById('nav-map').setAttribute('aria-current', 'page');
     cleanup = renderMap(main, ctx) ?? cleanup;
