@@ -30,13 +30,8 @@ public sealed class BoardLoadTests(BoardLoadTests.Silo silo, Browser browser, IT
         var dispatcher = identities.Single(i => i.UserId == "dispatcher-1").Token;
         var ids = await SubmitManyAsync(feed, OpenIncidents);
 
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = silo.HttpAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(120_000);
+        await using var context = await browser.OpenAsync(silo, 120_000);
+        var page = context.Pages[0];
         await page.GotoAsync("/");
         await page.Locator("button.identity[data-user='dispatcher-1']").ClickAsync();
         await page.Locator("#board[data-loaded='true']").WaitForAsync();

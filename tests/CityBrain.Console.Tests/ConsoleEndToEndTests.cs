@@ -18,20 +18,11 @@ namespace CityBrain.Console.Tests;
 public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITestOutputHelper output)
     : IClassFixture<ConsoleSilo>, IClassFixture<Browser>
 {
-    /// <summary>How long a DOM condition may take; the board's own target (a change shown within 1 s) is asserted apart.</summary>
-    private const float DomTimeoutMs = 15_000;
-
     [Fact]
     public async Task Console_ReportAcceptAssignArriveWarnAndViewer_EachStepThroughTheApi()
     {
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = silo.HttpAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
-            Locale = "zh-CN",
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(DomTimeoutMs);
+        await using var context = await browser.OpenAsync(silo);
+        var page = context.Pages[0];
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
 
@@ -110,9 +101,8 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
     [Fact]
     public async Task Console_RefusedAction_ShowsTheApisMessage()
     {
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = silo.HttpAddress.ToString() });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(DomTimeoutMs);
+        await using var context = await browser.OpenAsync(silo);
+        var page = context.Pages[0];
         var identities = await silo.IdentitiesAsync();
         var id = await SubmitAsync(identities.Single(i => i.Role == "feed").Token, grid: "g050");   // outside c01
 
@@ -129,9 +119,8 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
     [Fact]
     public async Task Console_ExpiredToken_ReturnsToSignIn()
     {
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = silo.HttpAddress.ToString() });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(DomTimeoutMs);
+        await using var context = await browser.OpenAsync(silo);
+        var page = context.Pages[0];
         await page.GotoAsync("/");
         await SignInAsync(page, "dispatcher-1");
 
@@ -146,14 +135,8 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
     [Fact]
     public async Task Evaluation_Dispatcher_TableAndCsvExportOfTheSameFigures()
     {
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = silo.HttpAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
-            AcceptDownloads = true,
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(DomTimeoutMs);
+        await using var context = await browser.OpenAsync(silo);
+        var page = context.Pages[0];
         var identities = await silo.IdentitiesAsync();
         await SubmitAsync(identities.Single(i => i.Role == "feed").Token);   // one incident today, in g001
         await page.GotoAsync("/");
@@ -177,13 +160,8 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
     [Fact]
     public async Task Map_GridWithAnOpenIncident_ColouredAndItsIncidentsOnEnter()
     {
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = silo.HttpAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(DomTimeoutMs);
+        await using var context = await browser.OpenAsync(silo);
+        var page = context.Pages[0];
         var identities = await silo.IdentitiesAsync();
         var id = await SubmitAsync(identities.Single(i => i.Role == "feed").Token, grid: "g120");   // no other test uses g120
         await page.GotoAsync("/");
@@ -205,9 +183,8 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
     [Fact]
     public async Task SignIn_PastedTokenOrNot_SignsInAsItsCallerOrSaysWhy()
     {
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = silo.HttpAddress.ToString() });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(DomTimeoutMs);
+        await using var context = await browser.OpenAsync(silo);
+        var page = context.Pages[0];
         var token = (await silo.IdentitiesAsync()).Single(i => i.UserId == "dispatcher-c01").Token;
         await page.GotoAsync("/");
 
@@ -225,8 +202,8 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
     [Fact]
     public async Task I18n_ChineseAndEnglish_SameKeys()
     {
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions { BaseURL = silo.HttpAddress.ToString() });
-        var page = await context.NewPageAsync();
+        await using var context = await browser.OpenAsync(silo);
+        var page = context.Pages[0];
         await page.GotoAsync("/");
 
         var missing = await page.EvaluateAsync<string[]>(

@@ -13,13 +13,8 @@ public sealed class DrillsTests(DrillsTests.Silo silo, Browser browser, ITestOut
     [Fact]
     public async Task Drill_StartedFromTheConsole_FollowedLiveToItsReport()
     {
-        await using var context = await browser.Chromium.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = silo.HttpAddress.ToString(),
-            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
-        });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
+        await using var context = await browser.OpenAsync(silo);
+        var page = context.Pages[0];
         await page.GotoAsync("/");
         await page.Locator("button.identity[data-user='dispatcher-1']").ClickAsync();
         await page.Locator("#board[data-loaded='true']").WaitForAsync();

@@ -15,6 +15,21 @@ public sealed class Browser : IAsyncLifetime
     /// <summary>Where the tests save their screenshots (under the test output).</summary>
     public static string Screenshots { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
+    /// <summary>A fresh browser context (own sessionStorage) on the silo's console, 1440×1000, waiting at most
+    /// <paramref name="timeoutMs"/> for a DOM condition.</summary>
+    public async Task<IBrowserContext> OpenAsync(ConsoleSilo silo, float timeoutMs = 15_000)
+    {
+        var context = await Chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = silo.HttpAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(timeoutMs);
+        await context.NewPageAsync();
+        return context;
+    }
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
