@@ -2,7 +2,7 @@
 # Runs every CityBrain test project and ends with one line: "N passed, N failed".
 #
 # Needs: the .NET SDK. Installs what else is missing (Debian packages): the PostgreSQL server, and for the
-# gRPC interop tests python3-grpcio, protoc and grpc_python_plugin. Unless CITYBRAIN_PG names a server, it
+# gRPC interop tests python3-grpcio, protoc and grpc_python_plugin, for the console's browser tests chromium. Unless CITYBRAIN_PG names a server, it
 # starts a private PostgreSQL (as the postgres user, on a free port, in a temporary data directory) and
 # removes it afterwards.
 set -uo pipefail
@@ -32,6 +32,7 @@ ensure_packages() {
   /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || missing+=(python3-grpcio)
   command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
   [ -x /usr/bin/grpc_python_plugin ] || missing+=(protobuf-compiler-grpc)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)   # the console's Playwright tests (CityBrain.Console.Tests)
   if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}" || { log "could not install ${missing[*]}"; exit 1; }
   fi

@@ -42,6 +42,7 @@ public static class GatewayServiceCollectionExtensions
             sp.GetRequiredService<SigningKeys>(),
             sp.GetRequiredService<IOptions<AuthOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new DevelopmentIdentities(sp.GetRequiredService<SigningKeys>(), sp.GetRequiredService<TokenIssuer>()));
         services.TryAddSingleton<TokenValidator>();
         services.TryAddSingleton<CallerRateLimiter>();
 

@@ -5,6 +5,7 @@ using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Intake;
 using CityBrain.Grains.Lifecycle;
+using CityBrain.Grains.Sla;
 
 namespace CityBrain.Grains.Queries;
 
@@ -23,6 +24,9 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
 
     /// <summary>The longest period one list covers.</summary>
     public const int MaxDays = 31;
+
+    /// <summary>The most incidents a list ordered by time left reads (it reads the whole period for every page).</summary>
+    public const int MaxSortedScan = 50_000;
 
     private const int Concurrency = 64;
 
@@ -52,7 +56,18 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
             throw new ValidationException("to_day", $"more than {MaxDays} days after from_day");
         }
 
+        if (!Enum.IsDefined(query.Order))
+        {
+            throw new ValidationException("order", $"unknown value {(int)query.Order}");
+        }
+
+        if (query.Order == IncidentOrder.TimeLeft)
+        {
+            return await ListByTimeLeftAsync(actor, query, from, to, pageSize);
+        }
+
         var (day, after) = query.PageToken.Length == 0 ? (to, 0L) : ParseToken(query.PageToken, from, to);
+        var now = time.GetUtcNow();
         var list = new IncidentList();
         var scanned = 0;
         for (; day >= from; day = day.AddDays(-1), after = 0)
@@ -75,7 +90,7 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
                     scanned++;
                     if (Permissions.CanRead(incidents[i], actor) && Matches(query, incidents[i]))
                     {
-                        list.Incidents.Add(Summarize(incidents[i]));
+                        list.Incidents.Add(Summarize(incidents[i], now));
                     }
                 }
 
@@ -89,15 +104,84 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
         return list;
     }
 
+    /// <summary>
+    /// The list ordered by time left: every incident of the period that the caller may read and the filter matches,
+    /// sorted, then the page at the token's offset. Breached clocks come first (least time left), incidents without a
+    /// running clock last.
+    /// </summary>
+    private async Task<IncidentList> ListByTimeLeftAsync(Actor actor, IncidentListQuery query, DateOnly from, DateOnly to, int pageSize)
+    {
+        var offset = query.PageToken.Length == 0 ? 0 : ParseOffsetToken(query.PageToken);
+        var now = time.GetUtcNow();
+        var rows = new List<IncidentSummary>();
+        var scanned = 0;
+        for (var day = to; day >= from; day = day.AddDays(-1))
+        {
+            var key = day.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            var after = 0L;
+            while (true)
+            {
+                var entries = await IncidentIndex.ReadAsync(feed, key, after, Concurrency, CancellationToken.None);
+                scanned += entries.Count;
+                if (scanned > MaxSortedScan)
+                {
+                    throw new ValidationException("order", $"more than {MaxSortedScan} incidents reported in the period: narrow from_day/to_day to order by time left");
+                }
+
+                var incidents = await Task.WhenAll(entries.Select(entry => IncidentIndex.GetAsync(grains, entry.IncidentId)));
+                rows.AddRange(incidents.Where(i => Permissions.CanRead(i, actor) && Matches(query, i)).Select(i => Summarize(i, now)));
+                if (entries.Count < Concurrency)
+                {
+                    break;
+                }
+
+                after = entries[^1].Position;
+            }
+        }
+
+        var sorted = rows
+            .OrderBy(r => r.SlaClock == SlaClockKind.Unspecified ? 1 : 0)
+            .ThenBy(r => r.SlaRemainingMs)
+            .ThenBy(r => r.Id, StringComparer.Ordinal)
+            .ToList();
+        var list = new IncidentList();
+        list.Incidents.Add(sorted.Skip(offset).Take(pageSize));
+        if (offset + pageSize < sorted.Count)
+        {
+            list.NextPageToken = Convert.ToBase64String(Encoding.ASCII.GetBytes(FormattableString.Invariant($"t:{offset + pageSize}")));
+        }
+
+        return list;
+    }
+
+    private static int ParseOffsetToken(string token)
+    {
+        try
+        {
+            var text = Encoding.ASCII.GetString(Convert.FromBase64String(token));
+            if (text.StartsWith("t:", StringComparison.Ordinal)
+                && int.TryParse(text.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var offset))
+            {
+                return offset;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new ValidationException("page_token", "not a token of this list (pass next_page_token with the same days and order)");
+    }
+
     private static bool Matches(IncidentListQuery query, Incident incident) =>
-        (query.Statuses.Count == 0 || query.Statuses.Contains(incident.Status))
+        (!query.OpenOnly || !SlaEngine.IsTerminal(incident.Status))
+        && (query.Statuses.Count == 0 || query.Statuses.Contains(incident.Status))
         && (query.CategoryCode.Length == 0 || query.CategoryCode == incident.CategoryCode)
         && (query.AreaId.Length == 0 || query.AreaId == incident.GridId || query.AreaId == incident.CommunityId || query.AreaId == incident.StreetId)
         && (query.DepartmentId.Length == 0 || incident.Assignments.Any(a => a.DepartmentId == query.DepartmentId))
         && (query.Source.Length == 0 || query.Source == incident.Source);
 
-    /// <summary>The list view of an incident.</summary>
-    public static IncidentSummary Summarize(Incident incident)
+    /// <summary>The list view of an incident as of <paramref name="now"/> (its running SLA clock: <see cref="RunningClock"/>).</summary>
+    public static IncidentSummary Summarize(Incident incident, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(incident);
         var summary = new IncidentSummary
@@ -122,6 +206,7 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
             Breached = incident.Clocks.Any(c => c.State != SlaClockState.Stopped && c.BreachedAt is not null),
         };
         summary.DepartmentIds.Add(incident.Assignments.Select(a => a.DepartmentId).Distinct(StringComparer.Ordinal));
+        RunningClock.Describe(summary, incident, now);
         return summary;
     }
 

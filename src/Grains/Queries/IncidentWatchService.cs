@@ -10,7 +10,7 @@ namespace CityBrain.Grains.Queries;
 /// position to resume after, so a console that reconnects with the last position it got misses nothing and sees
 /// nothing twice. Positions are the feed's own (commit order across the whole database, on any silo).
 /// </summary>
-public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
+public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time, IGrainFactory grains)
 {
     /// <summary>The most feed entries read at once.</summary>
     public const int BatchSize = 500;
@@ -49,6 +49,11 @@ public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
             }
 
             batch.Position = position;
+            if (query.WithRows && batch.Changes.Count > 0)
+            {
+                await AttachRowsAsync(actor, batch);
+            }
+
             var now = time.GetUtcNow();
             if (batch.Changes.Count > 0 || (batch.CaughtUp && (!caughtUpSent || (entries.Count > 0 && now - lastSent >= PositionInterval))))
             {
@@ -62,6 +67,40 @@ public sealed class IncidentWatchService(IFeedReader feed, TimeProvider time)
                 await written;
                 written = null;
             }
+        }
+    }
+
+    /// <summary>Reads each changed incident once, as the caller, and attaches its list row to its latest change.</summary>
+    private async Task AttachRowsAsync(Actor actor, IncidentChangeBatch batch)
+    {
+        var latest = new Dictionary<string, IncidentChange>(StringComparer.Ordinal);
+        foreach (var change in batch.Changes)
+        {
+            latest[change.IncidentId] = change;
+        }
+
+        var incidents = await Task.WhenAll(latest.Keys.Select(id => ReadAsync(actor, id)));
+        var now = time.GetUtcNow();
+        foreach (var incident in incidents)
+        {
+            if (incident is not null)
+            {
+                latest[incident.Id].Row = IncidentListService.Summarize(incident, now);
+            }
+        }
+    }
+
+    /// <summary>The incident as the caller reads it; null when the caller may no longer read it (the change itself
+    /// was visible: e.g. a department's assignment returned), so the watch goes on without its row.</summary>
+    private async Task<Incident?> ReadAsync(Actor actor, string id)
+    {
+        try
+        {
+            return await grains.GetGrain<IIncidentGrain>(id).Get(actor);
+        }
+        catch (PermissionDeniedException)
+        {
+            return null;
         }
     }
 

@@ -3,6 +3,7 @@ using CityBrain.Gateway;
 using CityBrain.Grains.Hosting;
 using CityBrain.Silo.Telemetry;
 using CityBrain.Storage;
+using CityBrain.WebConsole;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -124,6 +125,9 @@ internal static class SiloHostExtensions
         app.MapGrpcHealthChecksService().RequireHost(grpcHost);
         app.MapGrpcReflectionService().RequireHost(grpcHost);
 
+        // The dispatcher console (调度台) on the HTTP port: static files, before the API's middleware (no token needed).
+        app.UseCityBrainConsole(new Uri(silo.HttpUrl).Port);
+
         // The API on both ports: gRPC (HTTP/2) on the gRPC port; JSON transcoding (HTTP/1.1, e.g. POST /v1/events) and
         // gRPC-Web for browsers on the HTTP port (and on the gRPC port too when it has TLS).
         app.UseCityBrainGateway();
@@ -134,6 +138,7 @@ internal static class SiloHostExtensions
                 : Results.Text("ready\n"))
             .RequireHost(httpHost);
         app.MapCityBrainTelemetry(httpHost);
+        app.MapCityBrainConsole().RequireHost(httpHost);
         return app;
     }
 

@@ -16,13 +16,15 @@ internal sealed class QueryService(
     SlaBoardService boards,
     IncidentWatchService watches,
     EvaluationService evaluation,
-    CityDirectory city) : Query.QueryBase
+    CityDirectory city,
+    TimeProvider time) : Query.QueryBase
 {
     public override async Task<IncidentDetail> GetIncident(GetIncidentRequest request, ServerCallContext context)
     {
         var actor = context.Caller().Actor;
         var grain = grains.GetGrain<IIncidentGrain>(Ids.Incident(request.IncidentId));
-        var detail = new IncidentDetail { Incident = await grain.Get(actor) };
+        var incident = await grain.Get(actor);
+        var detail = new IncidentDetail { Incident = incident, Summary = IncidentListService.Summarize(incident, time.GetUtcNow()) };
         if (!request.OmitJournal)
         {
             detail.Journal = await grain.GetJournal(new JournalQuery
