@@ -54,14 +54,14 @@ public static class ConsoleExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup("/console");
-        group.MapGet("/settings", (CityDirectory city, DevelopmentIdentities identities, TimeProvider time) =>
+        group.MapGet("/settings", (HttpContext context, CityDirectory city, DevelopmentIdentities identities, TimeProvider time) =>
         {
             var model = city.Current;
             return Results.Json(new ConsoleSettings(
                 model?.Id ?? "",
                 model?.Name ?? "",
                 (int)(model?.UtcOffset ?? TimeSpan.FromHours(8)).TotalMinutes,
-                identities.Enabled,
+                identities.Enabled && IsFromThisMachine(context),
                 time.GetUtcNow(),
                 Version));
         });
@@ -85,11 +85,32 @@ public static class ConsoleExtensions
                 })
                 : Results.NotFound())
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = JwtBearerDefaults.AuthenticationScheme });
-        group.MapGet("/dev-identities", (DevelopmentIdentities identities) => identities.Enabled
-            ? Results.Json(identities.Issue(DevelopmentTokenLifetime))
-            : Results.NotFound());
+        group.MapGet("/dev-identities", DevelopmentIdentitiesFor);
         return group;
     }
+
+    /// <summary>
+    /// The development identities' tokens (admin's among them): only in development mode, and only to a caller on this
+    /// machine (a loopback address), since anyone holding them may do anything. Another caller gets 403 saying so, even
+    /// when the HTTP port was opened to the network.
+    /// </summary>
+    internal static IResult DevelopmentIdentitiesFor(HttpContext context, DevelopmentIdentities identities)
+    {
+        if (!identities.Enabled)
+        {
+            return Results.NotFound();
+        }
+
+        return IsFromThisMachine(context)
+            ? Results.Json(identities.Issue(DevelopmentTokenLifetime))
+            : Results.Json(
+                new { message = "Development identities are offered to this machine only (a loopback address); configure CityBrain:Auth:SigningKey and mint tokens with `citybrain token` for other machines." },
+                statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    /// <summary>The caller connected from a loopback address (a forwarded-for header is not trusted for this).</summary>
+    internal static bool IsFromThisMachine(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address && System.Net.IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
     private static string Version { get; } =
         typeof(ConsoleExtensions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";

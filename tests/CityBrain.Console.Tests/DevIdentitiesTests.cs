@@ -3,6 +3,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CityBrain.Console.Tests.Infrastructure;
+using CityBrain.Gateway;
+using CityBrain.WebConsole;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CityBrain.Console.Tests;
 
@@ -44,6 +48,33 @@ public sealed class DevIdentitiesTests(ConsoleSilo silo) : IClassFixture<Console
         using var response = await silo.Http.GetAsync(new Uri("/console/directory", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5", HttpStatusCode.Forbidden)]
+    [InlineData("::ffff:192.168.1.20", HttpStatusCode.Forbidden)]
+    [InlineData("127.0.0.1", HttpStatusCode.OK)]
+    [InlineData("::1", HttpStatusCode.OK)]
+    [InlineData("::ffff:127.0.0.1", HttpStatusCode.OK)]
+    public async Task DevIdentities_FromAnotherMachine_RefusedSayingWhy_FromThisOne_Tokens(string remote, HttpStatusCode expected)
+    {
+        var context = new DefaultHttpContext { RequestServices = silo.Services };
+        context.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(remote);
+        context.Response.Body = new MemoryStream();
+
+        await ConsoleExtensions.DevelopmentIdentitiesFor(context, silo.Services.GetRequiredService<DevelopmentIdentities>()).ExecuteAsync(context);
+
+        Assert.Equal((int)expected, context.Response.StatusCode);
+        var body = System.Text.Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+        if (expected == HttpStatusCode.OK)
+        {
+            Assert.Contains("\"token\"", body, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains("this machine only", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("token\":", body, StringComparison.Ordinal);
+        }
     }
 
     private async Task<HttpResponseMessage> GetAsync(string path, string token)
