@@ -26,6 +26,11 @@ public sealed class TelemetryOptions
     /// the same traces). Default 1: every request. A busy center lowers it (each intake records about ten spans).</summary>
     public double TraceSampleRatio { get; set; } = 1.0;
 
+    /// <summary>Every instrument of Orleans' meter, not only its gauges and failure counters. Default false: the whole
+    /// meter records per message and per grain call, which costs a busy silo a third of its streamed intake (measured;
+    /// deploy/observability/README.md, "Cost").</summary>
+    public bool AllOrleansMetrics { get; set; }
+
     /// <summary>Serve <c>/metrics</c> (Prometheus text format) on the HTTP port. Default true.</summary>
     public bool Prometheus { get; set; } = true;
 

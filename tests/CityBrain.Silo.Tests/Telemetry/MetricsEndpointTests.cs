@@ -32,12 +32,19 @@ public sealed class MetricsEndpointTests(TelemetrySilo silo)
             Assert.Contains(other, documented);
             Assert.Contains(other, text);
         }
+
+        // Orleans' per-call and per-message instruments stay off unless CityBrain:Telemetry:AllOrleansMetrics (their cost).
+        Assert.DoesNotContain("orleans_app_requests_latency", text);
+        Assert.DoesNotContain("orleans_messaging_processing_dispatcher_received", text);
     }
 
     [Fact]
     public void CityMeter_Instruments_AreExactlyTheDocumentedOnes()
     {
         var factory = silo.Services.GetRequiredService<IMeterFactory>();
+
+        // The instruments exist once the city's metrics do (a singleton made on first use, as by a first intake).
+        _ = silo.Services.GetRequiredService<CityMetrics>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         using (var listener = new MeterListener())
         {
