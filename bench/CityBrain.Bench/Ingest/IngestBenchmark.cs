@@ -53,24 +53,13 @@ internal static class IngestBenchmark
         var postmaster = await CpuSample.PostmasterPidAsync(connection);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         BenchHost.Progress($"starting a Release silo on PostgreSQL ({(postgres.IsPrivate ? "private server, fsync on" : "CITYBRAIN_PG")}); load average {BenchHost.LoadAverage()}");
-        await using var silo = await BenchSilo.StartAsync(new Dictionary<string, string>
+        var settings = SiloSettings(connection, key);
+        foreach (var (name, value) in SettingArguments(args))
         {
-            ["CityBrain:Storage:Database"] = "Postgres",
-            ["CityBrain:Storage:ConnectionString"] = connection,
-            ["CityBrain:Auth:SigningKey"] = key,
+            settings[name] = value;
+        }
 
-            // The limiter runs, with room for the benchmark's single source.
-            ["CityBrain:RateLimits:TokenLimit"] = "10000000",
-            ["CityBrain:RateLimits:TokensPerPeriod"] = "1000000",
-            ["Logging:LogLevel:Default"] = "Warning",
-
-            // Configured for high-volume intake: a new incident does not stay in memory until it is accepted.
-            ["CityBrain:DeactivateAfterReport"] = "true",
-        }.Concat(args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
-            .Select(a => a[2..].Split('=', 2))
-            .Select(a => KeyValuePair.Create(a[0], a[1])))
-            .GroupBy(s => s.Key, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.OrdinalIgnoreCase));
+        await using var silo = await BenchSilo.StartAsync(settings);
 
         var token = new TokenIssuer(new AuthOptions { SigningKey = key }).Issue(new Actor { UserId = Source, Role = Role.Feed, Source = Source }, TimeSpan.FromDays(1));
         using var channel = ApiChannel.Create(new Uri(silo.GrpcUrl), token);
@@ -133,6 +122,28 @@ internal static class IngestBenchmark
             $"ingest unary_events_per_s={unary:F0} stream_events_per_s={stream:F0} floor_events_per_s={floor:F0} stream_share={stream / floor:F2} unary_share={unary / floor:F2} ack_p99_ms={p99:F1} health_calls_per_s={health:F0} floor_pg_cpu_us={floorCpu.PostgresPer(floor * seconds):F1} noop_calls_per_s={noop:F0} ratio={unary / noop:F2} floor_journal_only_events_per_s={journalFloor:F0} floor_journal_only_pg_cpu_us={journalCpu.PostgresPer(journalFloor * seconds):F1}"));
         return 0;
     }
+
+    /// <summary>The intake silo's settings on PostgreSQL <paramref name="connection"/> with signing key <paramref name="key"/>.</summary>
+    internal static Dictionary<string, string> SiloSettings(string connection, string key) => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["CityBrain:Storage:Database"] = "Postgres",
+        ["CityBrain:Storage:ConnectionString"] = connection,
+        ["CityBrain:Auth:SigningKey"] = key,
+
+        // The limiter runs, with room for the benchmark's single source.
+        ["CityBrain:RateLimits:TokenLimit"] = "10000000",
+        ["CityBrain:RateLimits:TokensPerPeriod"] = "1000000",
+        ["Logging:LogLevel:Default"] = "Warning",
+
+        // Configured for high-volume intake: a new incident does not stay in memory until it is accepted.
+        ["CityBrain:DeactivateAfterReport"] = "true",
+    };
+
+    /// <summary>The arguments of the form <c>--Key=value</c>: settings for the silo.</summary>
+    internal static IEnumerable<(string Name, string Value)> SettingArguments(string[] args) =>
+        args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
+            .Select(a => a[2..].Split('=', 2))
+            .Select(a => (a[0], a[1]));
 
     /// <summary>Keeps <paramref name="concurrency"/> calls in flight for <paramref name="duration"/>; returns completed calls per second.</summary>
     internal static async Task<double> ClosedLoopAsync(int concurrency, TimeSpan duration, Func<Task> call)

@@ -39,9 +39,7 @@ internal static class TelemetryBenchmark
         var rounds = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 2;
         var concurrency = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 512;
         var streams = positional.Length > 3 ? int.Parse(positional[3], CultureInfo.InvariantCulture) : 8;
-        var onSettings = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
-            .Select(a => a[2..].Split('=', 2))
-            .ToArray();
+        var onSettings = IngestBenchmark.SettingArguments(args).ToArray();
         var phase = TimeSpan.FromSeconds(seconds);
 
         await using var postgres = await PostgresServer.FromEnvironmentOrStartAsync();
@@ -55,31 +53,22 @@ internal static class TelemetryBenchmark
         var modes = new[] { new Mode("off"), new Mode("on") };
         double pacedRate = 0;
 
-        BenchHost.Progress($"telemetry off against on{string.Concat(onSettings.Select(s => $" {s[0]}={s[1]}"))}, {rounds} round(s) of {seconds} s phases; PostgreSQL {(postgres.IsPrivate ? "private server, fsync on" : "CITYBRAIN_PG")}; OTLP sink {sink.Endpoint}; load average {BenchHost.LoadAverage()}");
+        BenchHost.Progress($"telemetry off against on{string.Concat(onSettings.Select(s => $" {s.Name}={s.Value}"))}, {rounds} round(s) of {seconds} s phases; PostgreSQL {(postgres.IsPrivate ? "private server, fsync on" : "CITYBRAIN_PG")}; OTLP sink {sink.Endpoint}; load average {BenchHost.LoadAverage()}");
         for (var round = 1; round <= rounds; round++)
         {
             foreach (var mode in modes)
             {
                 var enabled = mode.Name == "on";
-                var settings = new Dictionary<string, string>
-                {
-                    ["CityBrain:Storage:Database"] = "Postgres",
-                    ["CityBrain:Storage:ConnectionString"] = connection,
-                    ["CityBrain:Auth:SigningKey"] = key,
-                    ["CityBrain:RateLimits:TokenLimit"] = "10000000",
-                    ["CityBrain:RateLimits:TokensPerPeriod"] = "1000000",
-                    ["Logging:LogLevel:Default"] = "Warning",
-                    ["CityBrain:DeactivateAfterReport"] = "true",
-                    ["CityBrain:Dashboard:Enabled"] = "false",
-                    ["CityBrain:Telemetry:Enabled"] = enabled ? "true" : "false",
-                };
+                var settings = IngestBenchmark.SiloSettings(connection, key);
+                settings["CityBrain:Dashboard:Enabled"] = "false";
+                settings["CityBrain:Telemetry:Enabled"] = enabled ? "true" : "false";
                 if (enabled)
                 {
                     settings["CityBrain:Telemetry:OtlpEndpoint"] = sink.Endpoint;
                     settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-                    foreach (var setting in onSettings)
+                    foreach (var (name, value) in onSettings)
                     {
-                        settings[setting[0]] = setting[1];
+                        settings[name] = value;
                     }
                 }
 

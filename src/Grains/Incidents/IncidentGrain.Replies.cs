@@ -21,12 +21,12 @@ internal sealed partial class IncidentGrain
             }
         }
 
-        if (State.Exercise || !options.Value.Replies.TryGetValue(State.Source, out var subscriber)
-            || !events.Any(e => e.KindCase is IncidentEvent.KindOneofCase.Accepted or IncidentEvent.KindOneofCase.Rejected
-                or IncidentEvent.KindOneofCase.Assigned or IncidentEvent.KindOneofCase.Closed))
+        if (State.Exercise || !options.Value.Replies.TryGetValue(State.Source, out var subscriber))
         {
             return;
         }
+
+        // SourceReplies decides which events get a reply; the journal is read only for a closing one.
 
         var handling = events.Any(e => e.KindCase == IncidentEvent.KindOneofCase.Closed) ? await HandlingSinceReopenAsync() : [];
         foreach (var (id, payload) in SourceReplies.Plan(State, events, firstSequence, handling))

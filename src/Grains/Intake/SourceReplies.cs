@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using CityBrain.Contracts;
 using CityBrain.Grains.Internal;
 
@@ -13,8 +11,6 @@ namespace CityBrain.Grains.Intake;
 /// </summary>
 internal static class SourceReplies
 {
-    private static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>The replies for <paramref name="events"/> (the first numbered <paramref name="firstSequence"/> in the
     /// journal), each with the id <c>{incident}/{sequence}</c>: stable, so a retried delivery carries the same key.</summary>
     /// <param name="state">The incident after the events.</param>
@@ -47,18 +43,15 @@ internal static class SourceReplies
         return replies;
     }
 
-    private static string Write(Incident state, IncidentEvent e, string status, string name, IReadOnlyList<Handled> handling)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Writing))
+    private static string Write(Incident state, IncidentEvent e, string status, string name, IReadOnlyList<Handled> handling) =>
+        OutboxJson.Object(json =>
         {
-            json.WriteStartObject();
             json.WriteString("type", e.KindCase == IncidentEvent.KindOneofCase.Closed ? "closing_reply" : "status_update");
             json.WriteString("work_order_no", state.SourceEventId);
             json.WriteString("incident_id", state.Id);
             json.WriteString("status", status);
             json.WriteString("status_name", name);
-            json.WriteString("at", Times.At(e.At).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteTime("at", e.At);
             if (e.Reason.Length > 0)
             {
                 json.WriteString("reason", e.Reason);
@@ -86,10 +79,5 @@ internal static class SourceReplies
 
                 json.WriteEndArray();
             }
-
-            json.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+        });
 }

@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Internal;
@@ -14,8 +12,6 @@ namespace CityBrain.Grains.Sla;
 /// </summary>
 internal static class SlaNotices
 {
-    private static readonly JsonWriterOptions Writing = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>(id, payload) per warning or breach among <paramref name="events"/>, the first numbered
     /// <paramref name="firstSequence"/>; the id <c>{incident}/{sequence}/sla</c> is stable across retries.</summary>
     /// <param name="state">The incident after the events.</param>
@@ -43,19 +39,16 @@ internal static class SlaNotices
         return notices;
     }
 
-    private static string Write(Incident state, IncidentEvent e, string notice, SlaClockKind clock, string department, int permille, CityModel city)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Writing))
+    private static string Write(Incident state, IncidentEvent e, string notice, SlaClockKind clock, string department, int permille, CityModel city) =>
+        OutboxJson.Object(json =>
         {
-            json.WriteStartObject();
             json.WriteString("type", "sla_notice");
             json.WriteString("notice", notice);
             json.WriteString("incident_id", state.Id);
             json.WriteString("clock", CityMetrics.Name(clock));
             json.WriteNumber("permille", permille);
             json.WriteString("grid_id", state.GridId);
-            json.WriteString("at", Times.At(e.At).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteTime("at", e.At);
             json.WriteStartArray("recipients");
             if (city.GridsById.TryGetValue(state.GridId, out var grid) && grid.Head is { } head)
             {
@@ -77,9 +70,5 @@ internal static class SlaNotices
             }
 
             json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
+        });
 }

@@ -41,7 +41,7 @@ internal static class OutboxCommand
             var current = await admin.GetAsync(messageId, cancellationToken);
             Console.Error.WriteLine(current is null
                 ? $"No outbox message {messageId}."
-                : $"Outbox message {messageId} is {current.State.ToString().ToLowerInvariant()}, not a dead letter: nothing to {name}.");
+                : OutboxAdmin.NotADeadLetter(current, name));
             return 1;
         });
         return command;

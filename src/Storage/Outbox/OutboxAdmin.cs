@@ -55,6 +55,14 @@ public sealed class OutboxAdmin : IAsyncDisposable
         return _store.RetryOutboxAsync(id, _time.GetUtcNow(), cancellationToken);
     }
 
+    /// <summary>Why <paramref name="action"/> (retry, discard) changed nothing for <paramref name="current"/>: it is not a
+    /// dead letter.</summary>
+    public static string NotADeadLetter(OutboxRecord current, string action)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return $"Outbox message {current.Id} is {current.State.ToString().ToLowerInvariant()}, not a dead letter: nothing to {action}.";
+    }
+
     /// <summary>Discards a dead letter: never delivered, and the later messages of its ordering key go on; false when
     /// <paramref name="id"/> is not a dead letter.</summary>
     public Task<bool> DiscardAsync(string id, CancellationToken cancellationToken = default)

@@ -18,27 +18,16 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
     public async Task Commit_AppendLosesTheVersionRace_WritesNoOutboxMessage(DatabaseKind kind)
     {
         var connection = await databases.NewMigratedDatabaseAsync(kind);
-        await using var store = new JournalStore(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
-        var grain = new StoredGrain("tally", "raced");
-        var payload = new Payload(1, PayloadFormat.Json, "{}"u8.ToArray());
+        await using var store = OpenStore(kind, connection);
 
-        var first = await store.CommitAsync(Append(grain, payload, "won"));
-        var second = await store.CommitAsync(Append(grain, payload, "lost"));
+        var first = await store.CommitAsync(Append("raced", new OutboxWrite("won", Hotline, "incident-1", """{"id":"won"}""")));
+        var second = await store.CommitAsync(Append("raced", new OutboxWrite("lost", Hotline, "incident-1", """{"id":"lost"}""")));
 
         Assert.True(first);
         Assert.False(second);
         var pending = await store.ReadOutboxAsync(OutboxState.Pending, 0, 10, CancellationToken.None);
         Assert.Equal(["won"], pending.Select(m => m.Id));
         Assert.Null(await store.ReadOutboxAsync("lost", CancellationToken.None));
-
-        static AppendRequest Append(StoredGrain grain, Payload payload, string id) => new()
-        {
-            Grain = grain,
-            ExpectedVersion = 0,
-            Events = [(StorageCluster.Start, payload)],
-            Outbox = [new OutboxWrite(id, Hotline, "incident-1", $$"""{"id":"{{id}}"}""")],
-            At = StorageCluster.Start,
-        };
     }
 
     [Theory]
@@ -47,25 +36,16 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
     public async Task Commit_MessageIdAlreadyStored_KeptOnceAndTheOtherAppendsOfTheBatchCommit(DatabaseKind kind)
     {
         var connection = await databases.NewMigratedDatabaseAsync(kind);
-        await using var store = new JournalStore(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
-        var payload = new Payload(1, PayloadFormat.Json, "{}"u8.ToArray());
+        await using var store = OpenStore(kind, connection);
 
         var appends = await Task.WhenAll(
-            store.CommitAsync(Append("a", "same-id", "first")),
-            store.CommitAsync(Append("b", "same-id", "second")),
-            store.CommitAsync(Append("c", "other-id", "third")));
+            store.CommitAsync(Append("a", new OutboxWrite("same-id", Hotline, "incident-a", "first"))),
+            store.CommitAsync(Append("b", new OutboxWrite("same-id", Hotline, "incident-b", "second"))),
+            store.CommitAsync(Append("c", new OutboxWrite("other-id", Hotline, "incident-c", "third"))));
 
         Assert.Equal([true, true, true], appends);
         var pending = await store.ReadOutboxAsync(OutboxState.Pending, 0, 10, CancellationToken.None);
         Assert.Equal(["same-id", "other-id"], pending.Select(m => m.Id));
-
-        AppendRequest Append(string key, string id, string body) => new()
-        {
-            Grain = new StoredGrain("tally", key),
-            Events = [(StorageCluster.Start, payload)],
-            Outbox = [new OutboxWrite(id, Hotline, "incident-" + key, body)],
-            At = StorageCluster.Start,
-        };
     }
 
     [Theory]
@@ -229,8 +209,7 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
     public async Task ReadOpenOutbox_ManyLanesHeldByDeadLetters_ReturnsTheDeliverableHeadsFirst(DatabaseKind kind)
     {
         var connection = await databases.NewMigratedDatabaseAsync(kind);
-        await using var store = new JournalStore(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
-        var payload = new Payload(1, PayloadFormat.Json, "{}"u8.ToArray());
+        await using var store = OpenStore(kind, connection);
 
         // Ordering keys of one shard: five lanes whose head is dead (each with a message queued behind it), one whose
         // head backs off until later, and two that can be delivered now, written last.
@@ -259,20 +238,25 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
 
         async Task Commit(string orderingKey, params string[] ids)
         {
-            var written = await store.CommitAsync(new AppendRequest
-            {
-                Grain = new StoredGrain("tally", orderingKey),
-                Events = [(StorageCluster.Start, payload)],
-                Outbox = ids.Select(id => new OutboxWrite(id, Hotline, orderingKey, id)).ToList(),
-                At = StorageCluster.Start,
-            });
-            Assert.True(written);
+            Assert.True(await store.CommitAsync(Append(orderingKey, [.. ids.Select(id => new OutboxWrite(id, Hotline, orderingKey, id))])));
         }
     }
 
+    private static JournalStore OpenStore(DatabaseKind kind, string connection) =>
+        new(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
+
+    /// <summary>The first event of grain <c>tally/{grainKey}</c> with <paramref name="messages"/> staged beside it.</summary>
+    private static AppendRequest Append(string grainKey, params OutboxWrite[] messages) => new()
+    {
+        Grain = new StoredGrain("tally", grainKey),
+        Events = [(StorageCluster.Start, new Payload(1, PayloadFormat.Json, "{}"u8.ToArray()))],
+        Outbox = messages,
+        At = StorageCluster.Start,
+    };
+
     private static async Task<OutboxRecord?> ReadAsync(DatabaseKind kind, string connection, string id)
     {
-        await using var store = new JournalStore(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
+        await using var store = OpenStore(kind, connection);
         return await store.ReadOutboxAsync(id, CancellationToken.None);
     }
 }

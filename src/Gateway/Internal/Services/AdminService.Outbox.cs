@@ -47,7 +47,7 @@ internal sealed partial class AdminService
         if (!await change(request.Id, cancellationToken))
         {
             var current = await outbox.GetAsync(request.Id, cancellationToken) ?? throw new NotFoundException("outbox message", request.Id);
-            throw new IllegalTransitionException($"Outbox message {request.Id} is {current.State.ToString().ToLowerInvariant()}, not a dead letter: nothing to {action}.");
+            throw new IllegalTransitionException(OutboxAdmin.NotADeadLetter(current, action));
         }
 
         return ToApi((await outbox.GetAsync(request.Id, cancellationToken))!);
