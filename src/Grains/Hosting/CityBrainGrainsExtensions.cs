@@ -44,6 +44,7 @@ public static class CityBrainGrainsExtensions
         services.TryAddSingleton<CityLoader>();
         services.TryAddSingleton<IncidentIntake>();
         services.AddMetrics();
+        services.TryAddSingleton<OpenIncidentGauge>();
         services.TryAddSingleton<CityMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncidentObserver, MetricsObserver>());
         services.TryAddSingleton<DrillService>();

@@ -141,7 +141,8 @@ internal sealed partial class IncidentGrain(
     {
         if (events.Count > 0)
         {
-            var wasTerminal = SlaEngine.IsTerminal(State.Status);
+            var (previousStatus, previousLevel) = (State.Status, State.EscalationLevel);
+            var wasTerminal = SlaEngine.IsTerminal(previousStatus);
             var wasAlarmed = SlaEngine.IsAlarmed(State);
             foreach (var e in events)
             {
@@ -150,7 +151,7 @@ internal sealed partial class IncidentGrain(
 
             ArmSla();
             var notices = Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current);
-            journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, events, notices), _dayTag);
+            journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, previousStatus, previousLevel, events, notices), _dayTag);
             _dayTag = null;
             await StageRepliesAsync(events);
         }

@@ -13,10 +13,14 @@ public static class IncidentFeed
     /// <summary>The feed's name in the runtime's change feeds.</summary>
     public const string Name = "incidents";
 
-    /// <summary>The entry to publish for <paramref name="events"/>, just applied to <paramref name="incident"/>.</summary>
-    internal static IncidentFeedEntry Describe(Incident incident, IReadOnlyList<IncidentEvent> events, IReadOnlyList<ViewNotice> notices)
+    /// <summary>The entry to publish for <paramref name="events"/>, just applied to <paramref name="incident"/>, which
+    /// had <paramref name="previousStatus"/> and <paramref name="previousLevel"/> before them.</summary>
+    internal static IncidentFeedEntry Describe(
+        Incident incident, IncidentStatus previousStatus, int previousLevel, IReadOnlyList<IncidentEvent> events, IReadOnlyList<ViewNotice> notices)
     {
         var entry = new IncidentFeedEntry { Change = Change(incident, events) };
+        entry.Change.PreviousStatus = previousStatus;
+        entry.Change.PreviousEscalationLevel = previousLevel;
         entry.Notices.Add(notices);
         return entry;
     }

@@ -30,8 +30,9 @@ public sealed class CityMetrics
     private readonly Counter<long> _commitErrors;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meters"/> (disposed with it); the silo count reads
-    /// <paramref name="membership"/>'s current snapshot (in memory) when a reader collects.</summary>
-    public CityMetrics(IMeterFactory meters, IClusterMembershipService? membership = null)
+    /// <paramref name="membership"/>'s current snapshot (in memory) when a reader collects, the open incidents
+    /// <paramref name="openIncidents"/>' counts.</summary>
+    public CityMetrics(IMeterFactory meters, IClusterMembershipService? membership = null, OpenIncidentGauge? openIncidents = null)
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(MeterName);
@@ -44,6 +45,7 @@ public sealed class CityMetrics
         _timeToAssign = meter.CreateHistogram("citybrain.incident.assign.duration", "s", "From acceptance to the first dispatch (派遣).", advice: Buckets(ClockBuckets));
         _timeToArrive = meter.CreateHistogram("citybrain.incident.arrive.duration", "s", "From a department's dispatch to its arrival on site (到场).", advice: Buckets(ClockBuckets));
         _commitErrors = meter.CreateCounter<long>("citybrain.journal.commit.errors", "{error}", "Incident journal commits that failed (nothing was recorded; the caller was told).");
+        openIncidents?.CreateOn(meter);
         if (membership is not null)
         {
             meter.CreateObservableGauge("citybrain.cluster.silos", () => ActiveSilos(membership), "{silo}", "Active silos in the cluster, as this silo sees it.");

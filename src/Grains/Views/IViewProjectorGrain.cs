@@ -1,3 +1,4 @@
+using CityBrain.Grains.Telemetry;
 using Orleans.Concurrency;
 
 namespace CityBrain.Grains.Views;
@@ -22,4 +23,8 @@ public sealed record ProjectorPosition
     /// <summary>The last feed position whose notices were all delivered.</summary>
     [Id(0)]
     public long Position { get; init; }
+
+    /// <summary>The shard's open incidents as of <see cref="Position"/> (the gauge <c>citybrain.incidents.open</c>).</summary>
+    [Id(1)]
+    public IReadOnlyList<OpenIncidentCount>? OpenIncidents { get; init; }
 }

@@ -1,6 +1,7 @@
 using CityBrain.Contracts;
 using CityBrain.Grains.Internal;
 using CityBrain.Grains.Queries;
+using CityBrain.Grains.Telemetry;
 using CityBrain.Storage;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -22,6 +23,7 @@ internal sealed class ViewProjectorGrain(
     [PersistentState("view-projector")] IPersistentState<ProjectorPosition> state,
     IFeedReader feed,
     BackgroundClock clock,
+    OpenIncidentGauge openIncidents,
     ILogger<ViewProjectorGrain> logger) : Grain, IViewProjectorGrain
 {
     /// <summary>The number of projector shards.</summary>
@@ -38,6 +40,8 @@ internal sealed class ViewProjectorGrain(
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<(long Position, TaskCompletionSource Done)> _waiting = [];
     private long _position;
+    private OpenIncidentTally _open = new(null);
+    private bool _openChanged;
     private DateTimeOffset _savedAt;
     private Task _following = Task.CompletedTask;
 
@@ -46,6 +50,8 @@ internal sealed class ViewProjectorGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _position = state.State.Position;
+        _open = new OpenIncidentTally(state.State.OpenIncidents);
+        openIncidents.Publish(Shard, this, _open.Snapshot());
         _following = FollowAsync(_stopping.Token);
         return Task.CompletedTask;
     }
@@ -54,6 +60,7 @@ internal sealed class ViewProjectorGrain(
     {
         await _stopping.CancelAsync();
         await _following;
+        openIncidents.Withdraw(Shard, this);
     }
 
     public Task Ping() => Task.CompletedTask;
@@ -96,6 +103,7 @@ internal sealed class ViewProjectorGrain(
                 var delivered = entries.Count > 0 && await DeliverAsync(entries, stopping);
                 if (entries.Count > 0)
                 {
+                    Count(entries);
                     _position = entries[^1].Position;
                 }
 
@@ -107,7 +115,7 @@ internal sealed class ViewProjectorGrain(
 
                 // The position is saved with every delivery (so a restart redelivers little) and otherwise now and then:
                 // the views skip what they have, so a saved position that lags costs only a re-read.
-                if (delivered || clock.Time.GetUtcNow() - _savedAt >= SaveInterval)
+                if (delivered || _openChanged || clock.Time.GetUtcNow() - _savedAt >= SaveInterval)
                 {
                     await SaveAsync();
                 }
@@ -178,12 +186,34 @@ internal sealed class ViewProjectorGrain(
         return updates.Count > 0;
     }
 
+    /// <summary>Applies this shard's changes among the entries to the open-incident counts, and publishes them.</summary>
+    private void Count(IReadOnlyList<FeedEntry<IncidentFeedEntry>> entries)
+    {
+        var changed = false;
+        foreach (var entry in entries)
+        {
+            if (entry.Position > _position && ShardOf(entry.Grain.Key.ToString()!) == Shard)
+            {
+                _open.Apply(entry.Value.Change);
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            _openChanged = true;
+            openIncidents.Publish(Shard, this, _open.Snapshot());
+        }
+    }
+
+    /// <summary>Saves the position with the counts as of it (so a restart replays onto the matching counts).</summary>
     private async Task SaveAsync()
     {
         if (_position != state.State.Position)
         {
-            state.State = new ProjectorPosition { Position = _position };
+            state.State = new ProjectorPosition { Position = _position, OpenIncidents = _open.Snapshot() };
             await state.WriteStateAsync();
+            _openChanged = false;
         }
 
         _savedAt = clock.Time.GetUtcNow();

@@ -10,6 +10,7 @@ internal sealed class MetricRecorder : IDisposable
     private readonly ConcurrentQueue<Measurement> _measurements = new();
     private readonly Lock _lock = new();
     private readonly List<(Func<Measurement, bool> Match, TaskCompletionSource<Measurement> Found)> _waiters = [];
+    private List<Measurement>? _observed;
 
     public MetricRecorder(IMeterFactory scope)
     {
@@ -45,6 +46,24 @@ internal sealed class MetricRecorder : IDisposable
         return found.Task;
     }
 
+    /// <summary>Collects the observable instruments now (as an exporter would) and returns the measurements of
+    /// <paramref name="instrument"/> this collection produced.</summary>
+    public IReadOnlyList<Measurement> Observe(string instrument)
+    {
+        lock (_lock)
+        {
+            _observed = [];
+        }
+
+        _listener.RecordObservableInstruments();
+        lock (_lock)
+        {
+            var observed = _observed!.Where(m => m.Instrument == instrument).ToList();
+            _observed = null;
+            return observed;
+        }
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -53,6 +72,7 @@ internal sealed class MetricRecorder : IDisposable
         lock (_lock)
         {
             _measurements.Enqueue(measurement);
+            _observed?.Add(measurement);
             foreach (var (match, found) in _waiters)
             {
                 if (match(measurement))

@@ -229,6 +229,7 @@ public sealed class ClusterProcessTests
                 var breach = await WaitForBreachAsync(cluster, incident, TimeSpan.FromSeconds(60));
                 var due = breach.At - breach.Lateness;
                 lateness.Add(breach.At - (due > restoredAt ? due : restoredAt));
+                Diagnose($"round {round} {incident} due {due:HH:mm:ss.fff} restored {restoredAt:HH:mm:ss.fff} breached {breach.At:HH:mm:ss.fff}");
             }
 
             // Two silos killed at once: the survivor serves alone until both are back.
@@ -241,6 +242,11 @@ public sealed class ClusterProcessTests
         }
 
         await load.StopAsync();
+        foreach (var i in cluster.LiveIndexes)
+        {
+            Diagnose($"--- silo {i} ---\n{cluster.Silos[i]!.Output}");
+        }
+
         var worst = lateness.Max();
         Console.WriteLine($"faults rounds={rounds} acked={load.Acked.Count} retries={load.Retries} most_attempts={load.MostAttempts} " +
             $"breach_after_outage_p50_ms={lateness.Order().ElementAt(lateness.Count / 2).TotalMilliseconds:0} max_ms={worst.TotalMilliseconds:0}");
@@ -253,6 +259,15 @@ public sealed class ClusterProcessTests
         var (lost, duplicated, problems) = await Verification.CheckAsync(cluster, load, 0);
         Assert.True(lost == 0 && duplicated == 0, $"lost {lost}, duplicated {duplicated}: {string.Join("; ", problems.Take(10))}");
         Assert.True(worst < TimeSpan.FromSeconds(10), $"an accept deadline due during the outage was recorded {worst} after the database was back");
+    }
+
+    /// <summary>Appends to the file named by <c>CITYBRAIN_FAULT_LOG</c>, when set (for reading a run afterwards).</summary>
+    private static void Diagnose(string line)
+    {
+        if (Environment.GetEnvironmentVariable("CITYBRAIN_FAULT_LOG") is { Length: > 0 } path)
+        {
+            File.AppendAllText(path, line + Environment.NewLine);
+        }
     }
 
     private static Metadata Admin(ClusterHarness cluster) => new() { { "authorization", "Bearer " + cluster.AdminToken } };
