@@ -20,10 +20,11 @@ namespace CityBrain.Bench.Ingest;
 /// logs exported too) to a sink in this process that reads each export and discards it. Each silo run measures
 ///   unary   EventIntake.Submit, closed loop;
 ///   stream  EventIntake.SubmitStream;
-///   latency unary submits paced at one fixed rate for every run (half the first "off" run's unary maximum).
+///   latency unary submits paced at one fixed rate for every run, a share (default 0.2) of the first "off" run's unary
+///           maximum: a center's working load, below saturation, where an ack's p99 is the path's and not the queue's.
 /// Runs alternate off, on, off, on, ... (<c>rounds</c> pairs) so the machine's drift falls on both sides; a mode's rate is
 /// its events over its time in all rounds, its ack p99 the median of its runs, and its cost the silo's CPU per event.
-/// Arguments: seconds per phase (8), rounds (2), unary concurrency (512), streams (8); arguments of the form
+/// Arguments: seconds per phase (8), rounds (2), unary concurrency (512), streams (8), paced share (0.2); arguments of the form
 /// <c>--CityBrain:Key=value</c> are settings of the "on" silo (e.g. <c>--CityBrain:Telemetry:TraceSampleRatio=0.1</c>).
 /// Ends with: telemetry off_stream_per_s=N on_stream_per_s=N stream_ratio=R off_unary_per_s=N on_unary_per_s=N
 ///   unary_ratio=R off_ack_p99_ms=N on_ack_p99_ms=N ack_p99_delta_ms=N off_silo_cpu_us=N on_silo_cpu_us=N
@@ -39,6 +40,7 @@ internal static class TelemetryBenchmark
         var rounds = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 2;
         var concurrency = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 512;
         var streams = positional.Length > 3 ? int.Parse(positional[3], CultureInfo.InvariantCulture) : 8;
+        var pacedShare = positional.Length > 4 ? double.Parse(positional[4], CultureInfo.InvariantCulture) : 0.2;
         var onSettings = IngestBenchmark.SettingArguments(args).ToArray();
         var phase = TimeSpan.FromSeconds(seconds);
 
@@ -87,7 +89,7 @@ internal static class TelemetryBenchmark
                 var streamCpu = CpuSample.Take(silo.ProcessId, postmaster) - cpu;
                 if (pacedRate == 0)
                 {
-                    pacedRate = 0.5 * unary;
+                    pacedRate = pacedShare * unary;
                 }
 
                 var (_, _, p99, _) = await IngestBenchmark.PacedAsync(client, events, pacedRate, phase);

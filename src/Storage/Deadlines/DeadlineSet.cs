@@ -106,6 +106,19 @@ internal sealed class DeadlineSet
         }
     }
 
+    /// <summary>Brings every retry planned after <paramref name="now"/> forward to it.</summary>
+    public void RetryAllBy(DateTimeOffset now)
+    {
+        foreach (var entry in _entries.Values)
+        {
+            if (!entry.Firing && entry.RetryAt > now)
+            {
+                entry.RetryAt = now;
+                _queue.Enqueue(entry, now);
+            }
+        }
+    }
+
     /// <summary>Every pending deadline (firing ones included), for a checkpoint.</summary>
     public IEnumerable<Entry> All => _entries.Values;
 

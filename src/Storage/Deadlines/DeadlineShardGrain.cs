@@ -40,6 +40,7 @@ internal sealed class DeadlineShardGrain(
     private long _checkpointed;
     private DateTimeOffset _lastCheckpoint;
     private int _firing;
+    private bool _watchingOutage;
     private Task _following = Task.CompletedTask;
 
     private int Shard => (int)this.GetPrimaryKeyLong();
@@ -138,7 +139,7 @@ internal sealed class DeadlineShardGrain(
                 StorageLog.ShardReadFailed(logger, exception, Shard, RetryDelay);
                 try
                 {
-                    await polling.DelayAsync(RetryDelay, stopping);
+                    await polling.WaitAsync(store.WhenReachableAgain, RetryDelay, TimeSpan.Zero, stopping);
                 }
                 catch (OperationCanceledException)
                 {
@@ -219,11 +220,38 @@ internal sealed class DeadlineShardGrain(
             }
 
             // Relative to the firing, not to when the failure arrived: a slow failure does not push the retry further out.
+            // In a database outage, sooner still: as soon as the database answers again.
             _deadlines.Retry(entry, now + RetryDelay);
+            RetryWhenReachable();
         }
         finally
         {
             _firing--;
+            Schedule();
+        }
+    }
+
+    /// <summary>While the database is unreachable, arranges (once) that the deadlines waiting to be fired again are fired
+    /// as soon as it answers: the breaches that fell due in an outage are recorded right after it, not a retry later.</summary>
+    private void RetryWhenReachable()
+    {
+        var reachable = store.WhenReachableAgain;
+        if (_watchingOutage || reachable.IsCompleted || store.UnreachableReason is null)
+        {
+            return;
+        }
+
+        _watchingOutage = true;
+        _ = RetryAfterOutageAsync(reachable);
+    }
+
+    private async Task RetryAfterOutageAsync(Task reachable)
+    {
+        await reachable; // continues on this activation's scheduler
+        _watchingOutage = false;
+        if (!_stopping.IsCancellationRequested)
+        {
+            _deadlines.RetryAllBy(time.GetUtcNow());
             Schedule();
         }
     }

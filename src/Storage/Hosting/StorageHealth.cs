@@ -8,9 +8,10 @@ namespace CityBrain.Storage;
 
 /// <summary>
 /// Whether the database answers: the journal store's own view (a connection failure of any call marks it unreachable,
-/// a success reachable again), kept fresh by a probe every <see cref="StorageOptions.ProbeInterval"/> so that it also
-/// recovers, and is noticed, while no call reaches the database (a silo that is not ready receives none). The silo's
-/// readiness reads it.
+/// a success reachable again), kept fresh by a probe every <see cref="StorageOptions.ProbeInterval"/> (every
+/// <see cref="StorageOptions.OutageProbeInterval"/> while it is unreachable) so that it also recovers, and is noticed,
+/// while no call reaches the database (a silo that is not ready receives none). The silo's readiness reads it; the
+/// deadline and outbox shards retry as soon as it recovers.
 /// </summary>
 public sealed class StorageHealth : BackgroundService
 {
@@ -53,7 +54,7 @@ public sealed class StorageHealth : BackgroundService
 
             try
             {
-                await Task.Delay(_options.ProbeInterval, time, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(unreachableSince is null ? _options.ProbeInterval : _options.OutageProbeInterval, time, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

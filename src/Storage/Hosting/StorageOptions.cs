@@ -36,6 +36,10 @@ public sealed class StorageOptions
     /// unreachable even while no call reaches it. Default 2 s.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often the probe asks while the database is unreachable, so that the silo notices within this much
+    /// that it is back (and fires at once what the outage held up). Default 250 ms.</summary>
+    public TimeSpan OutageProbeInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How long a probe waits for the database's answer before calling it unreachable. Default 5 s.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -28,9 +28,9 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             errors.Add($"{StorageOptions.Section}:RetryAfter, FeedPollInterval and DeadlineCheckpointInterval must be positive.");
         }
 
-        if (options.ProbeInterval <= TimeSpan.Zero || options.ProbeTimeout <= TimeSpan.Zero)
+        if (options.ProbeInterval <= TimeSpan.Zero || options.OutageProbeInterval <= TimeSpan.Zero || options.ProbeTimeout <= TimeSpan.Zero)
         {
-            errors.Add($"{StorageOptions.Section}:ProbeInterval and ProbeTimeout must be positive.");
+            errors.Add($"{StorageOptions.Section}:ProbeInterval, OutageProbeInterval and ProbeTimeout must be positive.");
         }
 
         if (options.FeedReadInterval < TimeSpan.Zero || options.FeedReadInterval > options.FeedPollInterval)

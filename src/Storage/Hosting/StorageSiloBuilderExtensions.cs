@@ -128,6 +128,7 @@ public static class StorageSiloBuilderExtensions
         to.FeedReadInterval = from.FeedReadInterval;
         to.DeadlineCheckpointInterval = from.DeadlineCheckpointInterval;
         to.ProbeInterval = from.ProbeInterval;
+        to.OutageProbeInterval = from.OutageProbeInterval;
         to.ProbeTimeout = from.ProbeTimeout;
         to.MigrateOnStart = from.MigrateOnStart;
     }

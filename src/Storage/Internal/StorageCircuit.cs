@@ -5,12 +5,28 @@ namespace CityBrain.Storage.Internal;
 /// closes the circuit.</summary>
 internal sealed class StorageCircuit(TimeProvider time, TimeSpan retryAfter, string description)
 {
+    private static readonly Task Never = new TaskCompletionSource().Task;
     private readonly Lock _lock = new();
     private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
     private string? _lastError;
+    private TaskCompletionSource? _closed;
 
     /// <summary>The last connection failure, until a success resets it; null while the database answers.</summary>
     public string? LastError => Volatile.Read(ref _lastError);
+
+    /// <summary>While the circuit is open, a task that completes when a success closes it (the database is back);
+    /// while it is closed, a task that never completes. Retry loops wait on it beside their delay, so that what failed
+    /// during an outage is tried again as soon as the database answers.</summary>
+    public Task WhenClosed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _closed?.Task ?? Never;
+            }
+        }
+    }
 
     public void ThrowIfOpen()
     {
@@ -35,6 +51,7 @@ internal sealed class StorageCircuit(TimeProvider time, TimeSpan retryAfter, str
         {
             _lastError = cause.Message;
             _openUntil = time.GetUtcNow() + retryAfter;
+            _closed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         return new StorageUnavailableException($"{description} is unavailable: {cause.Message}", cause);
@@ -47,9 +64,13 @@ internal sealed class StorageCircuit(TimeProvider time, TimeSpan retryAfter, str
             return;
         }
 
+        TaskCompletionSource? closed;
         lock (_lock)
         {
             _lastError = null;
+            (closed, _closed) = (_closed, null);
         }
+
+        closed?.TrySetResult();
     }
 }

@@ -162,7 +162,9 @@ public sealed class TallyGrain([Journal(SnapshotInterval = 5)] IJournal<Tally, A
         return Task.CompletedTask;
     }
 
-    public Task ReceiveDeadline(DeadlineTick tick)
+    /// <summary>Logs the tick; a deadline named <c>record…</c> is first recorded in the journal (as an incident records
+    /// its breach), and a delivery that fails for want of the database is logged as <c>unavailable:…</c>.</summary>
+    public async Task ReceiveDeadline(DeadlineTick tick)
     {
         if (_failDeadlines > 0)
         {
@@ -171,8 +173,21 @@ public sealed class TallyGrain([Journal(SnapshotInterval = 5)] IJournal<Tally, A
             throw new InvalidOperationException("this delivery fails on purpose");
         }
 
+        if (tick.Name.StartsWith("record", StringComparison.Ordinal))
+        {
+            journal.Raise(new Added(1));
+            try
+            {
+                await journal.ConfirmAsync();
+            }
+            catch (StorageUnavailableException)
+            {
+                log.Record(this.GetPrimaryKeyString(), tick with { Name = "unavailable:" + tick.Name });
+                throw;
+            }
+        }
+
         log.Record(this.GetPrimaryKeyString(), tick);
-        return Task.CompletedTask;
     }
 }
 

@@ -58,6 +58,35 @@ public sealed class OutageTests
     }
 
     [Fact]
+    public async Task Deadline_DueDuringAnOutage_FiresAsSoonAsTheDatabaseAnswers_NotARetryLater()
+    {
+        await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
+        var connection = await server.CreateDatabaseAsync("recovery");
+        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection);
+        var grain = silo.Grains.GetGrain<ITallyGrain>("breach");
+        var due = StorageCluster.Start.AddMinutes(10);
+        await grain.Arm("record-sla", due);
+        await silo.ShardsCaughtUpAsync();
+
+        // The deadline falls due while the database is down: the grain cannot record it.
+        await server.StopAsync();
+        var health = silo.SiloServices.GetRequiredService<StorageHealth>();
+        await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is not null), TimeSpan.FromSeconds(30), "the store notices the stopped database");
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(10));
+        await silo.Log.WaitAsync(fired => fired.Any(f => f.Tick.Name == "unavailable:record-sla"));
+
+        // The grains' clock stands still from here: the shard's next planned retry never comes. Only the database's
+        // return (noticed by the store's probe) can bring the firing.
+        await server.StartAsync();
+        await silo.Log.WaitAsync(fired => fired.Any(f => f.Tick.Name == "record-sla"));
+
+        var recorded = Assert.Single(silo.Log.Fired, f => f.Tick.Name == "record-sla");
+        Assert.Equal((due, due), (recorded.Tick.DueAt, recorded.Tick.FiredAt));
+        Assert.Equal(1, (await grain.Get()).Count);
+    }
+
+    [Fact]
     public async Task Unavailable_CrossesToAnotherSilo_WithTheDriversCause()
     {
         var refused = await Assert.ThrowsAnyAsync<NpgsqlException>(async () =>
