@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
 
 namespace CityBrain.WebConsole;
 
@@ -54,7 +55,7 @@ public static class ConsoleExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup("/console");
-        group.MapGet("/settings", (HttpContext context, CityDirectory city, DevelopmentIdentities identities, TimeProvider time) =>
+        group.MapGet("/settings", (HttpContext context, CityDirectory city, DevelopmentIdentities identities, IOptions<ConsoleOidcOptions> oidc, TimeProvider time) =>
         {
             var model = city.Current;
             return Results.Json(new ConsoleSettings(
@@ -62,6 +63,7 @@ public static class ConsoleExtensions
                 model?.Name ?? "",
                 (int)(model?.UtcOffset ?? TimeSpan.FromHours(8)).TotalMinutes,
                 identities.Enabled && IsFromThisMachine(context),
+                oidc.Value.Enabled,
                 time.GetUtcNow(),
                 Version));
         });
@@ -86,6 +88,7 @@ public static class ConsoleExtensions
                 : Results.NotFound())
             .RequireAuthorization(new AuthorizeAttribute { AuthenticationSchemes = JwtBearerDefaults.AuthenticationScheme });
         group.MapGet("/dev-identities", DevelopmentIdentitiesFor);
+        ConsoleSignIn.MapSignIn(group);
         return group;
     }
 
@@ -121,6 +124,7 @@ public static class ConsoleExtensions
 /// <param name="CityName">Its name.</param>
 /// <param name="UtcOffsetMinutes">The city's offset from UTC: the console shows times in it.</param>
 /// <param name="Development">Development identities are offered (<c>/console/dev-identities</c>).</param>
+/// <param name="Oidc">Single sign-on is offered (<c>/console/oidc/signin</c>).</param>
 /// <param name="ServerTime">The center's clock now: the console counts down against it, not the PC's.</param>
 /// <param name="Version">The build.</param>
-public sealed record ConsoleSettings(string CityId, string CityName, int UtcOffsetMinutes, bool Development, DateTimeOffset ServerTime, string Version);
+public sealed record ConsoleSettings(string CityId, string CityName, int UtcOffsetMinutes, bool Development, bool Oidc, DateTimeOffset ServerTime, string Version);

@@ -1,5 +1,6 @@
-// Sign-in: one click per development identity (development mode only), else a pasted token. The token is kept in
-// sessionStorage (gone with the tab); a 401 from the API brings the console back here.
+// Sign-in: single sign-on (OpenID Connect, when the silo has it configured), one click per development identity
+// (development mode only), or a pasted token. The token is kept in sessionStorage (gone with the tab); a 401 from the API
+// (the session expired) brings the console back here.
 import { session, claimsOf, consoleGet } from './api.js';
 import { t, lang } from './i18n.js';
 
@@ -9,7 +10,7 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-function identityOf(token) {
+export function identityOf(token) {
   const claims = claimsOf(token);
   const jur = claims.jur === undefined ? [] : Array.isArray(claims.jur) ? claims.jur : [claims.jur];
   return { sub: claims.sub, role: claims.role, dept: claims.dept ?? '', src: claims.src ?? '', jur, exp: claims.exp };
@@ -23,6 +24,11 @@ export function renderSignIn(main, { settings, message, onSignedIn }) {
     session.signIn(token, identityOf(token));
     onSignedIn();
   };
+
+  if (settings.oidc) {
+    const sso = el('a', { className: 'button sso', id: 'sso', href: '/console/oidc/signin', textContent: t('signin.sso') });
+    section.append(el('div', { className: 'panel' }, sso));
+  }
 
   if (settings.development) {
     const panel = el('div', { className: 'panel' }, el('h3', { textContent: t('signin.dev') }), el('p', { className: 'muted', textContent: t('signin.devNote') }));
@@ -48,7 +54,7 @@ export function renderSignIn(main, { settings, message, onSignedIn }) {
     el('label', { className: 'field', htmlFor: 'token', textContent: t('signin.token') }), input,
     el('p', {}, el('button', { type: 'submit', textContent: t('signin.submit') })),
     error,
-    el('p', { className: 'muted', textContent: t('signin.oidc') }));
+    settings.oidc ? '' : el('p', { className: 'muted', textContent: t('signin.oidc') }));
   form.addEventListener('submit', event => {
     event.preventDefault();
     const token = input.value.trim();

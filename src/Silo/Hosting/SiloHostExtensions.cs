@@ -54,6 +54,7 @@ internal static class SiloHostExtensions
         builder.Services.AddOptions<CityBrainGrainsOptions>().Bind(section);
 
         builder.Services.AddCityBrainGateway(configuration);
+        builder.Services.AddCityBrainConsole(configuration);
         builder.Services.AddGrpcReflection();
 
         // The standard gRPC health service answers from the ASP.NET Core health checks, run on each Check: SERVING only

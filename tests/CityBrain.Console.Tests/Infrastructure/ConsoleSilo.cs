@@ -37,7 +37,10 @@ public class ConsoleSilo : IAsyncLifetime
     /// <summary>A configured signing key (base64), or null for development mode.</summary>
     protected virtual string? SigningKey => null;
 
-    public async Task InitializeAsync()
+    /// <summary>More configuration for the silo.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> Settings => [];
+
+    public virtual async Task InitializeAsync()
     {
         var ports = SiloProcess.FreePorts(4);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Testing" });
@@ -55,6 +58,7 @@ public class ConsoleSilo : IAsyncLifetime
             ["CityBrain:ArmSlaDeadlinesExactly"] = "true",
             ["CityBrain:Dashboard:Enabled"] = "false",
         });
+        builder.Configuration.AddInMemoryCollection(Settings);
         builder.AddSilo();
 
         // The grains read the fake clock; Orleans' background loops and the store's polling keep real time.
@@ -68,7 +72,7 @@ public class ConsoleSilo : IAsyncLifetime
         Http.BaseAddress = HttpAddress;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Http.Dispose();
         if (_app is not null)
@@ -101,6 +105,32 @@ public class ConsoleSilo : IAsyncLifetime
 public sealed class KeyedConsoleSilo : ConsoleSilo
 {
     protected override string? SigningKey => Convert.ToBase64String("citybrain-console-tests-signing-key-0123456789ab"u8.ToArray());
+}
+
+/// <summary>A silo whose console signs in through <see cref="FakeOidcProvider"/> (single sign-on).</summary>
+public sealed class OidcConsoleSilo : ConsoleSilo
+{
+    public FakeOidcProvider Provider { get; private set; } = null!;
+
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+    [
+        new("CityBrain:Console:Oidc:Authority", Provider.Issuer),
+        new("CityBrain:Console:Oidc:ClientId", FakeOidcProvider.ClientId),
+        new("CityBrain:Console:Oidc:RequireHttpsMetadata", "false"),
+        new("CityBrain:Console:Oidc:SessionLifetime", "01:00:00"),
+    ];
+
+    public override async Task InitializeAsync()
+    {
+        Provider = await FakeOidcProvider.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Provider.DisposeAsync();
+    }
 }
 
 /// <summary>One entry of <c>/console/dev-identities</c>.</summary>
