@@ -212,6 +212,74 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
         Assert.Empty(missing);
     }
 
+    /// <summary>Search, notes and a department's history: a dispatcher finds a 12345 report by a word of its text and by
+    /// the caller's last digits (a viewer is not offered the phone box), writes a note that the timeline shows without a
+    /// status change, and the department finds its handled assignment in its history.</summary>
+    [Fact]
+    public async Task Console_SearchNoteAndDepartmentHistory_EachThroughTheApi()
+    {
+        await using var context = await browser.OpenAsync(silo);
+        var page = context.Pages[0];
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        var marker = "井盖" + Guid.NewGuid().ToString("N")[..6];
+        var id = await SubmitAsync((await silo.IdentitiesAsync()).Single(i => i.Role == "feed").Token, description: marker + " 缺失，市民来电", phone: "13912345678");
+        await page.GotoAsync("/");
+        await SignInAsync(page, "dispatcher-1");
+
+        // Queue: by text, then by the caller's last four digits.
+        await page.GotoAsync("/#/queue");
+        await page.Locator("#search-text").FillAsync(marker);
+        await page.Locator("#queue-filters button[type='submit']").ClickAsync();
+        await Assertions.Expect(page.Locator("#queue-table tbody tr")).ToHaveCountAsync(1);
+        await page.Locator($"#queue-table a:text('{id}')").WaitForAsync();
+        await ShotAsync(page, "queue-search");
+        await page.Locator("#search-text").FillAsync("");
+        await page.Locator("#search-phone").FillAsync("5678");
+        await page.Locator("#queue-filters button[type='submit']").ClickAsync();
+        await page.Locator($"#queue-table a:text('{id}')").WaitForAsync();
+        await page.Locator("#search-phone").FillAsync("0000");
+        await page.Locator("#queue-filters button[type='submit']").ClickAsync();
+        await Assertions.Expect(page.Locator("#queue-message")).ToHaveTextAsync("没有符合条件的工单");
+
+        // Incident: accept, assign, then a note — in the timeline, the status unchanged.
+        await page.GotoAsync($"/#/incident/{id}");
+        await ActAsync(page, "accept", "INCIDENT_STATUS_ACCEPTED");
+        await ActAsync(page, "assign", "INCIDENT_STATUS_ASSIGNED");
+        await page.Locator("#note-text").FillAsync("已联系来电人\n约 20 分钟到场");
+        await page.Locator("#note-link").FillAsync("https://files.example/scene.jpg");
+        await page.Locator("#incident button[data-action='addNote']").ClickAsync();
+        var note = page.Locator("#journal li.note");
+        await Assertions.Expect(note).ToContainTextAsync("约 20 分钟到场");
+        await Assertions.Expect(note).ToContainTextAsync("dispatcher-1");
+        Assert.Equal("https://files.example/scene.jpg", await note.Locator("a").GetAttributeAsync("href"));
+        Assert.Equal("INCIDENT_STATUS_ASSIGNED", await page.Locator("#incident").GetAttributeAsync("data-status"));
+        await page.Locator("#note-text").FillAsync("   ");
+        await page.Locator("#incident button[data-action='addNote']").ClickAsync();
+        await Assertions.Expect(page.Locator("#note-result[role='alert']")).ToContainTextAsync("add_note.text");
+        await ShotAsync(page, "incident-note");
+
+        // The department arrives and hands it back as handled; its history lists it.
+        await SignOutAsync(page);
+        await SignInAsync(page, "sanitation-desk");
+        await page.GotoAsync($"/#/incident/{id}");
+        await ActAsync(page, "confirmArrival", "INCIDENT_STATUS_ON_SITE");
+        await ActAsync(page, "handle", "INCIDENT_STATUS_HANDLED");
+        await page.Locator("#nav-assignments").ClickAsync();
+        var row = page.Locator("#assign-history tbody tr", new PageLocatorOptions { HasText = id });
+        await Assertions.Expect(row).ToContainTextAsync("已处置");
+        await ShotAsync(page, "assignments");
+
+        // A viewer searches by text only: no phone box (the API refuses it the phone search).
+        await SignOutAsync(page);
+        await SignInAsync(page, "viewer-1");
+        await page.GotoAsync("/#/queue");
+        await page.Locator("#search-text").WaitForAsync();
+        Assert.Equal(0, await page.Locator("#search-phone").CountAsync());
+
+        Assert.Empty(errors);
+    }
+
     private static async Task SignInAsync(IPage page, string user)
     {
         await page.Locator($"button.identity[data-user='{user}']").ClickAsync();
@@ -231,8 +299,8 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
     }
 
     /// <summary>A 12345 report through the API (<c>POST /v1/events</c>) as the hotline feed: in g001 by its coordinates,
-    /// elsewhere by the grid id the source knows.</summary>
-    private async Task<string> SubmitAsync(string feedToken, string grid = "g001")
+    /// elsewhere by the grid id the source knows; with a caller when a phone is given.</summary>
+    private async Task<string> SubmitAsync(string feedToken, string grid = "g001", string description = "垃圾堆积，市民来电", string? phone = null)
     {
         object location = grid == "g001"
             ? new { longitude = 120.151, latitude = 30.2605, address = "湖滨路 1 号" }
@@ -245,9 +313,10 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
                 sourceEventId = "WO-" + Guid.NewGuid().ToString("N")[..12],
                 messageType = "MESSAGE_TYPE_ALERT",
                 categoryCode = "11.01",
-                description = "垃圾堆积，市民来电",
+                description,
                 location,
-            }),
+                reporter = phone is null ? null : new { name = "张三", phone },
+            }, options: new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", feedToken);
         using var response = await silo.Http.SendAsync(request);

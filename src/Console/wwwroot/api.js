@@ -76,6 +76,21 @@ export async function get(path, query = {}) {
   return response.json();
 }
 
+/**
+ * GET a page of a paged list and set query.pageToken to the next page's. A page reads at most 2,000 incidents, so a
+ * rare match (a search, a department's history) over many days can come back empty with a token: up to `tries` such
+ * pages are followed before one is returned.
+ */
+export async function getPage(path, query, rowsOf, tries = 10) {
+  let page;
+  let followed = 0;
+  do {
+    page = await get(path, query);
+    query.pageToken = page.nextPageToken ?? '';
+  } while (!(rowsOf(page) ?? []).length && query.pageToken && ++followed < tries);
+  return page;
+}
+
 /** POST a JSON route (a dispatch action). */
 export async function post(path, body = {}) {
   const response = await fetch(path, { method: 'POST', headers: headers(true), body: JSON.stringify(body) });

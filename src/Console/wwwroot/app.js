@@ -9,6 +9,7 @@ import { renderIncident } from './incident.js';
 import { renderEvaluation } from './evaluation.js';
 import { renderMap } from './map.js';
 import { renderDrills } from './drills.js';
+import { renderAssignments } from './assignments.js';
 
 const main = document.getElementById('main');
 let cleanup = () => {};
@@ -72,6 +73,8 @@ async function route() {
   // Query.GetEvaluation's roles: dispatcher, viewer, admin.
   document.getElementById('nav-evaluation').hidden = !['dispatcher', 'viewer', 'admin'].includes(ctx.identity?.role);
   document.getElementById('nav-drills').hidden = !['dispatcher', 'viewer', 'admin'].includes(ctx.identity?.role);
+  // Query.ListAssignments' roles: department (its own), dispatcher, viewer, admin.
+  document.getElementById('nav-assignments').hidden = !['department', 'dispatcher', 'viewer', 'admin'].includes(ctx.identity?.role);
   if ((match = hash.match(/^#\/incident\/(.+)$/))) {
     cleanup = renderIncident(main, ctx, decodeURIComponent(match[1])) ?? cleanup;
   } else if (hash.startsWith('#/drills')) {
@@ -83,6 +86,9 @@ async function route() {
   } else if (hash.startsWith('#/evaluation')) {
     document.getElementById('nav-evaluation').setAttribute('aria-current', 'page');
     cleanup = renderEvaluation(main, ctx) ?? cleanup;
+  } else if (hash.startsWith('#/assignments')) {
+    document.getElementById('nav-assignments').setAttribute('aria-current', 'page');
+    cleanup = renderAssignments(main, ctx) ?? cleanup;
   } else if (hash.startsWith('#/queue')) {
     document.getElementById('nav-queue').setAttribute('aria-current', 'page');
     cleanup = renderQueue(main, ctx) ?? cleanup;

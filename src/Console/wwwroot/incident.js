@@ -46,8 +46,34 @@ function assignmentActions(role, dept, assignment) {
 
 function eventKind(e) {
   const kinds = ['reported', 'accepted', 'rejected', 'assigned', 'arrivalConfirmed', 'handled', 'verified', 'closed', 'assignmentReturned',
-    'reopened', 'suspended', 'resumed', 'escalated', 'markedDuplicate', 'duplicateAbsorbed', 'alertMerged', 'alertRetracted', 'slaWarned', 'slaBreached'];
+    'reopened', 'suspended', 'resumed', 'escalated', 'markedDuplicate', 'duplicateAbsorbed', 'alertMerged', 'alertRetracted', 'slaWarned', 'slaBreached',
+    'noteAdded'];
   return kinds.find(k => e[k] !== undefined) ?? 'event';
+}
+
+/** Who may write a note (Dispatch.AddNote): the center, a department on the incident (it reads only those), a grid
+ * worker in its grids (it reads only those). The API decides; this only spares the others a box they cannot use. */
+const NOTE_ROLES = ['dispatcher', 'admin', 'department', 'worker'];
+
+/** A note's attachments as links: a uri as it is (http(s) only), inline data as a download. */
+function attachmentLinks(attachments) {
+  return (attachments ?? []).map(a => {
+    const name = a.name || 'attachment';
+    if (a.uri && /^https?:\/\//i.test(a.uri)) return el('a', { href: a.uri, textContent: name, target: '_blank', rel: 'noopener noreferrer' });
+    if (a.data) {
+      const bytes = Uint8Array.from(atob(a.data), c => c.charCodeAt(0));
+      return el('a', { href: URL.createObjectURL(new Blob([bytes], { type: a.contentType || 'application/octet-stream' })), download: name, textContent: name });
+    }
+    return el('span', { textContent: name });
+  });
+}
+
+/** A file as an Attachment with inline data (base64, as JSON carries bytes). */
+async function fileAttachment(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { name: file.name, contentType: file.type || 'application/octet-stream', data: btoa(binary) };
 }
 
 export function renderIncident(main, ctx, id) {
@@ -175,9 +201,47 @@ export function renderIncident(main, ctx, id) {
     for (const entry of detail.journal?.entries ?? []) {
       const e = entry.event;
       const who = e.actor ? `${e.actor.userId} (${t('role.' + (e.actor.role ?? '').replace('ROLE_', '').toLowerCase())}${e.actor.departmentId ? ' · ' + e.actor.departmentId : ''})` : '';
-      timeline.append(el('li', {},
+      const item = el('li', {},
         el('span', { className: 'when', textContent: formatTime(e.at) }),
-        el('strong', { textContent: t(`event.${eventKind(e)}`) }), ` · ${who}`, e.reason ? ` — ${e.reason}` : ''));
+        el('strong', { textContent: t(`event.${eventKind(e)}`) }), ` · ${who}`, e.reason ? ` — ${e.reason}` : '');
+      if (e.noteAdded) {
+        item.classList.add('note');
+        item.append(el('p', { className: 'note-text', textContent: e.noteAdded.text ?? '' }));
+        const links = attachmentLinks(e.noteAdded.attachments);
+        if (links.length) item.append(el('p', { className: 'note-files' }, `${t('incident.attachments')}: `, ...links.flatMap((a, n) => n ? ['、', a] : [a])));
+      }
+      timeline.append(item);
+    }
+
+    // 备注: a note on the journal without a state change (Dispatch.AddNote), also on a closed incident (回访).
+    let notePanel = null;
+    if (NOTE_ROLES.includes(role)) {
+      const noteText = el('textarea', { id: 'note-text', name: 'text', rows: 3, cols: 50, maxLength: 2000, required: true });
+      const noteLink = el('input', { id: 'note-link', name: 'link', type: 'url', size: 40, placeholder: 'https://…' });
+      const noteFile = el('input', { id: 'note-file', name: 'file', type: 'file' });
+      const noteMessage = el('p', { id: 'note-result', role: 'status', ariaLive: 'polite' });
+      const noteButton = button('addNote', async () => {
+        noteMessage.className = '';
+        noteMessage.textContent = '';
+        try {
+          const attachments = [];
+          const link = noteLink.value.trim();
+          if (link) attachments.push({ name: link.split(/[?#]/)[0].split('/').pop() || 'link', uri: link });
+          for (const file of noteFile.files ?? []) attachments.push(await fileAttachment(file));
+          await post(`/v1/incidents/${encodeURIComponent(id)}/notes`, { text: noteText.value, attachments });
+          await load(`${t('incident.done')}: ${t('action.addNote')}`);
+        } catch (error) {
+          noteMessage.className = 'error';
+          noteMessage.setAttribute('role', 'alert');
+          noteMessage.textContent = `${t('incident.refused')}: ${error.message}`;
+        }
+      });
+      notePanel = el('section', { className: 'panel', id: 'note', ariaLabel: t('incident.note') },
+        el('h3', { textContent: t('incident.note') }),
+        el('label', { className: 'field', htmlFor: 'note-text' }, t('incident.noteText'), noteText),
+        el('label', { className: 'field', htmlFor: 'note-link' }, t('incident.noteLink'), noteLink),
+        el('label', { className: 'field', htmlFor: 'note-file' }, t('incident.noteFile'), noteFile),
+        el('div', { className: 'actions' }, noteButton), noteMessage);
     }
 
     section.replaceChildren(
@@ -187,6 +251,7 @@ export function renderIncident(main, ctx, id) {
         el('section', { className: 'panel', ariaLabel: t('incident.details') }, el('h3', { textContent: t('incident.details') }), facts),
         actionsPanel),
       assignments, linked,
+      ...(notePanel ? [notePanel] : []),
       el('section', { className: 'panel', ariaLabel: t('incident.journal') }, el('h3', { textContent: t('incident.journal') }), timeline));
     section.dataset.status = i.status;
     section.dataset.version = String(i.version);

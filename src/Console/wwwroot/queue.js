@@ -1,7 +1,8 @@
 // 工单 queue: Query.ListIncidents with the API's filters (status, channel = source, category, grid or community as
 // the area, department), in report order or by time left. Drill incidents are not in this list (the API lists them
-// by their drill).
-import { get } from './api.js';
+// by their drill). Search: text (description, address, work-order number) for every role, the caller's phone for the
+// roles that see reporters in full (dispatcher, admin: the API refuses it to the others).
+import { getPage } from './api.js';
 import { t } from './i18n.js';
 import { cityDay, formatTime, formatLeft, now, syncFromRow } from './time.js';
 
@@ -24,7 +25,12 @@ function select(id, label, options, value = '') {
 export function renderQueue(main, ctx) {
   const dir = ctx.directory;
   const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
+  const phoneSearch = ['dispatcher', 'admin'].includes(ctx.identity?.role);
   const form = el('form', { className: 'filters panel', id: 'queue-filters', ariaLabel: t('queue.filter') },
+    el('label', { htmlFor: 'search-text' }, t('queue.search'),
+      el('input', { id: 'search-text', name: 'text', type: 'search', maxLength: 100, size: 22, value: params.get('text') ?? '', placeholder: t('queue.searchHint') })),
+    ...(phoneSearch ? [el('label', { htmlFor: 'search-phone' }, t('queue.phone'),
+      el('input', { id: 'search-phone', name: 'reporterPhone', type: 'tel', maxLength: 40, size: 16, value: params.get('phone') ?? '', placeholder: t('queue.phoneHint') }))] : []),
     select('status', t('queue.status'), STATUSES.map(s => [s, t(`status.${s}`)]), params.get('status') ?? ''),
     el('label', { htmlFor: 'source' }, t('queue.channel'),
       el('input', { id: 'source', name: 'source', value: params.get('source') ?? '', size: 14 }, ),
@@ -55,7 +61,7 @@ export function renderQueue(main, ctx) {
     message.textContent = '';
     message.className = '';
     try {
-      const page = await get('/v1/incidents', query);
+      const page = await getPage('/v1/incidents', query, p => p.incidents);
       for (const row of page.incidents ?? []) {
         syncFromRow(row);
         const left = row.slaDueAt ? (row.slaPaused ? Number(row.slaRemainingMs) : Date.parse(row.slaDueAt) - now()) : null;
@@ -72,7 +78,6 @@ export function renderQueue(main, ctx) {
         tr.addEventListener('keydown', e => { if (e.key === 'Enter') location.hash = `#/incident/${encodeURIComponent(row.id)}`; });
         tbody.append(tr);
       }
-      query.pageToken = page.nextPageToken ?? '';
       more.hidden = !query.pageToken;
       if (!tbody.children.length && !query.pageToken) message.textContent = t('queue.none');
     } catch (error) {
@@ -85,6 +90,8 @@ export function renderQueue(main, ctx) {
     event.preventDefault();
     const f = new FormData(form);
     query = {
+      text: (f.get('text') ?? '').trim(),
+      reporterPhone: (f.get('reporterPhone') ?? '').trim(),
       statuses: f.get('status') || undefined,
       source: f.get('source'),
       categoryCode: f.get('category'),

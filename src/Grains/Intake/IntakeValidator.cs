@@ -94,7 +94,7 @@ internal static partial class IntakeValidator
             }
         }
 
-        ValidateAttachments(errors, e);
+        ValidateAttachments(errors, "attachments", e.Attachments);
         var location = e.Location;
         if (location is null)
         {
@@ -147,38 +147,40 @@ internal static partial class IntakeValidator
         }
     }
 
-    private static void ValidateAttachments(List<FieldError> errors, IntakeEvent e)
+    /// <summary>Checks attachments (an event's, a note's) against the limits above; problems are named under
+    /// <paramref name="path"/> (<c>attachments[0].uri</c>).</summary>
+    public static void ValidateAttachments(List<FieldError> errors, string path, IReadOnlyList<Attachment> attachments)
     {
-        if (e.Attachments.Count > MaxAttachments)
+        if (attachments.Count > MaxAttachments)
         {
-            errors.Add(new FieldError("attachments", $"more than {MaxAttachments}"));
+            errors.Add(new FieldError(path, $"more than {MaxAttachments}"));
             return;
         }
 
         var total = 0;
-        for (var i = 0; i < e.Attachments.Count; i++)
+        for (var i = 0; i < attachments.Count; i++)
         {
-            var attachment = e.Attachments[i];
-            var path = $"attachments[{i}]";
-            Text(errors, path + ".name", attachment.Name, 200, required: true);
-            Text(errors, path + ".content_type", attachment.ContentType, 100, required: false);
+            var attachment = attachments[i];
+            var at = $"{path}[{i}]";
+            Text(errors, at + ".name", attachment.Name, 200, required: true);
+            Text(errors, at + ".content_type", attachment.ContentType, 100, required: false);
             var hasUri = attachment.Uri.Length > 0;
             var hasData = attachment.Data.Length > 0;
             if (hasUri == hasData)
             {
-                errors.Add(new FieldError(path, hasUri ? "has both a uri and data (one of them)" : "needs a uri or data"));
+                errors.Add(new FieldError(at, hasUri ? "has both a uri and data (one of them)" : "needs a uri or data"));
             }
 
             if (hasUri && (attachment.Uri.Length > 2048
                 || !Uri.TryCreate(attachment.Uri, UriKind.Absolute, out var uri)
                 || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
             {
-                errors.Add(new FieldError(path + ".uri", "not an http(s) URL of at most 2048 characters"));
+                errors.Add(new FieldError(at + ".uri", "not an http(s) URL of at most 2048 characters"));
             }
 
             if (attachment.Data.Length > MaxAttachmentBytes)
             {
-                errors.Add(new FieldError(path + ".data", $"larger than {MaxAttachmentBytes} bytes (link larger files by uri)"));
+                errors.Add(new FieldError(at + ".data", $"larger than {MaxAttachmentBytes} bytes (link larger files by uri)"));
             }
 
             total += attachment.Data.Length;
@@ -186,7 +188,7 @@ internal static partial class IntakeValidator
 
         if (total > MaxAttachmentBytesTotal)
         {
-            errors.Add(new FieldError("attachments", $"more than {MaxAttachmentBytesTotal} bytes of data in all"));
+            errors.Add(new FieldError(path, $"more than {MaxAttachmentBytesTotal} bytes of data in all"));
         }
     }
 

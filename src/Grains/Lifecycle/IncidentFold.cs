@@ -175,6 +175,8 @@ public static class IncidentFold
                 }
 
                 break;
+            case IncidentEvent.KindOneofCase.NoteAdded:
+                break; // a note changes nothing but the journal's length and the time of the last entry
             default:
                 throw new ArgumentOutOfRangeException(nameof(e), e.KindCase, "Unknown incident event.");
         }

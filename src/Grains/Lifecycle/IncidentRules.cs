@@ -1,6 +1,7 @@
 using CityBrain.Contracts;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Internal;
+using CityBrain.Grains.Intake;
 using CityBrain.Grains.Sla;
 using Google.Protobuf.WellKnownTypes;
 using static CityBrain.Grains.Lifecycle.Permissions;
@@ -16,6 +17,9 @@ internal static class IncidentRules
 {
     private const int MaxReason = 1000;
     private const int MaxPhotos = 9;
+
+    /// <summary>The longest note (Dispatch.AddNote).</summary>
+    public const int MaxNote = 2000;
 
     public static List<IncidentEvent> Decide(Incident s, IncidentCommand command, CityModel? city, DateTimeOffset now)
     {
@@ -189,6 +193,11 @@ internal static class IncidentRules
 
                 e.Escalated = new Escalated { FromLevel = s.EscalationLevel, ToLevel = s.EscalationLevel + 1, Cause = EscalationCause.Manual };
                 break;
+            case IncidentCommand.ActionOneofCase.AddNote:
+                // Any status, finished ones included (a 回访 call-back record after closing): a note changes nothing.
+                Authorize(s, command.Actor, action, Audience.Note, string.Empty);
+                e.NoteAdded = Note(command.AddNote);
+                break;
             default:
                 throw new ValidationException("action", "unknown action");
         }
@@ -272,12 +281,42 @@ internal static class IncidentRules
         IncidentCommand.ActionOneofCase.Resume => "resume",
         IncidentCommand.ActionOneofCase.Escalate => "escalate",
         IncidentCommand.ActionOneofCase.MarkDuplicate => "mark duplicate",
+        IncidentCommand.ActionOneofCase.AddNote => "add a note",
         _ => "act",
     };
 
     /// <summary>A system event (e.g. an alert merged or retracted) at a time.</summary>
     public static IncidentEvent SystemEvent(DateTimeOffset now, Actor actor, string reason) =>
         new() { At = Times.Stamp(now), Actor = actor, Reason = reason };
+
+    /// <summary>The note of an AddNote: text required (line breaks allowed, no other control characters), at most
+    /// <see cref="MaxNote"/> characters; attachments within an intake event's limits.</summary>
+    private static NoteAdded Note(AddNoteAction note)
+    {
+        var errors = new List<FieldError>();
+        if (string.IsNullOrWhiteSpace(note.Text))
+        {
+            errors.Add(new FieldError("add_note.text", "required"));
+        }
+        else if (note.Text.Length > MaxNote)
+        {
+            errors.Add(new FieldError("add_note.text", $"longer than {MaxNote} characters"));
+        }
+        else if (note.Text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            errors.Add(new FieldError("add_note.text", "contains control characters"));
+        }
+
+        IntakeValidator.ValidateAttachments(errors, "add_note.attachments", note.Attachments);
+        if (errors.Count > 0)
+        {
+            throw new ValidationException(errors);
+        }
+
+        var added = new NoteAdded { Text = note.Text };
+        added.Attachments.Add(note.Attachments);
+        return added;
+    }
 
     /// <summary>The photo links of a handling: absolute http(s) URLs, at most <see cref="MaxPhotos"/>.</summary>
     private static IEnumerable<string> PhotoUrls(IReadOnlyList<string> urls)

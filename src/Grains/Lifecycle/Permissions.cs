@@ -19,6 +19,10 @@ internal static class Permissions
 
         /// <summary>The reporter (through the feed of the incident's source) or the center.</summary>
         Reporter,
+
+        /// <summary>A note without a state change: the center, a department that holds or held an assignment on the
+        /// incident (any round), grid workers of the area.</summary>
+        Note,
     }
 
     public static void RequireActor(Actor? actor, string action)
@@ -93,7 +97,14 @@ internal static class Permissions
                 }
 
                 return actor.DepartmentId;
-            case Role.Worker when audience == Audience.Verify:
+            case Role.Department when audience == Audience.Note:
+                if (actor.DepartmentId.Length == 0 || !incident.Assignments.Any(a => a.DepartmentId == actor.DepartmentId))
+                {
+                    throw Denied(actor, action, $"incident {incident.Id} has no assignment of department '{actor.DepartmentId}'");
+                }
+
+                return actor.DepartmentId;
+            case Role.Worker when audience is Audience.Verify or Audience.Note:
                 RequireJurisdiction(incident, actor, action);
                 return namedDepartment;
             case Role.Feed when audience == Audience.Reporter:

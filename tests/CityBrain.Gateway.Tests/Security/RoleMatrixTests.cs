@@ -40,6 +40,7 @@ public sealed class RoleMatrixTests(GatewayServer server)
         ["/citybrain.v1.Dispatch/Escalate"] = [D, A],
         ["/citybrain.v1.Dispatch/MarkDuplicate"] = [D, A],
         ["/citybrain.v1.Dispatch/Retract"] = [D, A],
+        ["/citybrain.v1.Dispatch/AddNote"] = [D, A, P, W],
         ["/citybrain.v1.Query/GetIncident"] = [D, P, V, A, W],
         ["/citybrain.v1.Query/ListIncidents"] = [D, P, V, A, W],
         ["/citybrain.v1.Query/WatchIncidents"] = [D, P, V, A, W],

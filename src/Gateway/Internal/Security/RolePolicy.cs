@@ -46,6 +46,7 @@ internal static class RolePolicy
         [Full(Dispatch.Descriptor, "Escalate")] = Center,
         [Full(Dispatch.Descriptor, "MarkDuplicate")] = Center,
         [Full(Dispatch.Descriptor, "Retract")] = Center,
+        [Full(Dispatch.Descriptor, "AddNote")] = Center | Roles.Department | Roles.Worker,
 
         [Full(Query.Descriptor, "GetIncident")] = Readers,
         [Full(Query.Descriptor, "ListIncidents")] = Readers,

@@ -58,6 +58,10 @@ internal sealed class DispatchService(IGrainFactory grains) : Dispatch.DispatchB
         return await ExecuteAsync(context, request.IncidentId, request.Reason, new IncidentCommand { MarkDuplicate = new MarkDuplicateAction { DuplicateOf = other } });
     }
 
+    /// <summary>A note without a state change (NoteAdded); the grain checks who may write it and its limits.</summary>
+    public override Task<Incident> AddNote(AddNoteRequest request, ServerCallContext context) =>
+        ExecuteAsync(context, request.IncidentId, string.Empty, new IncidentCommand { AddNote = new AddNoteAction { Text = request.Text, Attachments = { request.Attachments } } });
+
     /// <summary>Retracts alerts as the incident's source would with a CAP cancel; the caller must be able to act on the
     /// incident (a dispatcher within its jurisdiction), which reading it as the caller checks first.</summary>
     public override async Task<Incident> Retract(RetractRequest request, ServerCallContext context)

@@ -40,7 +40,14 @@ internal sealed class QueryService(
 
     public override async Task<IncidentList> ListIncidents(IncidentListQuery request, ServerCallContext context)
     {
-        return await lists.ListAsync(context.Caller().Actor, request);
+        var actor = context.Caller().Actor;
+        if (request.ReporterPhone.Length > 0 && !PersonalData.SeesInFull(actor.Role))
+        {
+            throw new PermissionDeniedException(actor.UserId, actor.Role, "search by reporter_phone",
+                "a phone number is personal information: only the roles that see reporters in full (dispatcher, admin) search by it");
+        }
+
+        return await lists.ListAsync(actor, request);
     }
 
     public override async Task WatchIncidents(IncidentWatchQuery request, IServerStreamWriter<IncidentChangeBatch> responseStream, ServerCallContext context)
@@ -77,7 +84,16 @@ internal sealed class QueryService(
             throw new NotFoundException("department", department);
         }
 
-        return await grains.GetGrain<IDepartmentGrain>(department).GetAssignments();
+        var board = await grains.GetGrain<IDepartmentGrain>(department).GetAssignments();
+        if (request.IncludeFinished)
+        {
+            // History from the daily index (the department grain keeps open assignments only), as the caller may read it.
+            var (finished, next) = await lists.ListFinishedAssignmentsAsync(actor, department, request.FromDay, request.ToDay, request.PageSize, request.PageToken);
+            board.Finished.Add(finished);
+            board.NextPageToken = next;
+        }
+
+        return board;
     }
 
     public override async Task<EvaluationReport> GetEvaluation(EvaluationQuery request, ServerCallContext context)
