@@ -1,18 +1,13 @@
-using System.Globalization;
 using CityBrain.Contracts;
-using CityBrain.Gateway.Internal.Errors;
 using CityBrain.Gateway.Internal.RateLimiting;
-using CityBrain.Gateway.Internal.Security;
 using CityBrain.Gateway.Internal.Services;
 using CityBrain.Grains.City;
 using CityBrain.Grains.Intake;
 using CityBrain.Grains.Queries;
-using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 
 namespace CityBrain.Gateway.Internal.Open311;
 
@@ -23,7 +18,7 @@ namespace CityBrain.Gateway.Internal.Open311;
 /// (the grains' check). JSON and XML; errors in the specification's form with the HTTP status it names; a refused
 /// request stores nothing.
 /// </summary>
-internal sealed class Open311Service(
+internal sealed partial class Open311Service(
     IServiceProvider services,
     IncidentIntake intake,
     IncidentListService lists,
@@ -191,137 +186,6 @@ internal sealed class Open311Service(
         return Open311Document.List("service_requests", "request", requests);
     });
 
-    /// <summary>An error answer in the format asked for (JSON when the format itself was not understood).</summary>
-    public static Task WriteErrorAsync(HttpContext http, Open311Format format, int status, IReadOnlyList<string> descriptions) =>
-        WriteAsync(http, format, status, Open311Document.Errors(status, descriptions));
-
-    private static async Task WriteAsync(HttpContext http, Open311Format format, int status, Open311Document document)
-    {
-        if (http.Response.HasStarted)
-        {
-            return;
-        }
-
-        var body = document.Encode(format);
-        http.Response.StatusCode = status;
-        http.Response.ContentType = Open311Document.ContentType(format);
-        http.Response.ContentLength = body.Length;
-        await http.Response.Body.WriteAsync(body, http.RequestAborted);
-    }
-
-    private static Open311Format? FormatOf(string format) => format switch
-    {
-        "json" => Open311Format.Json,
-        "xml" => Open311Format.Xml,
-        _ => null,
-    };
-
-    /// <summary>A resource named <c>{name}.{format}</c> (the name may hold dots: service codes such as 01.01 do).</summary>
-    private Task RunFileAsync(HttpContext http, string file, bool needsReady, Func<string, CancellationToken, Task<Open311Document>> handler)
-    {
-        var dot = file.LastIndexOf('.');
-        return dot <= 0
-            ? WriteErrorAsync(http, Open311Format.Json, StatusCodes.Status404NotFound, ["format: the resource needs its format, .json or .xml"])
-            : RunAsync(http, file[(dot + 1)..], needsReady, (_, cancel) => handler(file[..dot], cancel));
-    }
-
-    private async Task RunAsync(HttpContext http, string formatName, bool needsReady, Func<Open311Format, CancellationToken, Task<Open311Document>> handler)
-    {
-        if (FormatOf(formatName) is not { } format)
-        {
-            await WriteErrorAsync(http, Open311Format.Json, StatusCodes.Status404NotFound, [$"format: '{Shorten(formatName)}' is not served (json or xml)"]);
-            return;
-        }
-
-        try
-        {
-            if (needsReady && _readiness?.NotReadyReason() is { } why)
-            {
-                throw new Open311Error(StatusCodes.Status503ServiceUnavailable, $"This silo cannot serve now ({why}); retry.");
-            }
-
-            var document = await handler(format, http.RequestAborted);
-            await WriteAsync(http, format, StatusCodes.Status200OK, document);
-        }
-        catch (Open311Error refused)
-        {
-            await WriteErrorAsync(http, format, refused.Status, refused.Descriptions);
-        }
-        catch (Exception exception) when (!http.RequestAborted.IsCancellationRequested)
-        {
-            var (code, message) = ApiErrors.Describe(exception);
-            ApiErrors.Log(exception, code, logger, "Open311 " + http.Request.Method + " " + http.Request.Path);
-            var descriptions = exception is ValidationException invalid
-                ? invalid.Errors.Select(e => e.Path.Length > 0 ? $"{e.Path}: {e.Message}" : e.Message).ToList()
-                : [message];
-            await WriteErrorAsync(http, format, HttpStatusOf(code), descriptions);
-        }
-    }
-
-    private static int HttpStatusOf(StatusCode code) => code switch
-    {
-        StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange => StatusCodes.Status400BadRequest,
-        StatusCode.Unauthenticated or StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
-        StatusCode.NotFound => StatusCodes.Status404NotFound,
-        StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
-        StatusCode.Unavailable or StatusCode.Aborted => StatusCodes.Status503ServiceUnavailable,
-        StatusCode.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
-        _ => StatusCodes.Status500InternalServerError,
-    };
-
-    /// <summary>The app's feed, within its rate limit (the bucket of its source, shared with its other calls).</summary>
-    private async Task<Caller> AuthorizeAsync(HttpContext http, string? apiKey, CancellationToken cancel)
-    {
-        var caller = await keys.FeedAsync(http, apiKey);
-        if (!await limits.AcquireAsync(caller, cancel))
-        {
-            throw new Open311Error(StatusCodes.Status429TooManyRequests, CallerRateLimiter.ExhaustedMessage(caller));
-        }
-
-        return caller;
-    }
-
-    /// <summary>The POST body: application/x-www-form-urlencoded as the specification has it (multipart/form-data
-    /// without files too), at most <see cref="MaxBody"/> bytes.</summary>
-    private static async Task<IFormCollection> ReadFormAsync(HttpContext http, CancellationToken cancel)
-    {
-        var request = http.Request;
-        if (request.ContentLength > MaxBody)
-        {
-            throw new Open311Error(StatusCodes.Status413PayloadTooLarge, $"body: larger than {MaxBody} bytes");
-        }
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxBody;
-        }
-
-        if (request.ContentType is null && request.ContentLength is null or 0)
-        {
-            return FormCollection.Empty;
-        }
-
-        if (!request.HasFormContentType)
-        {
-            throw Open311Error.BadRequest("body", "expected application/x-www-form-urlencoded (or multipart/form-data)");
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await new FormFeature(request, Form).ReadFormAsync(cancel);
-        }
-        catch (BadHttpRequestException exception)
-        {
-            throw new Open311Error(exception.StatusCode, "body: " + exception.Message);
-        }
-        catch (Exception exception) when (exception is InvalidDataException or InvalidOperationException or IOException or FormatException)
-        {
-            throw Open311Error.BadRequest("body", "not a readable form: " + exception.Message);
-        }
-
-        return form.Files.Count > 0 ? throw Open311Error.BadRequest("media_url", "send a link to the file (media_url), not the file") : form;
-    }
 
     /// <summary>A request as <paramref name="actor"/> reads it, or null when there is none it may read (another source's
     /// is answered as missing, so a key learns nothing of other apps' requests).</summary>
@@ -360,67 +224,4 @@ internal sealed class Open311Service(
         // Newest first.
         return read.OfType<(Open311Object View, DateTimeOffset ReportedAt)>().OrderByDescending(r => r.ReportedAt).Select(r => r.View).ToList();
     }
-
-    /// <summary>The specification's jurisdiction_id: optional; when given it must be the city's id (else 404).</summary>
-    private static void Jurisdiction(CityModel model, string? jurisdiction)
-    {
-        if (jurisdiction is not null && jurisdiction != model.Id)
-        {
-            throw Open311Error.NotFound($"jurisdiction_id: '{Shorten(jurisdiction)}' not found (this endpoint serves '{model.Id}')");
-        }
-    }
-
-    /// <summary>The period of GET requests: start_date and end_date (W3C date-times, or days in the city's time), by
-    /// default the <see cref="MaxDays"/> local days up to now; at most that long. Null when it starts after today.</summary>
-    private (DateTimeOffset Start, DateTimeOffset End, string FromDay, string ToDay)? Period(CityModel model, string? startText, string? endText)
-    {
-        var start = startText is null ? (DateTimeOffset?)null : Date("start_date", startText, model, endOfDay: false);
-        var end = endText is null ? (DateTimeOffset?)null : Date("end_date", endText, model, endOfDay: true);
-        if (start is { } s && end is { } e && e < s)
-        {
-            throw Open311Error.BadRequest("end_date", "before start_date");
-        }
-
-        var now = time.GetUtcNow();
-        DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(model.UtcOffset).DateTime);
-        var toDay = end is { } endAt ? Day(endAt) : start is { } startAt ? Min(Day(now), Day(startAt).AddDays(MaxDays - 1)) : Day(now);
-        var fromDay = start is { } from ? Day(from) : toDay.AddDays(-(MaxDays - 1));
-        if (toDay < fromDay)
-        {
-            return null;
-        }
-
-        if (toDay.DayNumber - fromDay.DayNumber >= MaxDays)
-        {
-            throw Open311Error.BadRequest("end_date", $"more than {MaxDays} days after start_date");
-        }
-
-        return (start ?? DateTimeOffset.MinValue, end ?? DateTimeOffset.MaxValue, fromDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), toDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-    }
-
-    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
-
-    private static DateTimeOffset Date(string name, string text, CityModel model, bool endOfDay)
-    {
-        string[] withOffset = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"];
-        if (text.Length > 0 && (text[^1] is 'Z' or 'z' || text.LastIndexOfAny(['+', '-']) > 10)
-            && DateTimeOffset.TryParseExact(text, withOffset, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
-        {
-            return at;
-        }
-
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            var midnight = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), model.UtcOffset);
-            return endOfDay ? midnight.AddDays(1).AddTicks(-1) : midnight;
-        }
-
-        throw Open311Error.BadRequest(name, $"'{Shorten(text)}' is not a W3C date-time with its offset (e.g. 2026-12-03T09:00:00+08:00) or a day (2026-12-03)");
-    }
-
-    private static string? Single(IEnumerable<KeyValuePair<string, StringValues>> parameters, string name) => Open311Submission.Single(parameters, name);
-
-    private static IEnumerable<string> Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
 }

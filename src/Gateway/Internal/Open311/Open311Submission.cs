@@ -233,7 +233,8 @@ internal static partial class Open311Submission
         }
     }
 
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
+    /// <summary>A value quoted in an error, cut at 40 characters.</summary>
+    public static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
 
     [GeneratedRegex(@"^[^@\s\p{C}]+@[^@\s\p{C}]+\.[^@\s\p{C}]+$")]
     private static partial Regex EmailPattern();
