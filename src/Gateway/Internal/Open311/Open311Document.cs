@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using System.Xml;
 
 namespace CityBrain.Gateway.Internal.Open311;
@@ -40,8 +39,8 @@ internal sealed record Open311Document(string Root, object Body)
 
     private static readonly JsonWriterOptions JsonOptions = new()
     {
-        // Chinese text as itself, not \u escapes; HTML-sensitive characters stay escaped.
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        // Text as itself (Chinese, quotes), not \u escapes: the answer is application/json for apps, never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private static readonly XmlWriterSettings XmlOptions = new()
