@@ -78,11 +78,13 @@ internal sealed partial class Open311Service(
     /// <summary>POST requests.{format}: a new service request (a repeat with the same Idempotency-Key answers the first).</summary>
     public Task CreateAsync(HttpContext http, string format) => RunAsync(http, format, needsReady: true, async (f, cancel) =>
     {
-        var idempotencyKey = Open311Submission.IdempotencyKey(http.Request.Headers["Idempotency-Key"]);
+        // Refusals in this order: a body that cannot be read (400), the key (403), the jurisdiction (404), then every
+        // parameter (400); nothing is stored before all of them pass.
         var form = await ReadFormAsync(http, cancel);
         var caller = await AuthorizeAsync(http, Single(form, "api_key") ?? Single(http.Request.Query, "api_key"), cancel);
         var model = city.Require();
         Jurisdiction(model, Single(form, "jurisdiction_id") ?? Single(http.Request.Query, "jurisdiction_id"));
+        var idempotencyKey = Open311Submission.IdempotencyKey(http.Request.Headers["Idempotency-Key"]);
         var fields = form.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         var intakeEvent = Open311Submission.ToIntakeEvent(fields, model, caller.Actor.Source, Open311Submission.SourceEventId(idempotencyKey));
         SubmitAck ack;
