@@ -32,6 +32,9 @@ public static class GatewayEndpointRouteBuilderExtensions
 
             // The OpenAPI document of the JSON routes; no token needed.
             endpoints.MapGet("/openapi/v1.json", () => Results.Text(OpenApiDocument.Json, "application/json; charset=utf-8")),
+
+            // Open311 GeoReport v2 for resident apps (/open311/v2/...; its api_key is an app's feed token).
+            Internal.Open311.Open311Endpoints.Map(endpoints),
         ]);
 
         // Each method's roles (RolePolicy) as authorization metadata, on its gRPC and its JSON endpoint alike.

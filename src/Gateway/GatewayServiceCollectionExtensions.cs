@@ -81,6 +81,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<DrillsService>();
         services.TryAddSingleton<AdminService>();
         services.TryAddSingleton<HotlineService>();
+        services.TryAddSingleton<Internal.Open311.Open311Keys>();
+        services.TryAddSingleton<Internal.Open311.Open311Service>();
         services.AddHostedService<DevelopmentTokens>();
         return services;
     }

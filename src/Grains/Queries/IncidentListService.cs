@@ -37,6 +37,11 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
     {
         ArgumentNullException.ThrowIfNull(query);
         Permissions.RequireActor(actor, "list incidents");
+        if (actor.Role == Role.Feed && query.Source.Length > 0 && query.Source != actor.Source)
+        {
+            throw Permissions.Denied(actor, "list incidents", $"a feed lists the incidents of its own source only ('{actor.Source}', not '{query.Source}')");
+        }
+
         var model = city.Require();
         var pageSize = query.PageSize switch
         {

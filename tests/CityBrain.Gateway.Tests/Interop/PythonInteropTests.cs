@@ -50,7 +50,7 @@ public sealed class PythonInteropTests
             var run = await RunAsync(Python, [script, $"127.0.0.1:{silo.GrpcPort}", work.FullName, feedToken, viewerToken]);
 
             Assert.True(run.ExitCode == 0, "Python client failed:\n" + run.Output + "\nSilo:\n" + silo.Output);
-            foreach (var check in new[] { "OK ping", "OK submit", "OK get-incident", "OK bidi-stream-1000", "OK watch-caught-up", "OK watch", "OK watch-resume", "OK error-invalid-argument", "OK error-unauthenticated", "OK error-permission-denied", "OK deadline", "ALL OK" })
+            foreach (var check in new[] { "OK ping", "OK submit", "OK get-incident", "OK bidi-stream-1000", "OK watch-caught-up", "OK watch", "OK watch-resume", "OK error-invalid-argument", "OK error-unauthenticated", "OK feed-reads-own", "OK error-permission-denied", "OK deadline", "ALL OK" })
             {
                 Assert.Contains(check, run.Output, StringComparison.Ordinal);
             }

@@ -92,8 +92,12 @@ def main():
         except grpc.RpcError as error:
             check("error-unauthenticated", error.code() == grpc.StatusCode.UNAUTHENTICATED, f"{error.code()} {error.details()!r}")
 
+        # A feed reads the incidents of its own source (the hotline's callback 回访) but watches nothing.
+        own = query.GetIncident(query_service_pb2.GetIncidentRequest(incident_id=ack.incident_id), metadata=feed, timeout=30)
+        check("feed-reads-own", own.incident.id == ack.incident_id and own.incident.source == SOURCE, repr(own.incident.id))
         try:
-            query.GetIncident(query_service_pb2.GetIncidentRequest(incident_id=ack.incident_id), metadata=feed, timeout=30)
+            for _ in query.WatchIncidents(query_pb2.IncidentWatchQuery(from_now=True), metadata=feed, timeout=30):
+                break
             check("error-permission-denied", False, "no error raised")
         except grpc.RpcError as error:
             check("error-permission-denied", error.code() == grpc.StatusCode.PERMISSION_DENIED, f"{error.code()} {error.details()!r}")

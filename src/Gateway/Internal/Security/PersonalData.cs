@@ -9,7 +9,7 @@ namespace CityBrain.Gateway.Internal.Security;
 /// Personal information (个人信息, the Personal Information Protection Law): a reporter's name and phone (a 12345 caller,
 /// a resident) are stored once, with the incident, and shown in full only to the roles that call people back — the
 /// dispatcher 调度员 and the admin. Every other role (viewer, department, grid worker, feed) sees them masked in every
-/// message of the API: <c>138****5678</c>, <c>张*</c>.
+/// message of the API: <c>138****5678</c>, <c>张*</c>, <c>z***@example.com</c>.
 /// </summary>
 internal static class PersonalData
 {
@@ -45,6 +45,19 @@ internal static class PersonalData
 
         var (keepStart, keepEnd) = phone.Length >= 11 ? (3, 4) : (0, Math.Min(2, phone.Length - 1));
         return string.Concat(phone.AsSpan(0, keepStart), new string('*', phone.Length - keepStart - keepEnd), phone.AsSpan(phone.Length - keepEnd));
+    }
+
+    /// <summary>An e-mail address with its local part hidden but for its first character (the domain stays).</summary>
+    public static string MaskEmail(string email)
+    {
+        var at = email.LastIndexOf('@');
+        if (at <= 0)
+        {
+            return MaskName(email);
+        }
+
+        var first = char.IsHighSurrogate(email[0]) && at > 1 ? 2 : 1;
+        return string.Concat(email.AsSpan(0, first), "***", email.AsSpan(at));
     }
 
     /// <summary>A name with all but its first character hidden.</summary>
@@ -103,6 +116,7 @@ internal static class PersonalData
         {
             reporter.Name = MaskName(reporter.Name);
             reporter.Phone = MaskPhone(reporter.Phone);
+            reporter.Email = MaskEmail(reporter.Email);
             return;
         }
 

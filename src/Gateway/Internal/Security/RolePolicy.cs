@@ -48,8 +48,10 @@ internal static class RolePolicy
         [Full(Dispatch.Descriptor, "Retract")] = Center,
         [Full(Dispatch.Descriptor, "AddNote")] = Center | Roles.Department | Roles.Worker,
 
-        [Full(Query.Descriptor, "GetIncident")] = Readers,
-        [Full(Query.Descriptor, "ListIncidents")] = Readers,
+        // A feed reads (never changes) the incidents of its own source (the grains check the source): the 12345 callback
+        // 回访, Open311's GET requests.
+        [Full(Query.Descriptor, "GetIncident")] = Readers | Roles.Feed,
+        [Full(Query.Descriptor, "ListIncidents")] = Readers | Roles.Feed,
         [Full(Query.Descriptor, "WatchIncidents")] = Readers,
         [Full(Query.Descriptor, "GetSlaBoard")] = Readers,
         [Full(Query.Descriptor, "ListAssignments")] = Roles.Viewer | Roles.Dispatcher | Roles.Department | Roles.Admin,

@@ -12,6 +12,9 @@ internal static partial class Ids
         : IncidentPattern().IsMatch(value) ? value
         : throw new ValidationException(field, $"'{Shorten(value)}' is not an incident id (inc- and 20 base-32 characters)");
 
+    /// <summary>Whether <paramref name="value"/> has the form of an incident id.</summary>
+    public static bool IsIncident(string value) => IncidentPattern().IsMatch(value);
+
     /// <summary>A department, drill or other catalog id: required, at most 128 characters, no control characters.</summary>
     public static string Key(string value, string field) =>
         value.Length == 0 ? throw new ValidationException(field, "required")
