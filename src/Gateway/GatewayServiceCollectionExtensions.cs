@@ -81,6 +81,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<DrillsService>();
         services.TryAddSingleton<AdminService>();
         services.TryAddSingleton<HotlineService>();
+        services.TryAddSingleton<AlertsService>();
         services.AddHostedService<DevelopmentTokens>();
         return services;
     }
