@@ -234,7 +234,10 @@ public sealed class CapAlertTests(GatewayServer server) : IDisposable
             CapSamples.Document(CapSamples.NewIdentifier(), server.Clock.GetUtcNow(), server.PointIn("g001")), accept: "application/json");
 
         Assert.Equal("application/json", answer.ContentType);
-        Assert.Equal("ALERT_OUTCOME_CREATED", answer.Receipt().Outcome);
+        var receipt = answer.Receipt();
+        Assert.Equal(("ALERT_OUTCOME_CREATED", 1), (receipt.Outcome, receipt.AlertCount));
+        Assert.StartsWith("inc-", receipt.IncidentId, StringComparison.Ordinal);
+        Assert.False(System.Text.Json.JsonDocument.Parse(answer.Text).RootElement.GetProperty("exercise").GetBoolean()); // every field, as the video webhook's
     }
 
     public void Dispose() => _http.Dispose();

@@ -25,7 +25,8 @@ internal sealed class AlertsService(AlertIntake alerts, CityDirectory city) : Al
     public const string ReceiptNamespace = "urn:citybrain:alerts:receipt:1";
 
     private static readonly string[] XmlTypes = ["application/cap+xml", "application/xml", "text/xml"];
-    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
+    // As JSON transcoding writes the video webhook's receipt: every field, enums by name.
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
 
     public override async Task<HttpBody> SubmitCap(HttpBody request, ServerCallContext context)
     {
@@ -106,7 +107,7 @@ internal sealed class AlertsService(AlertIntake alerts, CityDirectory city) : Al
     /// <c>outcome</c> (created, existing, merged, retracted, not_stored), <c>incidentId</c> (when stored),
     /// <c>exercise</c> and <c>alertCount</c>.
     /// </summary>
-    internal static byte[] ReceiptXml(AlertReceipt receipt)
+    private static byte[] ReceiptXml(AlertReceipt receipt)
     {
         using var buffer = new MemoryStream();
         using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = true }))
