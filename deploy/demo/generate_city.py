@@ -101,6 +101,21 @@ intake:
     "12345-JY": "90.05"   # 建议 suggestion
     "12345-SZ": "01.01"   # 市政设施 (井盖) municipal facility: manhole cover
     "12345-LD": "01.10"   # 路灯 street light
+  # Alerting systems' event names → our catalog (POST /v1/alerts/cap: the CAP <event>, else one of its <category>
+  # values; POST /v1/alerts/video: the box's eventType).
+  alert_events:
+    "火灾": "99.01"              # CAP event 火灾 fire
+    "Fire": "99.01"              # CAP category Fire
+    "fire_smoke": "99.01"        # video: smoke or flame
+    "燃气泄漏": "99.02"          # gas leak
+    "道路塌陷": "99.03"          # road collapse
+    "城市内涝": "99.04"          # urban flooding
+    "road_flooding": "99.04"     # video: water on the road
+    "人员聚集": "99.06"          # crowd gathering
+    "crowd_gathering": "99.06"   # video: crowd gathering
+    "illegal_parking": "14.06"   # video: 机动车乱停放
+    "street_vending": "14.03"    # video: 无照经营游商
+    "garbage_exposed": "11.01"   # video: 暴露垃圾
 categories:
   # 数字化城市管理 部件 (components)
   - { code: "01.01", name: 上水井盖, kind: component, departments: [utilities], sla: { resolve: 24h } }

@@ -29,6 +29,7 @@ public static class GatewayEndpointRouteBuilderExtensions
             endpoints.MapGrpcService<DrillsService>(),
             endpoints.MapGrpcService<AdminService>(),
             endpoints.MapGrpcService<HotlineService>(),
+            endpoints.MapGrpcService<AlertsService>(),
 
             // The OpenAPI document of the JSON routes; no token needed.
             endpoints.MapGet("/openapi/v1.json", () => Results.Text(OpenApiDocument.Json, "application/json; charset=utf-8")),

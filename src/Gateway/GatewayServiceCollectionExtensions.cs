@@ -83,6 +83,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<HotlineService>();
         services.TryAddSingleton<Internal.Open311.Open311Keys>();
         services.TryAddSingleton<Internal.Open311.Open311Service>();
+        services.TryAddSingleton<AlertsService>();
         services.AddHostedService<DevelopmentTokens>();
         return services;
     }

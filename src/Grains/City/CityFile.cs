@@ -57,11 +57,13 @@ public static partial class CityFile
         var escalation = ReadEscalation(reader, root);
         var mergeWindow = TimeSpan.FromMinutes(10);
         var hotline = new Dictionary<string, string>(StringComparer.Ordinal);
+        var alertEvents = new Dictionary<string, string>(StringComparer.Ordinal);
         if (reader.Map(root, "intake", string.Empty, required: false) is { } intake)
         {
-            reader.OnlyKeys(intake, "intake", "video_merge_window", "hotline_categories");
+            reader.OnlyKeys(intake, "intake", "video_merge_window", "hotline_categories", "alert_events");
             mergeWindow = reader.Duration(intake, "video_merge_window", "intake") ?? mergeWindow;
-            ReadHotlineCategories(reader, intake, categories, hotline);
+            ReadCodeMap(reader, intake, "hotline_categories", "a hotline category code", categories, hotline);
+            ReadCodeMap(reader, intake, "alert_events", "an alert's event name", categories, alertEvents);
         }
 
         if (reader.Errors.Count > 0)
@@ -84,24 +86,26 @@ public static partial class CityFile
             mergeWindow)
         {
             HotlineCategories = hotline,
+            AlertEvents = alertEvents,
         };
     }
 
-    /// <summary><c>intake.hotline_categories</c>: the 12345 hotline's category code → a catalog code.</summary>
-    private static void ReadHotlineCategories(DocumentReader reader, YamlMappingNode intake, List<CategoryInfo> categories, Dictionary<string, string> hotline)
+    /// <summary>A map of <c>intake</c> from outside codes to catalog codes: <c>hotline_categories</c> (the 12345
+    /// hotline's category codes), <c>alert_events</c> (alerting systems' event names).</summary>
+    private static void ReadCodeMap(DocumentReader reader, YamlMappingNode intake, string key, string what, List<CategoryInfo> categories, Dictionary<string, string> target)
     {
-        if (reader.Map(intake, "hotline_categories", "intake", required: false) is not { } map)
+        if (reader.Map(intake, key, "intake", required: false) is not { } map)
         {
             return;
         }
 
         var codes = categories.Select(c => c.Code).ToHashSet(StringComparer.Ordinal);
-        foreach (var (key, value) in map.Children)
+        foreach (var (outside, value) in map.Children)
         {
-            var path = DocumentReader.Join("intake.hotline_categories", (key as YamlScalarNode)?.Value ?? "?");
-            if (key is not YamlScalarNode { Value: { Length: > 0 } hotlineCode } || reader.Scalar(value, path) is not { } code)
+            var path = DocumentReader.Join("intake." + key, (outside as YamlScalarNode)?.Value ?? "?");
+            if (outside is not YamlScalarNode { Value: { Length: > 0 } outsideCode } || reader.Scalar(value, path) is not { } code)
             {
-                reader.Error(path, "must map a hotline category code to a catalog code");
+                reader.Error(path, $"must map {what} to a catalog code");
             }
             else if (!codes.Contains(code))
             {
@@ -109,7 +113,7 @@ public static partial class CityFile
             }
             else
             {
-                hotline[hotlineCode] = code;
+                target[outsideCode] = code;
             }
         }
     }

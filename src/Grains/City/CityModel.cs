@@ -92,6 +92,10 @@ public sealed class CityModel
     /// <summary>The 12345 hotline's category codes mapped to the catalog's (<c>intake.hotline_categories</c>).</summary>
     public IReadOnlyDictionary<string, string> HotlineCategories { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>Alerting systems' event names (a CAP <c>event</c> or <c>category</c>, a video box's event type) mapped to
+    /// the catalog's codes (<c>intake.alert_events</c>).</summary>
+    public IReadOnlyDictionary<string, string> AlertEvents { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Streets by id.</summary>
     public IReadOnlyDictionary<string, StreetInfo> StreetsById { get; }
 

@@ -19,7 +19,7 @@ namespace CityBrain.Grains.Hosting;
 public static class CityBrainGrainsExtensions
 {
     /// <summary>
-    /// Adds the city: the services the gateway calls (<see cref="IncidentIntake"/>, <see cref="CityLoader"/>,
+    /// Adds the city: the services the gateway calls (<see cref="IncidentIntake"/>, <see cref="AlertIntake"/>, <see cref="CityLoader"/>,
     /// <see cref="DrillService"/>, <see cref="EvaluationService"/>, <see cref="CityDirectory"/>, and for queries
     /// <see cref="IncidentListService"/>, <see cref="SlaBoardService"/>, <see cref="IncidentWatchService"/>), the city's
     /// metrics (<see cref="CityMetrics"/>, fed by an <see cref="IIncidentObserver"/> after each commit), the incident
@@ -43,6 +43,7 @@ public static class CityBrainGrainsExtensions
         services.TryAddSingleton<CityDirectory>();
         services.TryAddSingleton<CityLoader>();
         services.TryAddSingleton<IncidentIntake>();
+        services.TryAddSingleton<AlertIntake>();
         services.AddMetrics();
         services.TryAddSingleton<OpenIncidentGauge>();
         services.TryAddSingleton<CityMetrics>();

@@ -64,6 +64,8 @@ public static class IncidentIds
         return new string(text);
     }
 
-    /// <summary>The key of a camera channel grain: source, camera and alarm type.</summary>
-    public static string Channel(string source, string cameraId, string alarmType) => $"{source}|{cameraId}|{alarmType}";
+    /// <summary>The key of a camera channel grain: source, camera and alarm type; an exercise's alerts (a feed's
+    /// exercise alarms) form a channel of their own, so they never merge into a real incident.</summary>
+    public static string Channel(string source, string cameraId, string alarmType, bool exercise = false) =>
+        exercise ? $"{source}|{cameraId}|{alarmType}|exercise" : $"{source}|{cameraId}|{alarmType}";
 }

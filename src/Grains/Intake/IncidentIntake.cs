@@ -40,12 +40,12 @@ public sealed class IncidentIntake(IGrainFactory grains, CityDirectory city, Tim
         if (e.MessageType == MessageType.Cancel)
         {
             return e.Video is { } cancelled
-                ? grains.GetGrain<ICameraChannelGrain>(IncidentIds.Channel(e.Source, cancelled.CameraId, cancelled.AlarmType)).Cancel(request)
+                ? grains.GetGrain<ICameraChannelGrain>(IncidentIds.Channel(e.Source, cancelled.CameraId, cancelled.AlarmType, request.Exercise)).Cancel(request)
                 : grains.GetGrain<IIncidentGrain>(IncidentIds.For(e.Source, e.ReferencesEventId)).RetractAlert(request);
         }
 
         return e.Video is { } video
-            ? grains.GetGrain<ICameraChannelGrain>(IncidentIds.Channel(e.Source, video.CameraId, video.AlarmType)).Submit(request)
+            ? grains.GetGrain<ICameraChannelGrain>(IncidentIds.Channel(e.Source, video.CameraId, video.AlarmType, request.Exercise)).Submit(request)
             : grains.GetGrain<IIncidentGrain>(IncidentIds.For(e.Source, e.SourceEventId)).Report(request);
     }
 }

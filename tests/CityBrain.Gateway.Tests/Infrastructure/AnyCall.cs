@@ -12,7 +12,7 @@ internal static class AnyCall
     /// <summary>Every method of the API services (the method descriptors Grpc.Tools generates, private fields of
     /// each service class).</summary>
     public static IReadOnlyList<IMethod> ApiMethods { get; } =
-        new[] { typeof(EventIntake), typeof(Dispatch), typeof(Query), typeof(Drills), typeof(Admin), typeof(Hotline) }
+        new[] { typeof(EventIntake), typeof(Dispatch), typeof(Query), typeof(Drills), typeof(Admin), typeof(Hotline), typeof(Alerts) }
             .SelectMany(service => service.GetFields(BindingFlags.NonPublic | BindingFlags.Static))
             .Where(field => typeof(IMethod).IsAssignableFrom(field.FieldType))
             .Select(field => (IMethod)field.GetValue(null)!)

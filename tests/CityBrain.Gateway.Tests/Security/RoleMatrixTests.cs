@@ -54,6 +54,8 @@ public sealed class RoleMatrixTests(GatewayServer server)
         ["/citybrain.v1.Admin/ReloadCity"] = [A],
         ["/citybrain.v1.Admin/GetCity"] = [D, V, A],
         ["/citybrain.v1.Hotline/SubmitWorkOrder"] = [F],
+        ["/citybrain.v1.Alerts/SubmitCap"] = [F],
+        ["/citybrain.v1.Alerts/SubmitVideoAlarm"] = [F],
         ["/citybrain.v1.Admin/ListOutbox"] = [A],
         ["/citybrain.v1.Admin/RetryOutbox"] = [A],
         ["/citybrain.v1.Admin/DiscardOutbox"] = [A],

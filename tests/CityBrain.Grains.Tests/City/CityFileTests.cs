@@ -251,6 +251,28 @@ public sealed class CityFileTests
         AssertError(Small + "\nintake:\n  hotline_categories: { \"12345-TS\": \"99\" }\n", "intake.hotline_categories.12345-TS", "unknown category '99'");
 
     [Fact]
+    public void Parse_AlertEvents_MapsAlertingSystemsEventNamesToTheCatalog()
+    {
+        var city = CityFile.Parse(Small + "\nintake:\n  alert_events: { \"火灾\": \"01\", \"Fire\": \"01\" }\n");
+
+        Assert.Equal(new Dictionary<string, string> { ["火灾"] = "01", ["Fire"] = "01" }, city.AlertEvents);
+    }
+
+    [Fact]
+    public void Parse_AlertEventToAnUnknownCode_ErrorNamingIt() =>
+        AssertError(Small + "\nintake:\n  alert_events: { \"illegal_parking\": \"99\" }\n", "intake.alert_events.illegal_parking", "unknown category '99'");
+
+    [Fact]
+    public void Parse_DemoCity_MapsItsAlertEventsToCatalogCategories()
+    {
+        var city = CityFile.Parse(CityLoader.DemoCityText());
+
+        Assert.Equal("99.01", city.AlertEvents["火灾"]);
+        Assert.Equal("14.06", city.AlertEvents["illegal_parking"]);
+        Assert.All(city.AlertEvents.Values, code => Assert.True(city.CategoriesByCode.ContainsKey(code)));
+    }
+
+    [Fact]
     public void Parse_DemoCity_MapsEveryHotlineCategoryToACatalogCategory()
     {
         var city = CityFile.Parse(CityLoader.DemoCityText());

@@ -65,6 +65,8 @@ internal static class RolePolicy
         [Full(Admin.Descriptor, "ReloadCity")] = Roles.Admin,
         [Full(Admin.Descriptor, "GetCity")] = Roles.Viewer | Center,
         [Full(Hotline.Descriptor, "SubmitWorkOrder")] = Roles.Feed,
+        [Full(Alerts.Descriptor, "SubmitCap")] = Roles.Feed,
+        [Full(Alerts.Descriptor, "SubmitVideoAlarm")] = Roles.Feed,
 
         [Full(Admin.Descriptor, "ListOutbox")] = Roles.Admin,
         [Full(Admin.Descriptor, "RetryOutbox")] = Roles.Admin,
