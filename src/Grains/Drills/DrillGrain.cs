@@ -102,14 +102,7 @@ internal sealed class DrillGrain(
 
     public async Task<DrillStatus> Stop(StopDrillRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        Permissions.RequireRole(request.Actor, "stop a drill", "only dispatchers and administrators stop drills", Role.Dispatcher, Role.Admin, Role.System);
-        CheckReason(request.Reason);
-        if (!state.RecordExists)
-        {
-            throw new NotFoundException("drill", Key);
-        }
-
+        CheckStopOrCancel(request, "stop");
         var current = Status().State;
         if (current != DrillState.Running)
         {
@@ -129,14 +122,7 @@ internal sealed class DrillGrain(
 
     public async Task<DrillStatus> Cancel(StopDrillRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        Permissions.RequireRole(request.Actor, "cancel a drill", "only dispatchers and administrators cancel drills", Role.Dispatcher, Role.Admin, Role.System);
-        CheckReason(request.Reason);
-        if (!state.RecordExists)
-        {
-            throw new NotFoundException("drill", Key);
-        }
-
+        CheckStopOrCancel(request, "cancel");
         if (!State.Cancelled)
         {
             await deadlines.SetAsync(this.GetGrainId(), CloseDeadline, time.GetUtcNow());
@@ -197,11 +183,19 @@ internal sealed class DrillGrain(
         await deadlines.CancelAsync(this.GetGrainId(), CloseDeadline);
     }
 
-    private static void CheckReason(string reason)
+    /// <summary>The refusals a stop and a cancel share: the caller's role, the reason's length, no such drill.</summary>
+    private void CheckStopOrCancel(StopDrillRequest request, string verb)
     {
-        if (reason.Length > MaxReason)
+        ArgumentNullException.ThrowIfNull(request);
+        Permissions.RequireRole(request.Actor, $"{verb} a drill", $"only dispatchers and administrators {verb} drills", Role.Dispatcher, Role.Admin, Role.System);
+        if (request.Reason.Length > MaxReason)
         {
             throw new ValidationException("reason", $"longer than {MaxReason} characters");
+        }
+
+        if (!state.RecordExists)
+        {
+            throw new NotFoundException("drill", Key);
         }
     }
 

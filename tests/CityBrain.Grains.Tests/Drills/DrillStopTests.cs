@@ -85,10 +85,7 @@ public sealed class DrillStopTests(DatabaseFixture database)
     [Fact]
     public async Task Cancel_Running_RetractsItsOpenIncidentsWithTheReason_TheyLeaveQueuesAndBoards_InjectsNoMore()
     {
-        await using var silo = await TestSilo.StartAsync(DatabaseKind.Sqlite, await database.NewDatabaseAsync(DatabaseKind.Sqlite), _clock);
-        await silo.Drills.StartAsync(new StartDrillRequest { Actor = Who.Dispatcher, ScenarioText = Scenario });
-        await silo.AdvanceAsync(TimeSpan.Zero);
-        await silo.SettledAsync(Fire, e => e.Reported is not null, "injection");
+        await using var silo = await StartedWithTheFirstEventInjectedAsync();
         await silo.ActAsync(Fire, Who.Dispatcher, c => c.Accept = new AcceptAction());
         await silo.ActAsync(Fire, Who.Dispatcher, c => c.DispatchLinkage = new DispatchLinkageAction());
         Assert.Contains((await silo.AssignmentsAsync("police")).Open, a => a.IncidentId == Fire);
@@ -118,10 +115,7 @@ public sealed class DrillStopTests(DatabaseFixture database)
     [Fact]
     public async Task Cancel_AfterAStop_ClosesTheIncidentsTheStopLeftOpen()
     {
-        await using var silo = await TestSilo.StartAsync(DatabaseKind.Sqlite, await database.NewDatabaseAsync(DatabaseKind.Sqlite), _clock);
-        await silo.Drills.StartAsync(new StartDrillRequest { Actor = Who.Dispatcher, ScenarioText = Scenario });
-        await silo.AdvanceAsync(TimeSpan.Zero);
-        await silo.SettledAsync(Fire, e => e.Reported is not null, "injection");
+        await using var silo = await StartedWithTheFirstEventInjectedAsync();
         await silo.Drills.StopAsync(DrillId, new StopDrillRequest { Actor = Who.Dispatcher });
         await silo.AdvanceAsync(TimeSpan.FromSeconds(150)); // the fire's accept warning (80 % of 3 min) posts it on its grid's board
         await silo.WarnedAsync(Fire, SlaClockKind.Accept);
@@ -159,6 +153,16 @@ public sealed class DrillStopTests(DatabaseFixture database)
         // An id listed by a start that failed before the drill was stored reads as no drill: left out of the rows.
         await silo.Grains.GetGrain<IDrillIndexGrain>(0).Add("never-stored");
         Assert.Equal(["list-3", "list-2", "list-1"], (await silo.Drills.ListAsync(10, "")).Drills.Select(d => d.DrillId));
+    }
+
+    /// <summary>A silo on a new SQLite database whose drill has injected its first event (the fire), not the second.</summary>
+    private async Task<TestSilo> StartedWithTheFirstEventInjectedAsync()
+    {
+        var silo = await TestSilo.StartAsync(DatabaseKind.Sqlite, await database.NewDatabaseAsync(DatabaseKind.Sqlite), _clock);
+        await silo.Drills.StartAsync(new StartDrillRequest { Actor = Who.Dispatcher, ScenarioText = Scenario });
+        await silo.AdvanceAsync(TimeSpan.Zero);
+        await silo.SettledAsync(Fire, e => e.Reported is not null, "injection");
+        return silo;
     }
 
     [Fact]
