@@ -28,7 +28,7 @@ public sealed class BoardLoadTests(BoardLoadTests.Silo silo, Browser browser, IT
         var identities = await silo.IdentitiesAsync();
         var feed = identities.Single(i => i.Role == "feed").Token;
         var dispatcher = identities.Single(i => i.UserId == "dispatcher-1").Token;
-        var ids = await SubmitManyAsync(feed, OpenIncidents);
+        var ids = await SubmitManyAsync(silo, feed, OpenIncidents);
 
         await using var context = await browser.OpenAsync(silo, 120_000);
         var page = context.Pages[0];
@@ -90,7 +90,7 @@ public sealed class BoardLoadTests(BoardLoadTests.Silo silo, Browser browser, IT
     private static async Task<double> MarkAsync(IPage page, string name) =>
         await page.EvaluateAsync<double>($"() => performance.getEntriesByName('{name}')[0]?.startTime ?? -1");
 
-    private static async Task<Metrics> MetricsAsync(ICDPSession cdp)
+    internal static async Task<Metrics> MetricsAsync(ICDPSession cdp)
     {
         var result = await cdp.SendAsync("Performance.getMetrics");
         var metrics = result!.Value.GetProperty("metrics").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
@@ -98,9 +98,11 @@ public sealed class BoardLoadTests(BoardLoadTests.Silo silo, Browser browser, IT
     }
 
     /// <summary>DevTools' Performance.getMetrics: main-thread time in tasks, script, layout and style (s), and the clock.</summary>
-    private sealed record Metrics(double Task, double Script, double Layout, double Style, double Timestamp, double ThreadTime, double ProcessTime);
+    internal sealed record Metrics(double Task, double Script, double Layout, double Style, double Timestamp, double ThreadTime, double ProcessTime);
 
-    private async Task<List<string>> SubmitManyAsync(string feedToken, int count)
+    /// <summary>Submits <paramref name="count"/> 12345 reports in one stream, spread over the demo city's 170 grids (by
+    /// grid id, or where <paramref name="where"/> says); returns their incident ids.</summary>
+    internal static async Task<List<string>> SubmitManyAsync(ConsoleSilo silo, string feedToken, int count, Func<int, CityBrain.Contracts.Location>? where = null)
     {
         using var channel = ApiChannel.Create(silo.GrpcAddress, feedToken);
         var intake = new EventIntake.EventIntakeClient(channel);
@@ -126,7 +128,7 @@ public sealed class BoardLoadTests(BoardLoadTests.Silo silo, Browser browser, IT
                     MessageType = MessageType.Alert,
                     CategoryCode = "11.01",
                     Description = "load",
-                    Location = new CityBrain.Contracts.Location { GridId = $"g{(i % 170) + 1:D3}" },
+                    Location = where?.Invoke(i) ?? new CityBrain.Contracts.Location { GridId = $"g{(i % 170) + 1:D3}" },
                 },
             });
         }

@@ -4,6 +4,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using CityBrain.Console.Tests.Infrastructure;
+using CityBrain.Grains.City;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -181,6 +183,41 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
     }
 
     [Fact]
+    public async Task Map_IncidentsReportedWhileOpen_PointsAtTheirCoordinatesOrInTheirGrid_AClickOpensTheIncident()
+    {
+        await using var context = await browser.OpenAsync(silo);
+        var page = context.Pages[0];
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        var feed = (await silo.IdentitiesAsync()).Single(i => i.Role == "feed").Token;
+        await page.GotoAsync("/");
+        await SignInAsync(page, "dispatcher-1");
+        await page.Locator("#nav-map").ClickAsync();
+        await page.Locator("#city-map[data-loaded='true']").WaitForAsync();
+
+        // Reported after the map loaded: the points come live (the board's feed). g140 by coordinates, g141 by grid only.
+        var inside = silo.Services.GetRequiredService<CityDirectory>().Require().GridsById["g140"].Polygon.InteriorPoint;
+        var located = await SubmitAsync(feed, at: (inside.X, inside.Y));
+        var gridOnly = await SubmitAsync(feed, grid: "g141");
+        var point = page.Locator($"#map-points circle[data-id='{located}']");
+        await Assertions.Expect(point).ToHaveAttributeAsync("data-state", "ok");
+        await Assertions.Expect(page.Locator($"#map-points circle[data-id='{gridOnly}']")).ToHaveAttributeAsync("data-state", "ok");
+        await Assertions.Expect(page.Locator("#city-map polygon[data-grid='g140']")).ToHaveAttributeAsync("data-state", "ok");
+
+        // Each point lies in its incident's grid: at its coordinates, or near the grid's centroid.
+        const string InGrid = "([id, grid]) => { const c = document.querySelector(`#map-points [data-id='${id}']`); " +
+            "return document.querySelector(`#city-map polygon[data-grid='${grid}']`).isPointInFill(new DOMPoint(+c.getAttribute('cx'), +c.getAttribute('cy'))); }";
+        Assert.True(await page.EvaluateAsync<bool>(InGrid, new[] { located, "g140" }));
+        Assert.True(await page.EvaluateAsync<bool>(InGrid, new[] { gridOnly, "g141" }));
+        await ShotAsync(page, "map-points");
+
+        await point.ClickAsync();
+        await page.Locator("#incident[data-status='INCIDENT_STATUS_REPORTED']").WaitForAsync();
+        Assert.EndsWith($"#/incident/{located}", page.Url, StringComparison.Ordinal);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task SignIn_PastedTokenOrNot_SignsInAsItsCallerOrSaysWhy()
     {
         await using var context = await browser.OpenAsync(silo);
@@ -298,12 +335,12 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
         await page.Locator($"#incident[data-status='{status}']").WaitForAsync();
     }
 
-    /// <summary>A 12345 report through the API (<c>POST /v1/events</c>) as the hotline feed: in g001 by its coordinates,
-    /// elsewhere by the grid id the source knows; with a caller when a phone is given.</summary>
-    private async Task<string> SubmitAsync(string feedToken, string grid = "g001", string description = "垃圾堆积，市民来电", string? phone = null)
+    /// <summary>A 12345 report through the API (<c>POST /v1/events</c>) as the hotline feed: at the given coordinates, in g001
+    /// by its coordinates, elsewhere by the grid id the source knows; with a caller when a phone is given.</summary>
+    private async Task<string> SubmitAsync(string feedToken, string grid = "g001", string description = "垃圾堆积，市民来电", string? phone = null, (double Longitude, double Latitude)? at = null)
     {
-        object location = grid == "g001"
-            ? new { longitude = 120.151, latitude = 30.2605, address = "湖滨路 1 号" }
+        object location = at is { } point ? new { longitude = point.Longitude, latitude = point.Latitude, address = "地图测试点" }
+            : grid == "g001" ? new { longitude = 120.151, latitude = 30.2605, address = "湖滨路 1 号" }
             : new { gridId = grid, address = "清波街 8 号" };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/events")
         {

@@ -1,11 +1,11 @@
 // 值班看板 SLA board: every open incident grouped by its running clock (受理 accept, 指派 assign, 到场 on site,
 // 办结 resolve), counting down every second against the center's clock, red / yellow / green (breached / past the
 // warning / in time), with counts per community and department. Loaded from Query.ListIncidents (open only) and kept
-// live by Query.WatchIncidents: each change re-reads its incident's row (Query.GetIncident), so the board shows what
-// the API says, never a guess.
-import { get, watch } from './api.js';
+// live by Query.WatchIncidents with rows (live.js, shared with the map), so the board shows what the API says, never a
+// guess.
 import { t } from './i18n.js';
-import { now, syncFromRow, formatLeft, formatClock, cityDay } from './time.js';
+import { now, syncFromRow, formatLeft, formatClock } from './time.js';
+import { followOpenIncidents } from './live.js';
 
 const GROUPS = [
   ['SLA_CLOCK_KIND_ACCEPT', 'accept', 'clock.accept'],
@@ -15,7 +15,6 @@ const GROUPS = [
   ['', 'none', 'clock.none'],
 ];
 const TERMINAL = new Set(['INCIDENT_STATUS_CLOSED', 'INCIDENT_STATUS_REJECTED', 'INCIDENT_STATUS_DUPLICATE', 'INCIDENT_STATUS_RETRACTED']);
-const FETCH_CONCURRENCY = 6;
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -32,7 +31,6 @@ export function renderBoard(main, ctx) {
   const entries = new Map();          // incident id -> { row, tr, left, group, due, warn }
   const groups = {};
   let countsDirty = true;
-  let stopped = false;
 
   const status = el('span', { className: 'status', id: 'board-status', textContent: '' });
   const total = el('span', { id: 'board-total', className: 'muted' });
@@ -229,77 +227,33 @@ export function renderBoard(main, ctx) {
     countsDirty = false;
   }
 
-  // Changes arrive with their incident's row (watch with_rows); a change without one (the row could not be read as
-  // this caller) re-reads the incident. Rows are applied to the page in one batch every 250 ms: at 50 changes per
-  // second the page lays out and paints 4 times a second, not 50.
-  const pending = new Set();
-  const ready = new Map();            // incident id -> row, waiting for the next flush
-  let inFlight = 0;
-  let loaded = false;
-  function pump() {
-    while (loaded && inFlight < FETCH_CONCURRENCY && pending.size > 0) {
-      const id = pending.values().next().value;
-      pending.delete(id);
-      inFlight++;
-      get(`/v1/incidents/${encodeURIComponent(id)}`, { omitJournal: true })
-        .then(detail => { if (!stopped) ready.set(id, detail.summary); })
-        .catch(error => { if (error.status === 404 || error.status === 403) ready.set(id, null); })
-        .finally(() => { inFlight--; pump(); });
-    }
-  }
-
-  function flush() {
-    if (!loaded || ready.size === 0) return;
-    for (const [id, row] of ready) {
-      if (row) upsert(row); else remove(id);
-    }
-    ready.clear();
-    paintVisible(now());
-  }
-
-  const stopWatch = watch({ fromNow: true, realOnly: true, withRows: true }, batch => {
-    for (const change of batch.changes ?? []) {
-      if (change.row) {
-        pending.delete(change.incidentId);
-        ready.set(change.incidentId, change.row);
-      } else if (!ready.has(change.incidentId)) {
-        pending.add(change.incidentId);
-      }
-    }
-    pump();
-  }, state => {
-    status.className = `status ${state}`;
-    status.textContent = t(`board.${state}`);
-  });
-
-  // Every open incident of the last 31 days (the list's longest period), page by page, shown as each page arrives.
-  (async () => {
-    // A small first page paints the most recent incidents at once; the rest follow in pages of 500.
-    const query = { openOnly: true, fromDay: cityDay(-30), toDay: cityDay(0), pageSize: 100 };
-    let first = true;
-    do {
-      const page = await get('/v1/incidents', query);
-      if (stopped) return;
-      (page.incidents ?? []).forEach(upsert);
+  // The open incidents, live (live.js: the first load page by page, then the watch's rows in batches every 250 ms).
+  const stopFollowing = followOpenIncidents({
+    onPage(rows, first) {
+      rows.forEach(upsert);
       paintVisible(now());
-      if (first) {
-        first = false;
-        query.pageSize = 500;
-        requestAnimationFrame(() => performance.mark('citybrain:board:first-page'));
+      if (first) requestAnimationFrame(() => performance.mark('citybrain:board:first-page'));
+    },
+    onChanges(changes) {
+      for (const [id, row] of changes) {
+        if (row) upsert(row); else remove(id);
       }
-      query.pageToken = page.nextPageToken;
-    } while (query.pageToken);
-    loaded = true;
-    flush();
-    performance.mark('citybrain:board:loaded');
-    main.querySelector('#board').dataset.loaded = 'true';
-    counts();
-    pump();
-  })().catch(error => {
-    main.append(el('p', { className: 'error', role: 'alert', textContent: error.message }));
+      paintVisible(now());
+    },
+    onLoaded() {
+      performance.mark('citybrain:board:loaded');
+      main.querySelector('#board').dataset.loaded = 'true';
+      counts();
+    },
+    onState(state) {
+      status.className = `status ${state}`;
+      status.textContent = t(`board.${state}`);
+    },
+    onError(error) {
+      main.append(el('p', { className: 'error', role: 'alert', textContent: error.message }));
+    },
   });
 
-  const flusher = setInterval(flush, 250);
   const timer = setInterval(() => {
     const at = now();
     paintVisible(at);
@@ -307,9 +261,7 @@ export function renderBoard(main, ctx) {
   }, 1000);
 
   return () => {
-    stopped = true;
-    clearInterval(flusher);
     clearInterval(timer);
-    stopWatch();
+    stopFollowing();
   };
 }

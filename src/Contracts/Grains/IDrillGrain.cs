@@ -8,6 +8,16 @@ public interface IDrillGrain : IGrainWithStringKey
     /// <summary>Starts the drill; starting it again with the same scenario returns its status.</summary>
     Task<DrillStatus> Start(StartDrillRequest request);
 
+    /// <summary>Stops injecting the scenario's remaining events (durably: a restart injects nothing more); the incidents
+    /// already injected go on. Refused (FAILED_PRECONDITION) unless the drill is running; NOT_FOUND for no drill.</summary>
+    Task<DrillStatus> Stop(StopDrillRequest request);
+
+    /// <summary>Stops injecting (if it still does) and retracts every open incident of the drill, with the caller and
+    /// the reason in each journal, so they leave the boards and queues. Cancelling a cancelled drill retracts what is
+    /// still open (a retry after a failure finishes the job). NOT_FOUND for no drill.</summary>
+    [ResponseTimeout("00:02:00")]
+    Task<DrillStatus> Cancel(StopDrillRequest request);
+
     /// <summary>Each department's accept, assign and arrive times against the SLA.</summary>
     [ResponseTimeout("00:02:00")]
     Task<DrillReport> Report();

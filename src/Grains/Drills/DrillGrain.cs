@@ -14,7 +14,10 @@ namespace CityBrain.Grains.Drills;
 /// lose them), as incidents marked exercise that departments answer as for real, and reports each department's
 /// accept / assign / arrive times against the SLA. Drill incidents never enter the daily index, so never the
 /// evaluation. The deadline is written before the state that needs it: after a failure between the two, it fires for a
-/// drill that finds nothing to do, never the other way round.
+/// drill that finds nothing to do, never the other way round. A stop is written to the state before the injection's
+/// deadline is disarmed, and every injection reads the state first: a stopped drill injects nothing, even when a
+/// deadline it armed fires after a restart. A cancel arms a "close" deadline before writing itself, so the retraction of
+/// its open incidents is retried until done (after a crash too), and does the retractions at once as well.
 /// </summary>
 [GrainType("drill")]
 internal sealed class DrillGrain(
@@ -25,6 +28,8 @@ internal sealed class DrillGrain(
     ILogger<DrillGrain> logger) : Grain, IDrillGrain, IDeadlineReceiver
 {
     private const string InjectDeadline = "inject";
+    private const string CloseDeadline = "close";
+    private const int MaxReason = 1000;
     private static readonly Actor Injector = new() { UserId = "drill", Role = Role.System };
 
     public async Task<DrillStatus> Start(StartDrillRequest request)
@@ -48,6 +53,10 @@ internal sealed class DrillGrain(
 
         var now = time.GetUtcNow();
         CheckAgainstCity(scenario, city.Require(), now);
+
+        // Listed before it exists: after a failure here the list names a drill that reads as none (ListDrills skips it),
+        // never the other way round.
+        await GrainFactory.GetGrain<IDrillIndexGrain>(0).Add(Key);
         await deadlines.SetAsync(this.GetGrainId(), InjectDeadline, now + scenario.Events[0].Offset);
         state.State = new DrillProgress
         {
@@ -56,6 +65,7 @@ internal sealed class DrillGrain(
             Name = scenario.Name,
             StartedAt = now,
             EventCount = scenario.Events.Count,
+            StartedBy = request.Actor.UserId,
         };
         await state.WriteStateAsync();
         return Status();
@@ -90,9 +100,123 @@ internal sealed class DrillGrain(
         _ => path,
     };
 
+    public async Task<DrillStatus> Stop(StopDrillRequest request)
+    {
+        CheckStopOrCancel(request, "stop");
+        var current = Status().State;
+        if (current != DrillState.Running)
+        {
+            throw new IllegalTransitionException(current switch
+            {
+                DrillState.Injected => $"Drill '{Key}' has injected all {State.EventCount} of its events: nothing is left to stop (cancel it to close its incidents).",
+                DrillState.Cancelled => $"Drill '{Key}' was cancelled at {State.StoppedAt:O} by {State.StoppedBy}: nothing is left to stop.",
+                _ => $"Drill '{Key}' was stopped at {State.StoppedAt:O} by {State.StoppedBy}: nothing is left to stop.",
+            });
+        }
+
+        state.State = State with { StoppedAt = time.GetUtcNow(), StoppedBy = request.Actor.UserId, StoppedByRole = request.Actor.Role, StopReason = request.Reason };
+        await state.WriteStateAsync();
+        await deadlines.CancelAsync(this.GetGrainId(), InjectDeadline);
+        return Status();
+    }
+
+    public async Task<DrillStatus> Cancel(StopDrillRequest request)
+    {
+        CheckStopOrCancel(request, "cancel");
+        if (!State.Cancelled)
+        {
+            await deadlines.SetAsync(this.GetGrainId(), CloseDeadline, time.GetUtcNow());
+            state.State = State with
+            {
+                StoppedAt = State.StoppedAt ?? time.GetUtcNow(),
+                StoppedBy = request.Actor.UserId,
+                StoppedByRole = request.Actor.Role,
+                StopReason = request.Reason,
+                Cancelled = true,
+            };
+            await state.WriteStateAsync();
+            await deadlines.CancelAsync(this.GetGrainId(), InjectDeadline);
+        }
+
+        await CloseOpenIncidentsAsync();
+        return Status();
+    }
+
+    /// <summary>Retracts every open incident of a cancelled drill, as the user who cancelled it, then disarms the
+    /// "close" deadline. A retraction that fails leaves the deadline armed: it fires again later.</summary>
+    private async Task CloseOpenIncidentsAsync()
+    {
+        var actor = new Actor { UserId = State.StoppedBy, Role = State.StoppedByRole };
+        var reason = $"drill '{Key}' cancelled" + (State.StopReason.Length > 0 ? ": " + State.StopReason : string.Empty);
+        var closed = 0;
+        foreach (var (_, incidentId) in State.Injected)
+        {
+            if (incidentId.Length == 0)
+            {
+                continue;
+            }
+
+            var grain = GrainFactory.GetGrain<IIncidentGrain>(incidentId);
+            var incident = await grain.Get(Injector);
+            if (IncidentFold.IsFinished(incident))
+            {
+                continue;
+            }
+
+            foreach (var alert in incident.AlertEventIds)
+            {
+                var cancel = new IntakeEvent { Source = incident.Source, SourceEventId = alert, MessageType = MessageType.Cancel, ReferencesEventId = alert };
+                var ack = await grain.RetractAlert(new ReportRequest { Actor = actor, Event = cancel, Reason = reason });
+                if (ack.Status == IncidentStatus.Retracted)
+                {
+                    closed++;
+                }
+            }
+        }
+
+        if (closed > 0)
+        {
+            state.State = State with { IncidentsClosed = State.IncidentsClosed + closed };
+            await state.WriteStateAsync();
+        }
+
+        await deadlines.CancelAsync(this.GetGrainId(), CloseDeadline);
+    }
+
+    /// <summary>The refusals a stop and a cancel share: the caller's role, the reason's length, no such drill.</summary>
+    private void CheckStopOrCancel(StopDrillRequest request, string verb)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Permissions.RequireRole(request.Actor, $"{verb} a drill", $"only dispatchers and administrators {verb} drills", Role.Dispatcher, Role.Admin, Role.System);
+        if (request.Reason.Length > MaxReason)
+        {
+            throw new ValidationException("reason", $"longer than {MaxReason} characters");
+        }
+
+        if (!state.RecordExists)
+        {
+            throw new NotFoundException("drill", Key);
+        }
+    }
+
     public async Task ReceiveDeadline(DeadlineTick tick)
     {
-        if (tick.Name != InjectDeadline || !state.RecordExists)
+        if (!state.RecordExists)
+        {
+            return;
+        }
+
+        if (tick.Name == CloseDeadline)
+        {
+            if (State.Cancelled)
+            {
+                await CloseOpenIncidentsAsync();
+            }
+
+            return;
+        }
+
+        if (tick.Name != InjectDeadline || State.StoppedAt is not null)
         {
             return;
         }
@@ -165,11 +289,23 @@ internal sealed class DrillGrain(
         {
             DrillId = Key,
             Name = State.Name,
-            State = State.Injected.Count < State.EventCount ? DrillState.Running : DrillState.Injected,
+            State = State.Cancelled ? DrillState.Cancelled
+                : State.StoppedAt is not null ? DrillState.Stopped
+                : State.Injected.Count < State.EventCount ? DrillState.Running
+                : DrillState.Injected,
             StartedAt = Times.Stamp(State.StartedAt),
             EventsTotal = State.EventCount,
             EventsInjected = State.Injected.Count,
+            StartedBy = State.StartedBy,
+            StoppedBy = State.StoppedBy,
+            StopReason = State.StopReason,
+            IncidentsClosed = State.IncidentsClosed,
         };
+        if (State.StoppedAt is { } stoppedAt)
+        {
+            status.StoppedAt = Times.Stamp(stoppedAt);
+        }
+
         status.IncidentIds.Add(State.Injected.Where(i => i.Value.Length > 0).Select(i => i.Value));
         return status;
     }

@@ -110,7 +110,7 @@ internal sealed partial class IncidentGrain
             throw new IllegalTransitionException(Key, State.Status, "retract an alert", "the incident is finished");
         }
 
-        var e = IncidentRules.SystemEvent(now, cancel.Actor, "alert cancelled by its source");
+        var e = IncidentRules.SystemEvent(now, cancel.Actor, cancel.Reason.Length > 0 ? cancel.Reason : "alert cancelled by its source");
         e.AlertRetracted = new AlertRetracted { SourceEventId = reference, IncidentRetracted = State.AlertEventIds.Count == 1 };
         await CommitAsync([e]);
         return Ack(IntakeOutcome.Retracted);

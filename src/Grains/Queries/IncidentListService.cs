@@ -287,6 +287,12 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
             Breached = incident.Clocks.Any(c => c.State != SlaClockState.Stopped && c.BreachedAt is not null),
         };
         summary.DepartmentIds.Add(incident.Assignments.Select(a => a.DepartmentId).Distinct(StringComparer.Ordinal));
+        if (incident.Location is { HasLatitude: true, HasLongitude: true } location)
+        {
+            summary.Latitude = location.Latitude;
+            summary.Longitude = location.Longitude;
+        }
+
         RunningClock.Describe(summary, incident, now);
         return summary;
     }

@@ -70,6 +70,9 @@ public sealed class TestSilo : IAsyncDisposable
     public static async Task<TestSilo> StartAsync(DatabaseKind kind, string connectionString, FakeTimeProvider clock, Action<CityBrainGrainsOptions>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder(1);
+
+        // As a real silo's (CityBrain:Cluster:ServiceId): grain state is keyed by it, so a restart must keep it to find it.
+        builder.Options.ServiceId = "citybrain-tests";
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton<TimeProvider>(clock);

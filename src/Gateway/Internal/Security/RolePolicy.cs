@@ -60,6 +60,9 @@ internal static class RolePolicy
         [Full(Drills.Descriptor, "StartDrill")] = Center,
         [Full(Drills.Descriptor, "GetDrillStatus")] = Roles.Viewer | Center,
         [Full(Drills.Descriptor, "GetDrillReport")] = Roles.Viewer | Center,
+        [Full(Drills.Descriptor, "ListDrills")] = Roles.Viewer | Center,
+        [Full(Drills.Descriptor, "StopDrill")] = Center,
+        [Full(Drills.Descriptor, "CancelDrill")] = Center,
 
         [Full(Admin.Descriptor, "LoadCity")] = Roles.Admin,
         [Full(Admin.Descriptor, "ReloadCity")] = Roles.Admin,

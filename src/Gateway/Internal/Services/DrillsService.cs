@@ -6,7 +6,7 @@ using Grpc.Core;
 
 namespace CityBrain.Gateway.Internal.Services;
 
-/// <summary>Drills: <see cref="DrillService"/> (the drill grain keyed by the scenario's id).</summary>
+/// <summary>Drills: <see cref="DrillService"/> (the drill grain keyed by the scenario's id, and the drill index).</summary>
 internal sealed class DrillsService(DrillService drills) : Drills.DrillsBase
 {
     public override async Task<DrillStatus> StartDrill(DrillScenarioRequest request, ServerCallContext context)
@@ -19,6 +19,14 @@ internal sealed class DrillsService(DrillService drills) : Drills.DrillsBase
         });
     }
 
+    public override async Task<DrillList> ListDrills(ListDrillsRequest request, ServerCallContext context)
+    {
+        var (rows, next) = await drills.ListAsync(request.PageSize, request.PageToken);
+        var list = new DrillList { NextPageToken = next };
+        list.Drills.Add(rows);
+        return list;
+    }
+
     public override async Task<DrillStatus> GetDrillStatus(DrillRef request, ServerCallContext context)
     {
         var status = await drills.StatusAsync(Ids.Key(request.DrillId, "drill_id"));
@@ -28,5 +36,15 @@ internal sealed class DrillsService(DrillService drills) : Drills.DrillsBase
     public override async Task<DrillReport> GetDrillReport(DrillRef request, ServerCallContext context)
     {
         return await drills.ReportAsync(Ids.Key(request.DrillId, "drill_id"));
+    }
+
+    public override async Task<DrillStatus> StopDrill(DrillAction request, ServerCallContext context)
+    {
+        return await drills.StopAsync(Ids.Key(request.DrillId, "drill_id"), new StopDrillRequest { Actor = context.Caller().Actor, Reason = request.Reason });
+    }
+
+    public override async Task<DrillStatus> CancelDrill(DrillAction request, ServerCallContext context)
+    {
+        return await drills.CancelAsync(Ids.Key(request.DrillId, "drill_id"), new StopDrillRequest { Actor = context.Caller().Actor, Reason = request.Reason });
     }
 }
