@@ -22,7 +22,7 @@ namespace CityBrain.Bench.Ingest;
 ///   stream  EventIntake.SubmitStream;
 ///   latency unary submits paced at one fixed rate for every run, a share (default 0.2) of the first "off" run's unary
 ///           maximum: a center's working load, below saturation, where an ack's p99 is the path's and not the queue's.
-/// Runs alternate off, on, off, on, ... (<c>rounds</c> pairs) so the machine's drift falls on both sides; a mode's rate is
+/// Runs alternate off, on, on, off, off, on, ... (<c>rounds</c> pairs, ABBA) so the machine's drift falls on both sides; a mode's rate is
 /// its events over its time in all rounds, its ack p99 the median of its runs, and its cost the silo's CPU per event.
 /// Arguments: seconds per phase (8), rounds (2), unary concurrency (512), streams (8), paced share (0.2); arguments of the form
 /// <c>--CityBrain:Key=value</c> are settings of the "on" silo (e.g. <c>--CityBrain:Telemetry:TraceSampleRatio=0.1</c>).
@@ -44,7 +44,11 @@ internal static class TelemetryBenchmark
         var onSettings = IngestBenchmark.SettingArguments(args).ToArray();
         var phase = TimeSpan.FromSeconds(seconds);
 
-        await using var postgres = await PostgresServer.FromEnvironmentOrStartAsync();
+        // Telemetry costs the silo CPU, not the database: a private server with fsync off keeps the disk's flush latency
+        // (on a shared machine, tens to hundreds of milliseconds at random) out of the comparison of ack times.
+        await using var postgres = Environment.GetEnvironmentVariable("CITYBRAIN_PG") is { Length: > 0 }
+            ? await PostgresServer.FromEnvironmentOrStartAsync()
+            : await PostgresServer.StartPrivateAsync(fsync: false);
         var connection = await postgres.CreateDatabaseAsync("bench_telemetry");
         var postmaster = await CpuSample.PostmasterPidAsync(connection);
         await using var sink = await OtlpSink.StartAsync();
@@ -55,10 +59,12 @@ internal static class TelemetryBenchmark
         var modes = new[] { new Mode("off"), new Mode("on") };
         double pacedRate = 0;
 
-        BenchHost.Progress($"telemetry off against on{string.Concat(onSettings.Select(s => $" {s.Name}={s.Value}"))}, {rounds} round(s) of {seconds} s phases; PostgreSQL {(postgres.IsPrivate ? "private server, fsync on" : "CITYBRAIN_PG")}; OTLP sink {sink.Endpoint}; load average {BenchHost.LoadAverage()}");
+        BenchHost.Progress($"telemetry off against on{string.Concat(onSettings.Select(s => $" {s.Name}={s.Value}"))}, {rounds} round(s) of {seconds} s phases; PostgreSQL {(postgres.IsPrivate ? "private server, fsync off" : "CITYBRAIN_PG")}; OTLP sink {sink.Endpoint}; load average {BenchHost.LoadAverage()}");
         for (var round = 1; round <= rounds; round++)
         {
-            foreach (var mode in modes)
+            // Off, on in odd rounds and on, off in even ones (ABBA): a machine that drifts one way over the run (a database
+            // that grows, a neighbour that starts) weighs on both sides alike instead of always on the second.
+            foreach (var mode in round % 2 == 1 ? modes : modes.Reverse())
             {
                 var enabled = mode.Name == "on";
                 var settings = IngestBenchmark.SiloSettings(connection, key);
@@ -87,7 +93,7 @@ internal static class TelemetryBenchmark
                 cpu = CpuSample.Take(silo.ProcessId, postmaster);
                 var (stream, _) = await IngestBenchmark.StreamAsync(client, events, streams, phase);
                 var streamCpu = CpuSample.Take(silo.ProcessId, postmaster) - cpu;
-                if (pacedRate == 0)
+                if (pacedRate == 0) // the first run is an "off" one
                 {
                     pacedRate = pacedShare * unary;
                 }
