@@ -1,7 +1,7 @@
 // 工单 queue: Query.ListIncidents with the API's filters (status, channel = source, category, grid or community as
-// the area, department), in report order or by time left. Drill incidents are not in this list (the API lists them
-// by their drill). Search: text (description, address, work-order number) for every role, the caller's phone for the
-// roles that see reporters in full (dispatcher, admin: the API refuses it to the others).
+// the area, department), in report order or by time left; real incidents, or the drill incidents (演练) apart.
+// Search: text (description, address, work-order number) for every role, the caller's phone for the roles that see
+// reporters in full (dispatcher, admin: the API refuses it to the others).
 import { getPage } from './api.js';
 import { t } from './i18n.js';
 import { cityDay, formatTime, formatLeft, now, syncFromRow } from './time.js';
@@ -40,7 +40,7 @@ export function renderQueue(main, ctx) {
     select('grid', t('queue.grid'), dir.grids.map(g => [g.id, `${g.id} ${g.name}`]), params.get('grid') ?? ''),
     select('department', t('queue.department'), dir.departments.map(d => [d.id, d.name]), params.get('department') ?? ''),
     el('label', { htmlFor: 'kind' }, t('queue.kind'),
-      el('select', { id: 'kind', name: 'kind', title: t('queue.drillNote') }, el('option', { value: 'real', textContent: t('queue.real') }))),
+      el('select', { id: 'kind', name: 'kind' }, el('option', { value: 'real', textContent: t('queue.real') }), el('option', { value: 'drill', textContent: t('queue.drill') }))),
     el('label', { htmlFor: 'fromDay' }, t('queue.fromDay'), el('input', { id: 'fromDay', name: 'fromDay', type: 'date', value: params.get('fromDay') ?? cityDay(-6) })),
     select('order', t('queue.order'), [['INCIDENT_ORDER_TIME_LEFT', t('queue.byTimeLeft')]], params.get('order') ?? ''),
     el('button', { type: 'submit', textContent: t('queue.apply') }));
@@ -100,6 +100,7 @@ export function renderQueue(main, ctx) {
       fromDay: f.get('fromDay'),
       toDay: cityDay(0),
       order: f.get('order'),
+      drills: f.get('kind') === 'drill' || undefined,
       pageSize: 100,
     };
     load(true);

@@ -34,11 +34,8 @@ internal sealed partial class IncidentGrain
         var e = IncidentRules.SystemEvent(now, request.Actor, request.Exercise ? "exercise event injected" : "event received");
         e.Reported = new Reported { Seed = seed };
 
-        if (!seed.Exercise)
-        {
-            // The incident's feed entry is its daily index entry too: no write of its own, and never without the incident.
-            _dayTag = IncidentIndex.Tag(model.LocalDay(now));
-        }
+        // The incident's feed entry is its daily index entry too: no write of its own, and never without the incident.
+        _dayTag = IncidentIndex.Tag(model.LocalDay(now), seed.Exercise);
 
         await CommitAsync([e]);
         if (_deactivateAfterReport)

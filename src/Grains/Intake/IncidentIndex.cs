@@ -4,10 +4,11 @@ using CityBrain.Storage;
 namespace CityBrain.Grains.Intake;
 
 /// <summary>
-/// The daily index of real incidents (lists, evaluation): the incident feed entries of reports, tagged with their local
-/// report day (<c>incident-day/yyyyMMdd</c>). The tag rides on the report's own feed entry, written in the same
+/// The daily index of incidents (lists, evaluation): the incident feed entries of reports, tagged with their local
+/// report day (<c>incident-day/yyyyMMdd</c>; drill incidents apart, <c>drill-day/yyyyMMdd</c>, so that they never mix in
+/// real lists and figures). The tag rides on the report's own feed entry, written in the same
 /// transaction as the incident's first journal append, so the index names every real incident exactly once, never
-/// one that does not exist, and costs no row of its own. Drill incidents are not tagged. Entries are in commit order; a
+/// one that does not exist, and costs no row of its own. Entries are in commit order; a
 /// reader resumes after the last position it saw, so a paged list neither repeats nor skips an incident while new ones
 /// arrive.
 /// </summary>
@@ -18,15 +19,16 @@ internal static class IncidentIndex
 
     private static readonly Actor Reader = new() { UserId = "incident-index", Role = Role.System };
 
-    /// <summary>The tag of a local day (<c>yyyyMMdd</c>, as <see cref="City.CityModel.LocalDay"/> gives it).</summary>
-    public static string Tag(string localDay) => "incident-day/" + localDay;
+    /// <summary>The tag of a local day (<c>yyyyMMdd</c>, as <see cref="City.CityModel.LocalDay"/> gives it): of its real
+    /// incidents, or of its drill incidents.</summary>
+    public static string Tag(string localDay, bool drills = false) => (drills ? "drill-day/" : "incident-day/") + localDay;
 
     /// <summary>Up to <paramref name="maxCount"/> incidents of the day reported after <paramref name="afterPosition"/>,
     /// as (position, incident id), in report order.</summary>
     public static async Task<IReadOnlyList<(long Position, string IncidentId)>> ReadAsync(
-        IFeedReader feed, string localDay, long afterPosition, int maxCount, CancellationToken cancellationToken)
+        IFeedReader feed, string localDay, long afterPosition, int maxCount, CancellationToken cancellationToken, bool drills = false)
     {
-        var entries = await feed.ReadTagAsync<IncidentFeedEntry>(Tag(localDay), afterPosition, maxCount, cancellationToken);
+        var entries = await feed.ReadTagAsync<IncidentFeedEntry>(Tag(localDay, drills), afterPosition, maxCount, cancellationToken);
         return entries.Select(e => (e.Position, e.Grain.Key.ToString()!)).ToList();
     }
 

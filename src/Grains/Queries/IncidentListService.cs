@@ -66,7 +66,7 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
 
         var now = time.GetUtcNow();
         var list = new IncidentList();
-        list.NextPageToken = await ScanAsync(actor, from, to, query.PageToken, pageSize, incident =>
+        list.NextPageToken = await ScanAsync(actor, from, to, query.PageToken, pageSize, query.Drills, incident =>
         {
             if (!Matches(query, search, incident))
             {
@@ -111,7 +111,7 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
         var from = fromDay.Length == 0 ? to.AddDays(-(MaxDays - 1)) : Day("from_day", fromDay);
         CheckPeriod(from, to);
         var records = new List<AssignmentRecord>();
-        var next = await ScanAsync(actor, from, to, pageToken, pageSize, incident =>
+        var next = await ScanAsync(actor, from, to, pageToken, pageSize, drills: false, incident =>
         {
             var count = records.Count;
             var finished = SlaEngine.IsTerminal(incident.Status);
@@ -146,7 +146,7 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
     /// <paramref name="take"/> (true: it went on the page) until the page holds <paramref name="pageSize"/> or
     /// <see cref="MaxScan"/> incidents were read. Returns the token to go on from, empty at the end.
     /// </summary>
-    private async Task<string> ScanAsync(Actor actor, DateOnly from, DateOnly to, string pageToken, int pageSize, Func<Incident, bool> take)
+    private async Task<string> ScanAsync(Actor actor, DateOnly from, DateOnly to, string pageToken, int pageSize, bool drills, Func<Incident, bool> take)
     {
         var (day, after) = pageToken.Length == 0 ? (to, 0L) : ParseToken(pageToken, from, to);
         var taken = 0;
@@ -162,7 +162,7 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
                 }
 
                 var read = Math.Min(Concurrency, MaxScan - scanned);
-                var entries = await IncidentIndex.ReadAsync(feed, key, after, read, CancellationToken.None);
+                var entries = await IncidentIndex.ReadAsync(feed, key, after, read, CancellationToken.None, drills);
                 var incidents = await Task.WhenAll(entries.Select(entry => IncidentIndex.GetAsync(grains, entry.IncidentId)));
                 for (var i = 0; i < incidents.Length && taken < pageSize; i++)
                 {
@@ -201,7 +201,7 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
             var after = 0L;
             while (true)
             {
-                var entries = await IncidentIndex.ReadAsync(feed, key, after, Concurrency, CancellationToken.None);
+                var entries = await IncidentIndex.ReadAsync(feed, key, after, Concurrency, CancellationToken.None, query.Drills);
                 scanned += entries.Count;
                 if (scanned > MaxSortedScan)
                 {
@@ -270,6 +270,7 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
             Id = incident.Id,
             Source = incident.Source,
             SourceEventId = incident.SourceEventId,
+            Exercise = incident.Exercise,
             Status = incident.Status,
             CategoryCode = incident.CategoryCode,
             Severity = incident.Severity,

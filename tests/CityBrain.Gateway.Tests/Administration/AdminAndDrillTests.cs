@@ -60,7 +60,7 @@ public sealed class AdminAndDrillTests(GatewayServer server) : IDisposable
     }
 
     [Fact]
-    public async Task Drill_StartedByDispatcher_StatusAndReportReadableMarkedExercise()
+    public async Task Drill_StartedByDispatcher_StatusAndReportReadableMarkedExercise_ListedApartFromRealIncidents()
     {
         var scenario = (await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Data", "flood-linkage.yaml")))
             .Replace("flood-linkage-2026-11", "gateway-drill-" + Guid.NewGuid().ToString("N")[..6], StringComparison.Ordinal);
@@ -86,6 +86,13 @@ public sealed class AdminAndDrillTests(GatewayServer server) : IDisposable
         var incident = (await dispatcher.Query.GetIncidentAsync(new GetIncidentRequest { IncidentId = again.IncidentIds[0], OmitJournal = true })).Incident;
         Assert.True(incident.Exercise);
         Assert.Equal(status.DrillId, report.Status.DrillId);
+
+        // Drill incidents are listed apart (drills = true), never among the real ones.
+        var drills = await dispatcher.Query.ListIncidentsAsync(new IncidentListQuery { Drills = true, Source = incident.Source, PageSize = 500 });
+        var real = await dispatcher.Query.ListIncidentsAsync(new IncidentListQuery { Source = incident.Source, PageSize = 500 });
+        Assert.Contains(drills.Incidents, i => i.Id == incident.Id);
+        Assert.All(drills.Incidents, i => Assert.True(i.Exercise));
+        Assert.DoesNotContain(real.Incidents, i => i.Id == incident.Id || i.Exercise);
         await Expect.StatusAsync(StatusCode.NotFound, () => server.For(Who.Viewer).Drills.GetDrillStatusAsync(new DrillRef { DrillId = "no-such-drill" }));
         await Expect.StatusAsync(StatusCode.InvalidArgument, () => dispatcher.Drills.StartDrillAsync(new DrillScenarioRequest { ScenarioText = "nonsense: [" }));
     }
@@ -98,6 +105,10 @@ public sealed class AdminAndDrillTests(GatewayServer server) : IDisposable
             .Replace("flood-linkage-2026-11", id, StringComparison.Ordinal);
         var dispatcher = server.For(Who.Dispatcher());
         var viewer = server.For(Who.Viewer);
+
+        // An earlier drill, so that the list has a second page whatever other tests ran before this one.
+        var earlier = scenario.Replace(id, id + "-earlier", StringComparison.Ordinal);
+        await dispatcher.Drills.StartDrillAsync(new DrillScenarioRequest { ScenarioText = earlier, FileName = "flood-earlier.yaml" });
         await dispatcher.Drills.StartDrillAsync(new DrillScenarioRequest { ScenarioText = scenario, FileName = "flood.yaml" });
 
         var listed = (await viewer.Drills.ListDrillsAsync(new ListDrillsRequest { PageSize = 100 })).Drills[0]; // newest first
