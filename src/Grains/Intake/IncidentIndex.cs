@@ -26,7 +26,7 @@ internal static class IncidentIndex
     /// <summary>Up to <paramref name="maxCount"/> incidents of the day reported after <paramref name="afterPosition"/>,
     /// as (position, incident id), in report order.</summary>
     public static async Task<IReadOnlyList<(long Position, string IncidentId)>> ReadAsync(
-        IFeedReader feed, string localDay, long afterPosition, int maxCount, CancellationToken cancellationToken, bool drills = false)
+        IFeedReader feed, string localDay, bool drills, long afterPosition, int maxCount, CancellationToken cancellationToken)
     {
         var entries = await feed.ReadTagAsync<IncidentFeedEntry>(Tag(localDay, drills), afterPosition, maxCount, cancellationToken);
         return entries.Select(e => (e.Position, e.Grain.Key.ToString()!)).ToList();
@@ -39,7 +39,7 @@ internal static class IncidentIndex
         var after = 0L;
         while (true)
         {
-            var page = await ReadAsync(feed, localDay, after, ReadPage, cancellationToken);
+            var page = await ReadAsync(feed, localDay, drills: false, after, ReadPage, cancellationToken);
             ids.AddRange(page.Select(e => e.IncidentId));
             if (page.Count < ReadPage)
             {

@@ -162,7 +162,7 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
                 }
 
                 var read = Math.Min(Concurrency, MaxScan - scanned);
-                var entries = await IncidentIndex.ReadAsync(feed, key, after, read, CancellationToken.None, drills);
+                var entries = await IncidentIndex.ReadAsync(feed, key, drills, after, read, CancellationToken.None);
                 var incidents = await Task.WhenAll(entries.Select(entry => IncidentIndex.GetAsync(grains, entry.IncidentId)));
                 for (var i = 0; i < incidents.Length && taken < pageSize; i++)
                 {
@@ -201,7 +201,7 @@ public sealed class IncidentListService(IGrainFactory grains, IFeedReader feed, 
             var after = 0L;
             while (true)
             {
-                var entries = await IncidentIndex.ReadAsync(feed, key, after, Concurrency, CancellationToken.None, query.Drills);
+                var entries = await IncidentIndex.ReadAsync(feed, key, query.Drills, after, Concurrency, CancellationToken.None);
                 scanned += entries.Count;
                 if (scanned > MaxSortedScan)
                 {

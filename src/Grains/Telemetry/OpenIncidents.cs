@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Diagnostics.Metrics;
 using CityBrain.Contracts;
 using CityBrain.Grains.Sla;
@@ -97,20 +98,10 @@ public sealed class OpenIncidentGauge
             new KeyValuePair<string, object?>("drill", s.Key.Item3 ? "true" : "false")));
     }
 
-    /// <summary>The status's name in metrics (its protobuf name without the prefix, lower case).</summary>
-    internal static string StatusName(IncidentStatus status) => status switch
-    {
-        IncidentStatus.Reported => "reported",     // 信息收集
-        IncidentStatus.Accepted => "accepted",     // 受理
-        IncidentStatus.Assigned => "assigned",     // 派遣
-        IncidentStatus.OnSite => "on_site",        // 到场
-        IncidentStatus.Handled => "handled",       // 处置
-        IncidentStatus.Verified => "verified",     // 核查
-        IncidentStatus.Suspended => "suspended",   // 挂起
-        IncidentStatus.Closed => "closed",
-        IncidentStatus.Rejected => "rejected",
-        IncidentStatus.Duplicate => "duplicate",
-        IncidentStatus.Retracted => "retracted",
-        _ => "unspecified",
-    };
+    /// <summary>The status's name in metrics: its protobuf name without the prefix, lower case (<c>on_site</c> 到场).</summary>
+    internal static string StatusName(IncidentStatus status) => StatusNames.GetValueOrDefault(status, "unspecified");
+
+    private static readonly FrozenDictionary<IncidentStatus, string> StatusNames =
+        IncidentReflection.Descriptor.EnumTypes.Single(e => e.ClrType == typeof(IncidentStatus)).Values
+            .ToFrozenDictionary(v => (IncidentStatus)v.Number, v => v.Name["INCIDENT_STATUS_".Length..].ToLowerInvariant());
 }

@@ -41,7 +41,6 @@ internal sealed class ViewProjectorGrain(
     private readonly List<(long Position, TaskCompletionSource Done)> _waiting = [];
     private long _position;
     private OpenIncidentTally _open = new(null);
-    private bool _openChanged;
     private DateTimeOffset _savedAt;
     private Task _following = Task.CompletedTask;
 
@@ -115,7 +114,7 @@ internal sealed class ViewProjectorGrain(
 
                 // The position is saved with every delivery (so a restart redelivers little) and otherwise now and then:
                 // the views skip what they have, so a saved position that lags costs only a re-read.
-                if (delivered || _openChanged || clock.Time.GetUtcNow() - _savedAt >= SaveInterval)
+                if (delivered || clock.Time.GetUtcNow() - _savedAt >= SaveInterval)
                 {
                     await SaveAsync();
                 }
@@ -201,19 +200,18 @@ internal sealed class ViewProjectorGrain(
 
         if (changed)
         {
-            _openChanged = true;
             openIncidents.Publish(Shard, this, _open.Snapshot());
         }
     }
 
-    /// <summary>Saves the position with the counts as of it (so a restart replays onto the matching counts).</summary>
+    /// <summary>Saves the position with the counts as of it: any saved pair is consistent, so a restart replays from the
+    /// position onto the matching counts.</summary>
     private async Task SaveAsync()
     {
         if (_position != state.State.Position)
         {
             state.State = new ProjectorPosition { Position = _position, OpenIncidents = _open.Snapshot() };
             await state.WriteStateAsync();
-            _openChanged = false;
         }
 
         _savedAt = clock.Time.GetUtcNow();

@@ -139,7 +139,7 @@ internal sealed class DeadlineShardGrain(
                 StorageLog.ShardReadFailed(logger, exception, Shard, RetryDelay);
                 try
                 {
-                    await polling.WaitAsync(store.WhenReachableAgain, RetryDelay, TimeSpan.Zero, stopping);
+                    await polling.RetryDelayAsync(RetryDelay, store.WhenReachableAgain, stopping);
                 }
                 catch (OperationCanceledException)
                 {
@@ -235,8 +235,7 @@ internal sealed class DeadlineShardGrain(
     /// as soon as it answers: the breaches that fell due in an outage are recorded right after it, not a retry later.</summary>
     private void RetryWhenReachable()
     {
-        var reachable = store.WhenReachableAgain;
-        if (_watchingOutage || reachable.IsCompleted || store.UnreachableReason is null)
+        if (_watchingOutage || store.WhenReachableAgain is not { } reachable)
         {
             return;
         }

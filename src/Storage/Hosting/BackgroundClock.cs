@@ -42,6 +42,12 @@ public sealed class BackgroundClock(TimeProvider time)
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>The wait of a retry: <paramref name="delay"/>, or less if <paramref name="sooner"/> (when given) completes
+    /// first, e.g. the database answering again after an outage.</summary>
+    public Task RetryDelayAsync(TimeSpan delay, Task? sooner, CancellationToken cancellationToken) => sooner is null
+        ? DelayAsync(delay, cancellationToken)
+        : WaitAsync(sooner, delay, TimeSpan.Zero, cancellationToken);
+
     /// <summary>A delay on this clock.</summary>
     public Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) => Task.Delay(delay, time, cancellationToken);
 }

@@ -5,7 +5,6 @@ namespace CityBrain.Storage.Internal;
 /// closes the circuit.</summary>
 internal sealed class StorageCircuit(TimeProvider time, TimeSpan retryAfter, string description)
 {
-    private static readonly Task Never = new TaskCompletionSource().Task;
     private readonly Lock _lock = new();
     private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
     private string? _lastError;
@@ -15,15 +14,15 @@ internal sealed class StorageCircuit(TimeProvider time, TimeSpan retryAfter, str
     public string? LastError => Volatile.Read(ref _lastError);
 
     /// <summary>While the circuit is open, a task that completes when a success closes it (the database is back);
-    /// while it is closed, a task that never completes. Retry loops wait on it beside their delay, so that what failed
-    /// during an outage is tried again as soon as the database answers.</summary>
-    public Task WhenClosed
+    /// null while it is closed. Read once, so that "is it open" and "what to wait for" are one answer. Retry loops wait
+    /// on it beside their delay, so that what failed during an outage is tried again as soon as the database answers.</summary>
+    public Task? WhenClosed
     {
         get
         {
             lock (_lock)
             {
-                return _closed?.Task ?? Never;
+                return _closed?.Task;
             }
         }
     }

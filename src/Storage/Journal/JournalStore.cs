@@ -118,9 +118,9 @@ internal sealed partial class JournalStore : IAsyncDisposable
     /// or a probe succeeds — or null.</summary>
     public string? UnreachableReason => _circuit.LastError is { } error ? $"{Description}: {error}" : null;
 
-    /// <summary>While the database is known to be unreachable, completes when it answers again; otherwise never
-    /// (see <see cref="StorageCircuit.WhenClosed"/>).</summary>
-    public Task WhenReachableAgain => _circuit.WhenClosed;
+    /// <summary>While the database is known to be unreachable, a task that completes when it answers again; null while
+    /// it answers (see <see cref="StorageCircuit.WhenClosed"/>).</summary>
+    public Task? WhenReachableAgain => _circuit.WhenClosed;
 
     /// <summary>Asks the database a trivial question, bypassing the fail-fast window: a success closes the circuit, a
     /// failure, or no answer within <paramref name="timeout"/>, opens it.</summary>

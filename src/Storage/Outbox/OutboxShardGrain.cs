@@ -79,7 +79,7 @@ internal sealed class OutboxShardGrain(
                 StorageLog.OutboxShardFailed(logger, exception, Shard, RetryDelay);
                 try
                 {
-                    await polling.WaitAsync(store.WhenReachableAgain, RetryDelay, TimeSpan.Zero, stopping);
+                    await polling.RetryDelayAsync(RetryDelay, store.WhenReachableAgain, stopping);
                 }
                 catch (OperationCanceledException)
                 {

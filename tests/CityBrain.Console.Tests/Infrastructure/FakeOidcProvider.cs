@@ -35,9 +35,6 @@ public sealed class FakeOidcProvider : IAsyncDisposable
     /// <summary>The claims of whoever signs in next (besides iss, aud, nonce, iat, exp).</summary>
     public IReadOnlyDictionary<string, object> NextUser { get; set; } = new Dictionary<string, object>();
 
-    /// <summary>Token requests answered, and refused.</summary>
-    public int Exchanged { get; private set; }
-
     public static async Task<FakeOidcProvider> StartAsync()
     {
         var port = SiloProcess.FreePort();
@@ -94,7 +91,6 @@ public sealed class FakeOidcProvider : IAsyncDisposable
                 return Results.Json(new { error = "invalid_grant" }, statusCode: 400);
             }
 
-            Exchanged++;
             var claims = new Dictionary<string, object>(grant.User) { ["nonce"] = grant.Nonce };
             var idToken = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
             {
