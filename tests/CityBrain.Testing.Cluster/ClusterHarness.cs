@@ -137,6 +137,7 @@ public sealed partial class ClusterHarness : IAsyncDisposable
         _silos[index] = null;
         DropChannel(index);
         await silo.KillAsync();
+        _departed[index] = DepartedOutput(index) + silo.Output;
         await silo.DisposeAsync();
     }
 
@@ -153,13 +154,14 @@ public sealed partial class ClusterHarness : IAsyncDisposable
         _silos[index] = null;
         await clientsDone(index).WaitAsync(TimeSpan.FromSeconds(30));
         var exit = await silo.TerminateAsync();
-        _departed[index] = silo.Output;
+        _departed[index] = DepartedOutput(index) + silo.Output;
         DropChannel(index);
         await silo.DisposeAsync();
         return exit;
     }
 
-    /// <summary>What the silo last stopped in slot <paramref name="index"/> printed (for a test's failure message).</summary>
+    /// <summary>What the silos stopped or killed in slot <paramref name="index"/> printed, oldest first (for a test's
+    /// failure message).</summary>
     public string DepartedOutput(int index) => _departed.GetValueOrDefault(index, string.Empty);
 
     /// <summary>Starts a new silo process in slot <paramref name="index"/> (a new member: a new generation).</summary>

@@ -9,9 +9,9 @@ namespace CityBrain.Storage;
 /// <summary>
 /// Whether the database answers: the journal store's own view (a connection failure of any call marks it unreachable,
 /// a success reachable again), kept fresh by a probe every <see cref="StorageOptions.ProbeInterval"/> (every
-/// <see cref="StorageOptions.OutageProbeInterval"/> while it is unreachable) so that it also recovers, and is noticed,
-/// while no call reaches the database (a silo that is not ready receives none). The silo's readiness reads it; the
-/// deadline and outbox shards retry as soon as it recovers.
+/// <see cref="StorageOptions.OutageProbeInterval"/> while it is unreachable, from the first call that finds it so) so that
+/// it also recovers, and is noticed, while no call reaches the database (a silo that is not ready receives none). The
+/// silo's readiness reads it; the deadline and outbox shards retry as soon as it recovers.
 /// </summary>
 public sealed class StorageHealth : BackgroundService
 {
@@ -54,7 +54,13 @@ public sealed class StorageHealth : BackgroundService
 
             try
             {
-                await Task.Delay(unreachableSince is null ? _options.ProbeInterval : _options.OutageProbeInterval, time, stoppingToken).ConfigureAwait(false);
+                // While the database answers, the next probe comes after the regular interval, or as soon as a call finds
+                // it unreachable (then at the outage pace at most): a short outage that calls ran into is probed from its
+                // start, and its end noticed within the outage interval, not up to a whole regular interval later.
+                var next = unreachableSince is null
+                    ? _clock.WaitAsync(_store.WhenUnreachable, _options.ProbeInterval, _options.OutageProbeInterval, stoppingToken)
+                    : Task.Delay(_options.OutageProbeInterval, time, stoppingToken);
+                await next.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {

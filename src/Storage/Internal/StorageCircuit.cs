@@ -9,6 +9,7 @@ internal sealed class StorageCircuit(TimeProvider time, TimeSpan retryAfter, str
     private DateTimeOffset _openUntil = DateTimeOffset.MinValue;
     private string? _lastError;
     private TaskCompletionSource? _closed;
+    private TaskCompletionSource _opened = NewSignal();
 
     /// <summary>The last connection failure, until a success resets it; null while the database answers.</summary>
     public string? LastError => Volatile.Read(ref _lastError);
@@ -23,6 +24,20 @@ internal sealed class StorageCircuit(TimeProvider time, TimeSpan retryAfter, str
             lock (_lock)
             {
                 return _closed?.Task;
+            }
+        }
+    }
+
+    /// <summary>A task that completes when a failure opens the circuit (at once while it is open). The store's probe waits
+    /// on it beside its interval, so that an outage a call ran into is probed for at the outage pace from its start, not
+    /// after the probe's next regular turn.</summary>
+    public Task WhenOpened
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _opened.Task;
             }
         }
     }
@@ -50,7 +65,8 @@ internal sealed class StorageCircuit(TimeProvider time, TimeSpan retryAfter, str
         {
             _lastError = cause.Message;
             _openUntil = time.GetUtcNow() + retryAfter;
-            _closed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _closed ??= NewSignal();
+            _opened.TrySetResult(); // in the lock, so a concurrent reset cannot be undone; continuations run elsewhere
         }
 
         return new StorageUnavailableException($"{description} is unavailable: {cause.Message}", cause);
@@ -68,8 +84,14 @@ internal sealed class StorageCircuit(TimeProvider time, TimeSpan retryAfter, str
         {
             _lastError = null;
             (closed, _closed) = (_closed, null);
+            if (_opened.Task.IsCompleted)
+            {
+                _opened = NewSignal();
+            }
         }
 
         closed?.TrySetResult();
     }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

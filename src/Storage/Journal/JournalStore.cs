@@ -122,6 +122,10 @@ internal sealed partial class JournalStore : IAsyncDisposable
     /// it answers (see <see cref="StorageCircuit.WhenClosed"/>).</summary>
     public Task? WhenReachableAgain => _circuit.WhenClosed;
 
+    /// <summary>Completes when a call or a probe finds the database unreachable (at once while it is known to be);
+    /// see <see cref="StorageCircuit.WhenOpened"/>.</summary>
+    public Task WhenUnreachable => _circuit.WhenOpened;
+
     /// <summary>Asks the database a trivial question, bypassing the fail-fast window: a success closes the circuit, a
     /// failure, or no answer within <paramref name="timeout"/>, opens it.</summary>
     public async Task ProbeAsync(TimeSpan timeout, CancellationToken cancellationToken)

@@ -244,7 +244,7 @@ public sealed class ClusterProcessTests
         await load.StopAsync();
         foreach (var i in cluster.LiveIndexes)
         {
-            Diagnose($"--- silo {i} ---\n{cluster.Silos[i]!.Output}");
+            Diagnose($"--- silo {i} ---\n{cluster.DepartedOutput(i)}{cluster.Silos[i]!.Output}");
         }
 
         var worst = lateness.Max();

@@ -58,6 +58,32 @@ public sealed class OutageTests
     }
 
     [Fact]
+    public async Task Health_OutageACallRanInto_ProbedAtTheOutagePace_NotAfterTheRegularInterval()
+    {
+        await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
+        var connection = await server.CreateDatabaseAsync("tripped");
+        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection, configure: o =>
+        {
+            o.ProbeInterval = TimeSpan.FromHours(1);
+            o.RetryAfter = TimeSpan.FromHours(1);
+        });
+        var health = silo.SiloServices.GetRequiredService<StorageHealth>();
+        var grain = silo.Grains.GetGrain<ITallyGrain>("t");
+        await grain.Add([1]);
+
+        // The regular probe has had its turn and sleeps for an hour, and calls fail fast for an hour after a failure (the
+        // shards' reads too): only the probe, started by the call below, can notice the database's return.
+        await server.StopAsync();
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => grain.Add([2]));
+        await server.StartAsync();
+
+        // No call from here on: the probe the failed call woke notices the return by itself.
+        await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is null), TimeSpan.FromSeconds(30), "the probe notices the database is back");
+        Assert.Equal(2, await grain.Add([3]));
+    }
+
+    [Fact]
     public async Task Deadline_DueDuringAnOutage_FiresAsSoonAsTheDatabaseAnswers_NotARetryLater()
     {
         await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
