@@ -1,7 +1,5 @@
 using CityBrain.Storage.Internal;
-using CityBrain.Storage.Journal;
 using CityBrain.Storage.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CityBrain.Storage.Tests.Outbox;
 
@@ -47,17 +45,16 @@ public sealed class OutboxRetentionTests(DatabaseFixture databases)
     public async Task PurgeOutbox_SettledBeforeTheCutoff_DeletedInBatchesOfItsShardOnly_OpenAndRecentStay(DatabaseKind kind)
     {
         var connection = await databases.NewMigratedDatabaseAsync(kind);
-        await using var store = new JournalStore(
-            new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
+        await using var store = OutboxSilo.OpenStore(kind, connection);
         var keys = Enumerable.Range(0, 10_000).Select(i => $"incident-{i}").Where(k => Shards.OfOrderingKey(k) == 3).Take(2).ToArray();
         var otherShard = Enumerable.Range(0, 10_000).Select(i => $"incident-{i}").First(k => Shards.OfOrderingKey(k) != 3);
         var old = StorageCluster.Start;
         var cutoff = old.AddDays(7);
         var recent = cutoff.AddSeconds(1);
 
-        await Commit(keys[0], "delivered-1", "delivered-2", "delivered-3", "delivered-recent", "pending-old");
-        await Commit(keys[1], "dead-old", "discarded-old", "discarded-recent");
-        await Commit(otherShard, "delivered-other-shard");
+        await store.CommitMessagesAsync(keys[0], "delivered-1", "delivered-2", "delivered-3", "delivered-recent", "pending-old");
+        await store.CommitMessagesAsync(keys[1], "dead-old", "discarded-old", "discarded-recent");
+        await store.CommitMessagesAsync(otherShard, "delivered-other-shard");
         foreach (var id in new[] { "delivered-1", "delivered-2", "delivered-3", "delivered-other-shard" })
         {
             Assert.True(await store.MarkOutboxDeliveredAsync(id, 1, old, CancellationToken.None));
@@ -98,18 +95,6 @@ public sealed class OutboxRetentionTests(DatabaseFixture databases)
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.PurgeOutboxAsync(3, OutboxState.Dead, cutoff.AddYears(10), 10, CancellationToken.None));
         Assert.NotNull(await store.ReadOutboxAsync("pending-old", CancellationToken.None));
         Assert.NotNull(await store.ReadOutboxAsync("dead-old", CancellationToken.None));
-
-        async Task Commit(string orderingKey, params string[] ids)
-        {
-            var append = new AppendRequest
-            {
-                Grain = new StoredGrain("tally", orderingKey),
-                Events = [(old, new Payload(1, PayloadFormat.Json, "{}"u8.ToArray()))],
-                Outbox = [.. ids.Select(id => new OutboxWrite(id, Hotline, orderingKey, id))],
-                At = old,
-            };
-            Assert.True(await store.CommitAsync(append));
-        }
     }
 
     [Theory]
