@@ -58,6 +58,18 @@ public sealed class JsonBodyCheckTests
         Assert.Null(JsonBodyCheck.Problem(Encoding.UTF8.GetBytes(json), IntakeEvent.Descriptor));
     }
 
+    [Fact]
+    public void Problem_AfterAUtf8ByteOrderMark_ChecksTheJson()
+    {
+        byte[] mark = [0xEF, 0xBB, 0xBF];
+
+        byte[] good = [.. mark, .. """{"source": "video"}"""u8];
+        byte[] bad = [.. mark, .. """{"source": 1}"""u8];
+
+        Assert.Null(JsonBodyCheck.Problem(good, IntakeEvent.Descriptor));
+        Assert.Equal("source: expected a string, got a number", JsonBodyCheck.Problem(bad, IntakeEvent.Descriptor));
+    }
+
     [Theory]
     [InlineData("""{"source": "video",""", "body: invalid JSON at line 1, position 19")]
     [InlineData("{\n  \"source\": \"video\"\n  \"description\": \"x\"\n}", "body: invalid JSON at line 3, position 3")]

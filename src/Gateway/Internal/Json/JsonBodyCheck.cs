@@ -17,6 +17,12 @@ internal static class JsonBodyCheck
     /// <summary>What is wrong with <paramref name="body"/> as JSON of <paramref name="message"/>, or null.</summary>
     public static string? Problem(ReadOnlyMemory<byte> body, MessageDescriptor message)
     {
+        // A UTF-8 byte order mark is no JSON error of the caller's: skipped here, transcoding decides about it.
+        if (body.Span.StartsWith("\uFEFF"u8))
+        {
+            body = body[3..];
+        }
+
         JsonDocument document;
         try
         {

@@ -3,6 +3,7 @@ using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace CityBrain.Gateway.Internal.Json;
 
@@ -51,6 +52,7 @@ internal static class JsonBodyGate
         return message is null || message.FullName == "google.api.HttpBody" ? null : message;
     }
 
+    /// <summary>JSON in UTF-8 (transcoding also decodes other charsets: those bodies are left to it).</summary>
     private static bool IsJson(string? contentType)
     {
         if (string.IsNullOrEmpty(contentType))
@@ -58,9 +60,15 @@ internal static class JsonBodyGate
             return true;
         }
 
-        var mediaType = contentType.Split(';', 2)[0].Trim();
-        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed))
+        {
+            return false;
+        }
+
+        var mediaType = parsed.MediaType.Value ?? "";
+        var charset = parsed.Charset.Value;
+        return (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+            && (charset is null || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadAsync(Stream body, CancellationToken cancellationToken)
