@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
+using CityBrain.Storage.Tests.Infrastructure;
 using CityBrain.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CityBrain.Storage.Tests.Outbox;
 
@@ -12,7 +14,7 @@ public sealed class OutboxOutcomes : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly Signals<(string Subscriber, string Outcome)> _outcomes = new();
-    private readonly Signals<(int Shard, long Count)> _purges = new();
+    private readonly Signals<(object? Silo, int Shard, long Count)> _purges = new();
 
     public OutboxOutcomes()
     {
@@ -46,7 +48,8 @@ public sealed class OutboxOutcomes : IDisposable
 
             if (instrument.Name == "citybrain.outbox.purged")
             {
-                _purges.Add((shard, measurement));
+                // The meter's scope is the silo's IMeterFactory: tests in other collections run silos meanwhile.
+                _purges.Add((instrument.Meter.Scope, shard, measurement));
             }
             else
             {
@@ -60,13 +63,22 @@ public sealed class OutboxOutcomes : IDisposable
     public Task WaitAsync(string subscriber, string outcome, int count = 1) =>
         _outcomes.WaitAsync(items => items.Count(i => i.Subscriber == subscriber && i.Outcome == outcome) >= count);
 
-    /// <summary>Messages the purge passes have deleted so far, over all shards.</summary>
-    public long Purged => _purges.Items.Sum(p => p.Count);
+    /// <summary>Messages the purge passes of <paramref name="silo"/>'s shards have deleted so far.</summary>
+    public long Purged(StorageCluster silo)
+    {
+        var meters = Meters(silo);
+        return _purges.Items.Where(p => p.Silo == meters).Sum(p => p.Count);
+    }
 
-    /// <summary>Completes once every one of the eight shards has finished <paramref name="passes"/> purge passes (a pass
-    /// records delivered and discarded: two measurements).</summary>
-    public Task WaitPurgePassesAsync(int passes) =>
-        _purges.WaitAsync(items => Enumerable.Range(0, 8).All(shard => items.Count(i => i.Shard == shard) >= 2 * passes));
+    /// <summary>Completes once every one of <paramref name="silo"/>'s eight shards has finished
+    /// <paramref name="passes"/> purge passes (a pass records delivered and discarded: two measurements).</summary>
+    public Task WaitPurgePassesAsync(StorageCluster silo, int passes)
+    {
+        var meters = Meters(silo);
+        return _purges.WaitAsync(items => Enumerable.Range(0, 8).All(shard => items.Count(i => i.Silo == meters && i.Shard == shard) >= 2 * passes));
+    }
+
+    private static IMeterFactory Meters(StorageCluster silo) => silo.SiloServices.GetRequiredService<IMeterFactory>();
 
     public void Dispose() => _listener.Dispose();
 }

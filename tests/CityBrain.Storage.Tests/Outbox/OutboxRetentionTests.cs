@@ -112,7 +112,7 @@ public sealed class OutboxRetentionTests(DatabaseFixture databases)
         });
         await using var _ = silo;
         var admin = silo.Admin();
-        await outcomes.WaitPurgePassesAsync(1);
+        await outcomes.WaitPurgePassesAsync(silo, 1);
 
         // At the start: two delivered (lane a); a discarded dead letter and the message it held back, delivered (lane
         // x); a dead letter and the pending message behind it (lane d).
@@ -129,8 +129,8 @@ public sealed class OutboxRetentionTests(DatabaseFixture databases)
 
         // Half a day later: one delivered (lane r) and one discarded (lane y), recent when the retention passes.
         await silo.AdvanceAsync(TimeSpan.FromHours(12));
-        await outcomes.WaitPurgePassesAsync(2);
-        Assert.Equal(0, outcomes.Purged);
+        await outcomes.WaitPurgePassesAsync(silo, 2);
+        Assert.Equal(0, outcomes.Purged(silo));
         var r = await silo.Grains.GetGrain<ITallyGrain>("r").AddAndSend(1, Hotline, "incident-r", ["r1"]);
         await outcomes.WaitAsync(Hotline, "delivered", 4);
         channel.FailNext(1);
@@ -140,9 +140,9 @@ public sealed class OutboxRetentionTests(DatabaseFixture databases)
 
         // A day and a minute after the start: what settled at the start is past the retention.
         await silo.AdvanceAsync(TimeSpan.FromHours(12).Add(TimeSpan.FromMinutes(1)));
-        await outcomes.WaitPurgePassesAsync(3);
+        await outcomes.WaitPurgePassesAsync(silo, 3);
 
-        Assert.Equal(4, outcomes.Purged);
+        Assert.Equal(4, outcomes.Purged(silo));
         foreach (var gone in new[] { a[0], a[1], x[0], x[1] })
         {
             Assert.Null(await admin.GetAsync(gone));
