@@ -53,8 +53,8 @@ public static class GatewayEndpointRouteBuilderExtensions
 
     /// <summary>
     /// The API's middleware, after routing and before the endpoints: the readiness gate (<see cref="IApiReadiness"/>),
-    /// authentication (JwtBearer), authorization (the roles of each method), gRPC-Web for browsers, and the callers'
-    /// rate limits.
+    /// authentication (JwtBearer), authorization (the roles of each method), gRPC-Web for browsers, the callers'
+    /// rate limits, and the check of JSON bodies (a malformed one is refused naming the field or position).
     /// </summary>
     public static IApplicationBuilder UseCityBrainGateway(this IApplicationBuilder app)
     {
@@ -78,6 +78,10 @@ public static class GatewayEndpointRouteBuilderExtensions
         app.UseAuthorization();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseRateLimiter();
+
+        // A JSON body that is not JSON of the request: 400 naming the field or position (transcoding's own message names
+        // neither).
+        app.Use(JsonBodyGate.InvokeAsync);
         return app;
     }
 

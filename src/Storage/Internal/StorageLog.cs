@@ -46,4 +46,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(14, LogLevel.Warning, "Outbox shard {Shard} could not read or update its messages; retrying in {Delay}")]
     public static partial void OutboxShardFailed(ILogger logger, Exception exception, int shard, TimeSpan delay);
+
+    [LoggerMessage(15, LogLevel.Warning, "Outbox shard {Shard} could not delete its messages past the retention; trying again in {Delay}")]
+    public static partial void OutboxPurgeFailed(ILogger logger, Exception exception, int shard, TimeSpan delay);
+
+    [LoggerMessage(16, LogLevel.Debug, "Outbox shard {Shard} deleted {Count} delivered or discarded messages settled before {Before:o}")]
+    public static partial void OutboxPurged(ILogger logger, int shard, long count, DateTimeOffset before);
 }

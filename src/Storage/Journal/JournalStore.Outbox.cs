@@ -74,17 +74,42 @@ internal sealed partial class JournalStore
         return retried;
     }
 
-    /// <summary>A dead letter discarded (never delivered; it stops blocking its ordering key); false when it is not a
-    /// dead letter.</summary>
-    public async Task<bool> DiscardOutboxAsync(string id, CancellationToken cancellationToken)
+    /// <summary>A dead letter discarded at <paramref name="at"/> (never delivered; it stops blocking its ordering key);
+    /// false when it is not a dead letter.</summary>
+    public async Task<bool> DiscardOutboxAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var discarded = await UpdateOutboxAsync(SqlText.DiscardOutbox, command => SqlText.Add(command, "i", id), cancellationToken).ConfigureAwait(false);
+        var discarded = await UpdateOutboxAsync(SqlText.DiscardOutbox, command =>
+        {
+            SqlText.Add(command, "u", Dialect.ToDb(at));
+            SqlText.Add(command, "i", id);
+        }, cancellationToken).ConfigureAwait(false);
         if (discarded)
         {
             SignalOutbox();
         }
 
         return discarded;
+    }
+
+    /// <summary>Deletes up to <paramref name="maxCount"/> of outbox shard <paramref name="shard"/>'s messages that were
+    /// settled in <paramref name="state"/> (delivered or discarded) before <paramref name="before"/>, in one short
+    /// statement; returns how many. Pending and dead messages are never deleted: nothing reads a settled row to deliver
+    /// or order the others (a lane's head is its earliest open message).</summary>
+    public Task<int> PurgeOutboxAsync(int shard, OutboxState state, DateTimeOffset before, int maxCount, CancellationToken cancellationToken)
+    {
+        var sql = state switch
+        {
+            OutboxState.Delivered => SqlText.PurgeDeliveredOutbox,
+            OutboxState.Discarded => SqlText.PurgeDiscardedOutbox,
+            _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Only delivered and discarded outbox messages are purged."),
+        };
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        return WriteOutboxAsync(sql, command =>
+        {
+            SqlText.Add(command, "h", (short)shard);
+            SqlText.Add(command, "c", Dialect.ToDb(before));
+            SqlText.Add(command, "m", (long)maxCount);
+        }, cancellationToken);
     }
 
     private Task<IReadOnlyList<OutboxRecord>> ReadOutboxAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken) =>
@@ -117,7 +142,11 @@ internal sealed partial class JournalStore
             return records;
         }, cancellationToken);
 
-    private Task<bool> UpdateOutboxAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken) =>
+    private async Task<bool> UpdateOutboxAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken) =>
+        await WriteOutboxAsync(sql, parameters, cancellationToken).ConfigureAwait(false) == 1;
+
+    /// <summary>One write statement in a transaction of its own; the rows it changed.</summary>
+    private Task<int> WriteOutboxAsync(string sql, Action<DbCommand> parameters, CancellationToken cancellationToken) =>
         ReadAsync(async (connection, cancellationToken) =>
         {
             await Dialect.PrepareWriteConnectionAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -125,6 +154,6 @@ internal sealed partial class JournalStore
             await using var commandScope = command.ConfigureAwait(false);
             command.CommandText = sql;
             parameters(command);
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 }

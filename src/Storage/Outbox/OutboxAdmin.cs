@@ -68,6 +68,6 @@ public sealed class OutboxAdmin : IAsyncDisposable
     public Task<bool> DiscardAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return _store.DiscardOutboxAsync(id, cancellationToken);
+        return _store.DiscardOutboxAsync(id, _time.GetUtcNow(), cancellationToken);
     }
 }

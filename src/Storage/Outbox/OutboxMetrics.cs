@@ -14,6 +14,7 @@ internal sealed class OutboxMetrics
     private readonly Histogram<double> _lag;
     private readonly Counter<long> _attempts;
     private readonly Counter<long> _dead;
+    private readonly Counter<long> _purged;
 
     public OutboxMetrics(IMeterFactory meters)
     {
@@ -22,6 +23,7 @@ internal sealed class OutboxMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
         _attempts = meter.CreateCounter<long>("citybrain.outbox.attempts", "{attempt}", "Outbox delivery attempts, by outcome.");
         _dead = meter.CreateCounter<long>("citybrain.outbox.dead_letters", "{message}", "Outbox messages that became dead letters.");
+        _purged = meter.CreateCounter<long>("citybrain.outbox.purged", "{message}", "Delivered and discarded outbox messages deleted after the retention.");
     }
 
     public void Delivered(string subscriber, TimeSpan lag)
@@ -38,4 +40,9 @@ internal sealed class OutboxMetrics
             _dead.Add(1, new TagList { { "subscriber", subscriber } });
         }
     }
+
+    /// <summary>Records the <paramref name="count"/> messages of <paramref name="state"/> that one purge pass of
+    /// <paramref name="shard"/> deleted (zero too: a listener sees every pass).</summary>
+    public void Purged(int shard, OutboxState state, long count) =>
+        _purged.Add(count, new TagList { { "shard", shard }, { "state", state == OutboxState.Delivered ? "delivered" : "discarded" } });
 }

@@ -21,6 +21,17 @@ public sealed class OutboxOptions
     /// <summary>Ordering keys one shard delivers to at once. Default 32.</summary>
     public int MaxConcurrentDeliveries { get; set; } = 32;
 
+    /// <summary>How long delivered and discarded messages are kept (from their delivery or discard) before their shard
+    /// deletes them; pending and dead messages are kept whatever their age. Default 7 days.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How often each shard deletes the messages past <see cref="Retention"/>. Default 1 min.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Rows one purge statement deletes at most, each statement a short transaction of its own, so a purge
+    /// never holds many locks or a long transaction. Default 1,000.</summary>
+    public int PurgeBatchSize { get; set; } = 1000;
+
     /// <summary>The receivers, by name (<c>CityBrain:Outbox:Subscribers:&lt;name&gt;</c>).</summary>
     public Dictionary<string, OutboxSubscriberOptions> Subscribers { get; set; } = new(StringComparer.Ordinal);
 

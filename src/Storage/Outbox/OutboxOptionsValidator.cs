@@ -23,6 +23,16 @@ internal sealed class OutboxOptionsValidator : IValidateOptions<OutboxOptions>
             errors.Add($"{OutboxOptions.Section}:AttemptTimeout must be positive and MaxConcurrentDeliveries at least 1.");
         }
 
+        if (options.Retention <= TimeSpan.Zero)
+        {
+            errors.Add($"{OutboxOptions.Section}:Retention must be positive (how long delivered and discarded messages are kept, e.g. 7.00:00:00); it is {options.Retention}.");
+        }
+
+        if (options.PurgeInterval <= TimeSpan.Zero || options.PurgeBatchSize is < 1 or > 100_000)
+        {
+            errors.Add($"{OutboxOptions.Section}:PurgeInterval must be positive and PurgeBatchSize between 1 and 100000.");
+        }
+
         foreach (var (subscriber, settings) in options.Subscribers)
         {
             var key = $"{OutboxOptions.Section}:Subscribers:{subscriber}";

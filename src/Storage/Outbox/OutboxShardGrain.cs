@@ -15,6 +15,8 @@ namespace CityBrain.Storage.Outbox;
 /// letters or backing off never crowd out the others however many there are. A
 /// failed attempt waits <see cref="OutboxOptions.Backoff"/> on the grains' clock; after
 /// <see cref="OutboxOptions.MaxAttempts"/> the message is dead and keeps its lane blocked until retried or discarded.
+/// Beside delivery, the shard deletes its own delivered and discarded messages past <see cref="OutboxOptions.Retention"/>
+/// (so one shard, not every silo, purges a given row), a bounded batch per statement.
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
@@ -31,15 +33,18 @@ internal sealed class OutboxShardGrain(
 {
     private const int ReadBatch = 1000;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly OutboxState[] Settled = [OutboxState.Delivered, OutboxState.Discarded];
     private readonly Dictionary<string, IOutboxChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task _delivering = Task.CompletedTask;
+    private Task _purging = Task.CompletedTask;
 
     private int Shard => (int)this.GetPrimaryKeyLong();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _delivering = DeliverAsync(_stopping.Token);
+        _purging = PurgeAsync(_stopping.Token);
         return Task.CompletedTask;
     }
 
@@ -47,7 +52,7 @@ internal sealed class OutboxShardGrain(
     {
         // An attempt cut short is not marked delivered: the next activation sends it again, with the same id.
         await _stopping.CancelAsync();
-        await _delivering;
+        await Task.WhenAll(_delivering, _purging);
     }
 
     public Task Ping() => Task.CompletedTask;
@@ -86,6 +91,73 @@ internal sealed class OutboxShardGrain(
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>Deletes the shard's messages settled longer than <see cref="OutboxOptions.Retention"/> ago at once, then
+    /// every <see cref="OutboxOptions.PurgeInterval"/> on the grains' clock, counted from each pass's start (a clock that
+    /// jumped past the next pass runs it at once). Nothing reads a settled row to deliver or order the others, so a purge
+    /// cannot reorder or hold back a lane; it never touches pending or dead messages.</summary>
+    private async Task PurgeAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            var started = time.GetUtcNow();
+            try
+            {
+                await PurgeSettledAsync(started, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                StorageLog.OutboxPurgeFailed(logger, exception, Shard, options.Value.PurgeInterval);
+            }
+
+            try
+            {
+                await Task.Delay(Max(started + options.Value.PurgeInterval - time.GetUtcNow(), TimeSpan.Zero), time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task PurgeSettledAsync(DateTimeOffset now, CancellationToken stopping)
+    {
+        var settings = options.Value;
+
+        // A retention reaching back before year 1 keeps everything.
+        if (now - DateTimeOffset.MinValue <= settings.Retention)
+        {
+            return;
+        }
+
+        var before = now - settings.Retention;
+        var total = 0L;
+        foreach (var state in Settled)
+        {
+            // One short statement per batch, each its own transaction: no long lock, no giant transaction.
+            var purged = 0L;
+            int deleted;
+            do
+            {
+                deleted = await store.PurgeOutboxAsync(Shard, state, before, settings.PurgeBatchSize, stopping);
+                purged += deleted;
+            }
+            while (deleted == settings.PurgeBatchSize);
+
+            metrics.Purged(Shard, state, purged);
+            total += purged;
+        }
+
+        if (total > 0)
+        {
+            StorageLog.OutboxPurged(logger, Shard, total, before);
         }
     }
 

@@ -77,7 +77,19 @@ internal static class SqlText
     public const string RetryOutbox =
         "UPDATE outbox_message SET state = 0, attempts = 0, next_attempt_at = @n WHERE id = @i AND state = 2";
 
-    public const string DiscardOutbox = "UPDATE outbox_message SET state = 3 WHERE id = @i AND state = 2";
+    public const string DiscardOutbox = "UPDATE outbox_message SET state = 3, discarded_at = @u WHERE id = @i AND state = 2";
+
+    /// <summary>Up to @m of a shard's messages delivered before @c, oldest first (index <c>outbox_delivered</c>). The
+    /// outer state test keeps the delete to delivered rows whatever the subquery saw.</summary>
+    public const string PurgeDeliveredOutbox =
+        "DELETE FROM outbox_message WHERE state = 1 AND seq IN (SELECT seq FROM outbox_message "
+        + "WHERE shard = @h AND state = 1 AND delivered_at < @c ORDER BY delivered_at LIMIT @m)";
+
+    /// <summary>Up to @m of a shard's messages discarded before @c (rows discarded before schema 4 have no
+    /// <c>discarded_at</c>: their last next attempt time stands in), by index <c>outbox_discarded</c>.</summary>
+    public const string PurgeDiscardedOutbox =
+        "DELETE FROM outbox_message WHERE state = 3 AND seq IN (SELECT seq FROM outbox_message "
+        + "WHERE shard = @h AND state = 3 AND COALESCE(discarded_at, next_attempt_at) < @c ORDER BY seq LIMIT @m)";
 
     public static void Add(DbCommand command, string name, object? value)
     {

@@ -68,11 +68,17 @@ public sealed class VideoAlarmTests(GatewayServer server) : IDisposable
         Assert.Equal(tail, await server.FeedTailAsync());
     }
 
+    private const string Truncated = """{"alarmId": "AL-1", "cameraId": """;
+
     public static TheoryData<string, string, string> BadAlarms() => new()
     {
-        // Not JSON of the alarm: JSON transcoding refuses it before the service, as on every JSON route of the API.
-        { "malformed JSON", """{"alarmId": "AL-1", "cameraId": """, "Request JSON payload is not correctly formatted" },
-        { "a string where a number goes", """{"alarmId": "AL-1", "cameraId": "C", "eventType": "illegal_parking", "confidence": "high", "address": "x"}""", "Request JSON payload is not correctly formatted" },
+        // Not JSON of the alarm: refused before JSON transcoding reads it, naming the position or the field.
+        { "malformed JSON (truncated)", Truncated, $"body: invalid JSON at line 1, position {Truncated.Length + 1}" },
+        { "malformed JSON (second line)", "{\"alarmId\": \"AL-1\",\n \"cameraId\" \"C\"}", "body: invalid JSON at line 2, position 13" },
+        { "a string where a number goes", """{"alarmId": "AL-1", "cameraId": "C", "eventType": "illegal_parking", "confidence": "high", "address": "x"}""", "confidence: expected a number, got a string" },
+        { "a number where a string goes", """{"alarmId": "AL-1", "cameraId": 12, "eventType": "illegal_parking", "address": "x"}""", "camera_id: expected a string, got a number" },
+        { "an unknown status", AlarmJson("AL-1", "CAM-1", status: "ALERT_STATUS_MAYBE"), "status: unknown value 'ALERT_STATUS_MAYBE' (one of ALERT_STATUS_UNSPECIFIED, ALERT_STATUS_ACTUAL, ALERT_STATUS_EXERCISE, ALERT_STATUS_TEST)" },
+        { "a time that is not a string", """{"alarmId": "AL-1", "cameraId": "C", "eventType": "illegal_parking", "address": "x", "time": 1764723600}""", "time: expected a string, got a number" },
         { "no alarm id", AlarmJson("", "CAM-1"), "alarm_id: required" },
         { "no camera", AlarmJson("AL-1", ""), "camera_id: required" },
         { "an event type the city does not map", AlarmJson("AL-1", "CAM-1", eventType: "ufo"), "event_type: unknown event type 'ufo'" },

@@ -47,23 +47,25 @@ public sealed class JsonTranscodingTests(GatewayServer server) : IDisposable
         Assert.Equal(IncidentStatus.Accepted, grpc.Incident.Status);
     }
 
-    public static TheoryData<string, string> BadBodies() => new()
+    public static TheoryData<string, string, string> BadBodies() => new()
     {
-        { "not JSON at all", "{\"source\": " },
-        { "a field the message does not have", "{\"noSuchField\": 1}" },
-        { "a string where a number goes", "{\"location\": {\"latitude\": \"north\"}}" },
+        { "not JSON at all", "{\"source\": ", "body: invalid JSON at line 1, position 12" },
+        { "only a field the message does not have (ignored: an empty event)", "{\"noSuchField\": 1}", "source: required" },
+        { "a string where a number goes", "{\"location\": {\"latitude\": \"north\"}}", "location.latitude: expected a number, got a string" },
     };
 
     [Theory]
     [MemberData(nameof(BadBodies))]
-    public async Task Submit_BadJson_400InvalidArgumentNothingWritten(string what, string body)
+    public async Task Submit_BadJson_400InvalidArgumentNamingTheFieldNothingWritten(string what, string body, string message)
     {
         var source = Events.Source("badjson");
         var tail = await server.FeedTailAsync();
 
         using var response = await SendAsync(HttpMethod.Post, "/v1/events", server.Token(Who.Feed(source)), body);
 
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{what}: HTTP {(int)response.StatusCode}");
+        var error = await JsonAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(error.GetProperty("message").GetString()!.Contains(message, StringComparison.Ordinal), $"{what}: {error}");
+        Assert.Equal((int)Grpc.Core.StatusCode.InvalidArgument, error.GetProperty("code").GetInt32());
         Assert.Equal(tail, await server.FeedTailAsync());
     }
 

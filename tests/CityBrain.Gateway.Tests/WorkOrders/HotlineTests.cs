@@ -41,9 +41,15 @@ public sealed class HotlineTests(HotlineServer server)
         Assert.Equal(DateTimeOffset.Parse("2026-12-05T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture), incident.ReplyBy.ToDateTimeOffset());
     }
 
+    private const string TruncatedOrder = """{"workOrderNo": "GD-X", "requestText": """;
+
     public static TheoryData<string, string, string> BadWorkOrders() => new()
     {
-        { "malformed JSON", """{"workOrderNo": "GD-X", "requestText": """, "" },
+        { "malformed JSON", TruncatedOrder, $"body: invalid JSON at line 1, position {TruncatedOrder.Length + 1}" },
+        { "a number where a string goes", """{"workOrderNo": 20261203001, "requestText": "噪音扰民"}""", "work_order_no: expected a string, got a number" },
+        { "coordinates not an object", """{"workOrderNo": "GD-X", "requestText": "噪音扰民", "coordinates": [30.2, 120.1]}""", "coordinates: expected an object, got an array" },
+        { "a latitude that is not a number", """{"workOrderNo": "GD-X", "requestText": "噪音扰民", "coordinates": {"latitude": "north"}}""", "coordinates.latitude: expected a number, got a string" },
+        { "an unknown urgency", """{"workOrderNo": "GD-X", "requestText": "噪音扰民", "urgency": "加急"}""", "urgency: unknown value '加急'" },
         { "missing work-order number", WorkOrderJson("", text: "噪音扰民"), "work_order_no" },
         { "latitude out of range", WorkOrderJson("GD-BAD-LAT", latitude: 91), "coordinates.latitude" },
         { "unknown category", WorkOrderJson("GD-BAD-CAT", category: "12345-NOPE"), "category" },

@@ -1,8 +1,6 @@
 using CityBrain.Storage.Internal;
-using CityBrain.Storage.Journal;
 using CityBrain.Storage.Outbox;
 using CityBrain.Storage.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CityBrain.Storage.Tests.Outbox;
@@ -18,10 +16,10 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
     public async Task Commit_AppendLosesTheVersionRace_WritesNoOutboxMessage(DatabaseKind kind)
     {
         var connection = await databases.NewMigratedDatabaseAsync(kind);
-        await using var store = OpenStore(kind, connection);
+        await using var store = OutboxSilo.OpenStore(kind, connection);
 
-        var first = await store.CommitAsync(Append("raced", new OutboxWrite("won", Hotline, "incident-1", """{"id":"won"}""")));
-        var second = await store.CommitAsync(Append("raced", new OutboxWrite("lost", Hotline, "incident-1", """{"id":"lost"}""")));
+        var first = await store.CommitAsync(OutboxSilo.Append("raced", new OutboxWrite("won", Hotline, "incident-1", """{"id":"won"}""")));
+        var second = await store.CommitAsync(OutboxSilo.Append("raced", new OutboxWrite("lost", Hotline, "incident-1", """{"id":"lost"}""")));
 
         Assert.True(first);
         Assert.False(second);
@@ -36,12 +34,12 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
     public async Task Commit_MessageIdAlreadyStored_KeptOnceAndTheOtherAppendsOfTheBatchCommit(DatabaseKind kind)
     {
         var connection = await databases.NewMigratedDatabaseAsync(kind);
-        await using var store = OpenStore(kind, connection);
+        await using var store = OutboxSilo.OpenStore(kind, connection);
 
         var appends = await Task.WhenAll(
-            store.CommitAsync(Append("a", new OutboxWrite("same-id", Hotline, "incident-a", "first"))),
-            store.CommitAsync(Append("b", new OutboxWrite("same-id", Hotline, "incident-b", "second"))),
-            store.CommitAsync(Append("c", new OutboxWrite("other-id", Hotline, "incident-c", "third"))));
+            store.CommitAsync(OutboxSilo.Append("a", new OutboxWrite("same-id", Hotline, "incident-a", "first"))),
+            store.CommitAsync(OutboxSilo.Append("b", new OutboxWrite("same-id", Hotline, "incident-b", "second"))),
+            store.CommitAsync(OutboxSilo.Append("c", new OutboxWrite("other-id", Hotline, "incident-c", "third"))));
 
         Assert.Equal([true, true, true], appends);
         var pending = await store.ReadOutboxAsync(OutboxState.Pending, 0, 10, CancellationToken.None);
@@ -209,7 +207,7 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
     public async Task ReadOpenOutbox_ManyLanesHeldByDeadLetters_ReturnsTheDeliverableHeadsFirst(DatabaseKind kind)
     {
         var connection = await databases.NewMigratedDatabaseAsync(kind);
-        await using var store = OpenStore(kind, connection);
+        await using var store = OutboxSilo.OpenStore(kind, connection);
 
         // Ordering keys of one shard: five lanes whose head is dead (each with a message queued behind it), one whose
         // head backs off until later, and two that can be delivered now, written last.
@@ -217,14 +215,14 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
         var soon = StorageCluster.Start;
         for (var i = 0; i < 5; i++)
         {
-            await Commit(keys[i], $"dead-{i}", $"behind-{i}");
+            await store.CommitMessagesAsync(keys[i], $"dead-{i}", $"behind-{i}");
             Assert.True(await store.MarkOutboxFailedAsync($"dead-{i}", 10, dead: true, soon, "refused", CancellationToken.None));
         }
 
-        await Commit(keys[5], "later", "behind-later");
+        await store.CommitMessagesAsync(keys[5], "later", "behind-later");
         Assert.True(await store.MarkOutboxFailedAsync("later", 1, dead: false, soon.AddMinutes(5), "refused", CancellationToken.None));
-        await Commit(keys[6], "ready-1", "ready-1-next");
-        await Commit(keys[7], "ready-2");
+        await store.CommitMessagesAsync(keys[6], "ready-1", "ready-1-next");
+        await store.CommitMessagesAsync(keys[7], "ready-2");
 
         var heads = await store.ReadOpenOutboxAsync(3, 2, CancellationToken.None);
         var all = await store.ReadOpenOutboxAsync(3, 100, CancellationToken.None);
@@ -235,28 +233,11 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
         var (due, next) = OutboxLanes.Plan(all, soon.AddSeconds(1));
         Assert.Equal(["ready-1", "ready-2"], due.Select(lane => lane[0].Id));
         Assert.Equal(soon.AddMinutes(5), next);
-
-        async Task Commit(string orderingKey, params string[] ids)
-        {
-            Assert.True(await store.CommitAsync(Append(orderingKey, [.. ids.Select(id => new OutboxWrite(id, Hotline, orderingKey, id))])));
-        }
     }
-
-    private static JournalStore OpenStore(DatabaseKind kind, string connection) =>
-        new(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
-
-    /// <summary>The first event of grain <c>tally/{grainKey}</c> with <paramref name="messages"/> staged beside it.</summary>
-    private static AppendRequest Append(string grainKey, params OutboxWrite[] messages) => new()
-    {
-        Grain = new StoredGrain("tally", grainKey),
-        Events = [(StorageCluster.Start, new Payload(1, PayloadFormat.Json, "{}"u8.ToArray()))],
-        Outbox = messages,
-        At = StorageCluster.Start,
-    };
 
     private static async Task<OutboxRecord?> ReadAsync(DatabaseKind kind, string connection, string id)
     {
-        await using var store = OpenStore(kind, connection);
+        await using var store = OutboxSilo.OpenStore(kind, connection);
         return await store.ReadOutboxAsync(id, CancellationToken.None);
     }
 }

@@ -1,4 +1,7 @@
+using CityBrain.Storage.Internal;
+using CityBrain.Storage.Journal;
 using CityBrain.Storage.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -30,4 +33,23 @@ internal static class OutboxSilo
     }
 
     public static OutboxAdmin Admin(this StorageCluster silo) => silo.SiloServices.GetRequiredService<OutboxAdmin>();
+
+    /// <summary>A journal store on the test database, outside any silo (dispose it).</summary>
+    public static JournalStore OpenStore(DatabaseKind kind, string connection) =>
+        new(new StorageOptions { Database = kind, ConnectionString = connection }, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
+
+    /// <summary>The first event of grain <c>tally/{grainKey}</c>, at <see cref="StorageCluster.Start"/>, with
+    /// <paramref name="messages"/> staged beside it.</summary>
+    public static AppendRequest Append(string grainKey, params OutboxWrite[] messages) => new()
+    {
+        Grain = new StoredGrain("tally", grainKey),
+        Events = [(StorageCluster.Start, new Payload(1, PayloadFormat.Json, "{}"u8.ToArray()))],
+        Outbox = messages,
+        At = StorageCluster.Start,
+    };
+
+    /// <summary>Commits <see cref="Append"/> of grain <paramref name="orderingKey"/> with one message to
+    /// <see cref="Subscriber"/> per id (its payload the id), on ordering key <paramref name="orderingKey"/>.</summary>
+    public static async Task CommitMessagesAsync(this JournalStore store, string orderingKey, params string[] ids) =>
+        Assert.True(await store.CommitAsync(Append(orderingKey, [.. ids.Select(id => new OutboxWrite(id, Subscriber, orderingKey, id))])));
 }

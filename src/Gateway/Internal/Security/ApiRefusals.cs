@@ -13,6 +13,9 @@ namespace CityBrain.Gateway.Internal.Security;
 /// </summary>
 internal static class ApiRefusals
 {
+    // As JSON transcoding writes its errors: quotes and Chinese text as they are, not \u-escaped.
+    private static readonly JsonSerializerOptions BodyJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Task WriteAsync(HttpContext http, StatusCode code, string message)
     {
         var response = http.Response;
@@ -35,7 +38,7 @@ internal static class ApiRefusals
 
         response.StatusCode = HttpStatusOf(code);
         response.ContentType = "application/json; charset=utf-8";
-        return response.WriteAsync(JsonSerializer.Serialize(new Body((int)code, message, [])), http.RequestAborted);
+        return response.WriteAsync(JsonSerializer.Serialize(new Body((int)code, message, []), BodyJson), http.RequestAborted);
     }
 
     /// <summary>The HTTP status JSON transcoding gives the gRPC status.</summary>
