@@ -31,6 +31,13 @@ internal sealed class DeadlineShardGrain(
     // Short, so that a deadline that fell due while the database was down is recorded soon after it is back; while it is
     // down, retries fail fast on the store's circuit without reaching the database.
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+    // A firing that failed for want of the database while this silo knows it to be down: the database's return brings it
+    // forward (RetryWhenReachable), so the planned retry is only the fallback, and each retry of every held deadline would
+    // otherwise cost a failed activation of its grain twice a second.
+    private static readonly TimeSpan OutageRetryDelay = TimeSpan.FromSeconds(5);
+    // At most one warning per this much time about firings the database's absence held up (an outage fails every due
+    // deadline at each retry: a warning with a stack trace for each flooded the log, and its writer held up the silo).
+    private static readonly TimeSpan HeldUpLogInterval = TimeSpan.FromSeconds(10);
     private readonly DeadlineSet _deadlines = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<(long Position, TaskCompletionSource<int> Done)> _waiting = [];
@@ -41,6 +48,8 @@ internal sealed class DeadlineShardGrain(
     private DateTimeOffset _lastCheckpoint;
     private int _firing;
     private bool _watchingOutage;
+    private int _heldUp;
+    private DateTimeOffset? _heldUpLoggedAt;
     private Task _following = Task.CompletedTask;
 
     private int Shard => (int)this.GetPrimaryKeyLong();
@@ -210,7 +219,16 @@ internal sealed class DeadlineShardGrain(
         {
             // A silo going away (this one stopping, or the grain's) is routine and the retry finds the grain elsewhere:
             // not worth a warning with a stack trace per deadline. Anything else the grain threw is.
-            if (exception is SiloUnavailableException or OrleansMessageRejectionException)
+            var retry = RetryDelay;
+            if (exception is StorageUnavailableException)
+            {
+                // The grain could not load or append (on this silo or another): routine in an outage, counted, and told
+                // in one warning per interval. While this silo's store knows the database is down, the return of the
+                // database fires it again, and the planned retry is only the fallback.
+                retry = store.WhenReachableAgain is null ? RetryDelay : OutageRetryDelay;
+                HeldUp(exception.Message, retry);
+            }
+            else if (exception is SiloUnavailableException or OrleansMessageRejectionException)
             {
                 StorageLog.DeadlineDeferred(logger, entry.Grain.ToString(), entry.Name, exception.Message, RetryDelay);
             }
@@ -221,7 +239,7 @@ internal sealed class DeadlineShardGrain(
 
             // Relative to the firing, not to when the failure arrived: a slow failure does not push the retry further out.
             // In a database outage, sooner still: as soon as the database answers again.
-            _deadlines.Retry(entry, now + RetryDelay);
+            _deadlines.Retry(entry, now + retry);
             RetryWhenReachable();
         }
         finally
@@ -229,6 +247,21 @@ internal sealed class DeadlineShardGrain(
             _firing--;
             Schedule();
         }
+    }
+
+    /// <summary>Counts a firing the database's absence failed, and says so at most once per <see cref="HeldUpLogInterval"/>.</summary>
+    private void HeldUp(string reason, TimeSpan retry)
+    {
+        var now = time.GetUtcNow();
+        _heldUp++;
+        if (_heldUpLoggedAt is { } logged && now - logged < HeldUpLogInterval)
+        {
+            return;
+        }
+
+        StorageLog.DeadlinesHeldUp(logger, Shard, _heldUp, reason, retry, HeldUpLogInterval);
+        _heldUp = 0;
+        _heldUpLoggedAt = now;
     }
 
     /// <summary>While the database is unreachable, arranges (once) that the deadlines waiting to be fired again are fired

@@ -52,4 +52,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(16, LogLevel.Debug, "Outbox shard {Shard} deleted {Count} delivered or discarded messages settled before {Before:o}")]
     public static partial void OutboxPurged(ILogger logger, int shard, long count, DateTimeOffset before);
+
+    [LoggerMessage(17, LogLevel.Warning, "Deadline shard {Shard}: {Count} firings failed for want of the database ({Reason}); each fires again as soon as the database answers, at the latest in {Delay}. Such failures are counted and told at most every {Interval}")]
+    public static partial void DeadlinesHeldUp(ILogger logger, int shard, int count, string reason, TimeSpan delay, TimeSpan interval);
 }

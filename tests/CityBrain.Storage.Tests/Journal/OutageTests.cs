@@ -2,6 +2,7 @@ using CityBrain.Storage.Tests.Infrastructure;
 using CityBrain.Storage.Tests.Orleans;
 using CityBrain.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Orleans.Serialization;
 
@@ -110,6 +111,65 @@ public sealed class OutageTests
         var recorded = Assert.Single(silo.Log.Fired, f => f.Tick.Name == "record-sla");
         Assert.Equal((due, due), (recorded.Tick.DueAt, recorded.Tick.FiredAt));
         Assert.Equal(1, (await grain.Get()).Count);
+    }
+
+    [Fact]
+    public async Task Deadlines_ManyDueDuringAnOutage_OneWarningPerShard_NotOneWithAStackTraceEach()
+    {
+        await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
+        var connection = await server.CreateDatabaseAsync("heldup");
+        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        var warnings = new WarningLog();
+        await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection, services: s => s.AddSingleton<ILoggerProvider>(warnings));
+        var due = StorageCluster.Start.AddMinutes(10);
+        var grains = Enumerable.Range(0, 40).Select(i => silo.Grains.GetGrain<ITallyGrain>($"held-{i}")).ToList();
+        await Task.WhenAll(grains.Select(g => g.Arm("record-sla", due)));
+        await silo.ShardsCaughtUpAsync();
+
+        await server.StopAsync();
+        var health = silo.SiloServices.GetRequiredService<StorageHealth>();
+        await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is not null), TimeSpan.FromSeconds(30), "the store notices the stopped database");
+        await silo.AdvanceAsync(TimeSpan.FromMinutes(10));
+        await silo.Log.WaitAsync(fired => fired.Count(f => f.Tick.Name == "unavailable:record-sla") >= grains.Count);
+        await server.StartAsync();
+        await silo.Log.WaitAsync(fired => fired.Count(f => f.Tick.Name == "record-sla") == grains.Count);
+
+        // Forty firings failed for want of the database: at most one warning from each shard that held some, and none of
+        // the per-deadline kind (a stack trace each).
+        var shardWarnings = warnings.From("CityBrain.Storage.Deadlines.DeadlineShardGrain");
+        Assert.DoesNotContain(shardWarnings, w => w.Id == 6);
+        var heldUp = shardWarnings.Where(w => w.Id == 17).ToList();
+        Assert.InRange(heldUp.Count, 1, CityBrain.Storage.Internal.Shards.Count);
+        Assert.All(heldUp, w => Assert.Contains("for want of the database", w.Message, StringComparison.Ordinal));
+    }
+
+    /// <summary>Records the warnings (and worse) the silo logs.</summary>
+    private sealed class WarningLog : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, int Id, string Message)> _entries = new();
+
+        public IReadOnlyList<(string Category, int Id, string Message)> From(string category) => _entries.Where(e => e.Category == category).ToList();
+
+        public ILogger CreateLogger(string categoryName) => new Recorder(categoryName, _entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Recorder(string category, System.Collections.Concurrent.ConcurrentQueue<(string, int, string)> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    entries.Enqueue((category, eventId.Id, formatter(state, exception)));
+                }
+            }
+        }
     }
 
     [Fact]
