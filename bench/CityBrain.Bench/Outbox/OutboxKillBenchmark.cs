@@ -60,9 +60,12 @@ internal static class OutboxKillBenchmark
         var orders = (int)(ordersPerSecond * seconds);
         BenchHost.Progress($"{orders:N0} work orders at {ordersPerSecond:F0}/s ({replies} replies each: {rate:N0} replies/s) for {seconds} s; load average {BenchHost.LoadAverage()}");
         using var load = new WorkOrderLoad(cluster, hotline, dispatcher, steps, "B");
+        var postmaster = await CpuSample.PostmasterPidAsync(cluster.ConnectionString);
+        var cpuBefore = Sample(cluster, postmaster);
         var startedAt = DateTimeOffset.UtcNow;
         var running = load.RunAsync(ordersPerSecond, orders);
-        var (victim, killedAt, victimShards, declaredDead) = await ReportUntilKillAsync(cluster, platform, load, running, TimeSpan.FromSeconds(seconds / 3.0));
+        var (victim, killedAt, victimShards, declaredDead, cpu, steadyReplies) = await ReportUntilKillAsync(cluster, platform, load, running, TimeSpan.FromSeconds(seconds / 3.0), postmaster);
+        BenchHost.Progress($"  until the kill, {(cpu - cpuBefore).PerOperation(steadyReplies)} (per reply delivered; silo process = all silos)");
         while (!running.IsCompleted)
         {
             await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(5)));
@@ -89,7 +92,7 @@ internal static class OutboxKillBenchmark
         BenchHost.Progress($"delivered {arrivals.Count:N0} of {expected.Length:N0} expected ({string.Join(", ", bySilo)}), {platform.Duplicates} duplicates, {platform.Refused} refused; lag p50 {P(lags, 50):F0} ms, p99 {P(lags, 99):F0} ms, max {P(lags, 100):F0} ms; arrived before the kill p99 {P(steady, 99):F0} ms; committed before the kill p99 {P(before, 99):F0} ms, after it p99 {P(after, 99):F0} ms; load average {BenchHost.LoadAverage()}");
         BenchHost.Progress($"  the victim's shards [{string.Join(',', victimShards.Order())}] delivered again from a survivor within {takeover.TotalSeconds:F1} s of the kill");
         var dead = await declaredDead;
-        BenchHost.Progress($"  the victim was declared dead in the membership table {dead?.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) ?? "(not within 60 s)"} s after the kill; the survivors' warnings: {Warnings(cluster)}");
+        BenchHost.Progress($"  the victim was declared dead in the membership table {dead?.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) ?? "(not within 60 s)"} s after the kill; the survivors' warnings (their output in {SaveOutputs(cluster)}): {Warnings(cluster)}");
         foreach (var line in load.Failures.Select(f => $"  retried {f.Value}× {f.Key}").Concat(load.GivenUp.Take(5).Select(g => "  given up: " + g)).Concat(platform.ReorderedExamples.Select(r => "  reordered: " + r)))
         {
             BenchHost.Progress(line);
@@ -113,8 +116,8 @@ internal static class OutboxKillBenchmark
             perSilo: i => new Dictionary<string, string> { [$"CityBrain:Outbox:Subscribers:{Subscriber}:Url"] = platform.CallbackFor(i).ToString() });
 
     /// <summary>Progress every 5 s until <paramref name="killAfter"/>, then kills the silo that has delivered the most.</summary>
-    private static async Task<(int Victim, DateTimeOffset KilledAt, HashSet<int> Shards, Task<TimeSpan?> DeclaredDead)> ReportUntilKillAsync(
-        ClusterHarness cluster, HotlinePlatform platform, WorkOrderLoad load, Task running, TimeSpan killAfter)
+    private static async Task<(int Victim, DateTimeOffset KilledAt, HashSet<int> Shards, Task<TimeSpan?> DeclaredDead, CpuSample Cpu, int Delivered)> ReportUntilKillAsync(
+        ClusterHarness cluster, HotlinePlatform platform, WorkOrderLoad load, Task running, TimeSpan killAfter, int postmaster)
     {
         var started = Stopwatch.GetTimestamp();
         while (Stopwatch.GetElapsedTime(started) < killAfter && !running.IsCompleted)
@@ -124,6 +127,7 @@ internal static class OutboxKillBenchmark
             Report(platform, load);
         }
 
+        var cpu = Sample(cluster, postmaster);
         var arrivals = platform.Arrivals;
         var victim = cluster.LiveIndexes.MaxBy(i => arrivals.Count(a => a.Silo == i));
         var member = cluster.MemberOf(await cluster.MembersAsync(), victim);
@@ -132,7 +136,7 @@ internal static class OutboxKillBenchmark
         var killedAt = DateTimeOffset.UtcNow;
         var killed = Stopwatch.GetTimestamp();
         await cluster.KillAsync(victim);
-        return (victim, killedAt, shards, FailoverBenchmark.WaitDeclaredDeadAsync(cluster, member, killed));
+        return (victim, killedAt, shards, FailoverBenchmark.WaitDeclaredDeadAsync(cluster, member, killed), cpu, arrivals.Count);
     }
 
     private static void Report(HotlinePlatform platform, WorkOrderLoad load) =>
@@ -154,6 +158,25 @@ internal static class OutboxKillBenchmark
         {
             BenchHost.Progress($"  {missing:N0} of {expected.Length:N0} expected replies not delivered within {within.TotalSeconds:0} s");
         }
+    }
+
+    /// <summary>CPU so far of this process, every live silo (summed as the silo) and PostgreSQL.</summary>
+    private static CpuSample Sample(ClusterHarness cluster, int postmaster)
+    {
+        var silos = cluster.LiveIndexes.Aggregate(TimeSpan.Zero, (sum, i) => sum + CpuSample.Take(cluster.Silos[i]!.ProcessId, 0).Silo);
+        return CpuSample.Take(0, postmaster) with { Silo = silos };
+    }
+
+    /// <summary>Writes each survivor's output to a temporary file, for a look after the run; returns the folder.</summary>
+    private static string SaveOutputs(ClusterHarness cluster)
+    {
+        var folder = Directory.CreateTempSubdirectory("citybrain-outbox-kill-").FullName;
+        foreach (var i in cluster.LiveIndexes)
+        {
+            File.WriteAllText(Path.Combine(folder, $"silo{i}.log"), cluster.Silos[i]!.Output);
+        }
+
+        return folder;
     }
 
     /// <summary>The survivors' warning and error lines, counted by category.</summary>
