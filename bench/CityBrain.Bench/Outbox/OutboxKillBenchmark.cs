@@ -26,7 +26,8 @@ namespace CityBrain.Bench.Outbox;
 /// takeover_s: from the kill until every outbox shard the victim had been delivering delivered again from a survivor.
 /// Arguments: rate of replies per second (1000), seconds of load (30), silos (3), steps (<c>assign</c> | <c>close</c>).
 /// Ends with: outbox delivered_per_s=N lag_p99_ms=N lost=N reordered=N duplicates=N lag_p50_ms=N
-///   lag_p99_steady_ms=N lag_p99_before_kill_ms=N lag_p99_after_kill_ms=N lag_max_ms=N takeover_s=R declared_dead_s=R silos=N expected=N given_up=N
+///   lag_p99_steady_ms=N lag_p99_before_kill_ms=N lag_p99_after_kill_ms=N lag_max_ms=N takeover_s=R declared_dead_s=R silos=N offered_per_s=N
+///   load_s=N (the seconds the load took: more than asked when the cluster fell behind) expected=N given_up=N
 /// </summary>
 internal static class OutboxKillBenchmark
 {
@@ -73,6 +74,7 @@ internal static class OutboxKillBenchmark
         }
 
         await running;
+        var loadSeconds = (DateTimeOffset.UtcNow - startedAt).TotalSeconds;
         BenchHost.Progress($"load done: {load.WorkOrders:N0} work orders, {load.StepsAcknowledged:N0} steps acknowledged, {load.Retries:N0} retries, {load.GivenUp.Count} given up; waiting for the deliveries");
         await WaitForAsync(platform, load, TimeSpan.FromMinutes(2));
 
@@ -99,7 +101,7 @@ internal static class OutboxKillBenchmark
         }
 
         Console.WriteLine(FormattableString.Invariant(
-            $"outbox delivered_per_s={arrivals.Count / Math.Max(span.TotalSeconds, 1):F0} lag_p99_ms={P(lags, 99):F0} lost={lost} reordered={platform.Reordered} duplicates={platform.Duplicates} lag_p50_ms={P(lags, 50):F0} lag_p99_steady_ms={P(steady, 99):F0} lag_p99_before_kill_ms={P(before, 99):F0} lag_p99_after_kill_ms={P(after, 99):F0} lag_max_ms={P(lags, 100):F0} takeover_s={takeover.TotalSeconds:F1} declared_dead_s={dead?.TotalSeconds ?? -1:F1} silos={silos} expected={expected.Length} given_up={load.GivenUp.Count}"));
+            $"outbox delivered_per_s={arrivals.Count / Math.Max(span.TotalSeconds, 1):F0} lag_p99_ms={P(lags, 99):F0} lost={lost} reordered={platform.Reordered} duplicates={platform.Duplicates} lag_p50_ms={P(lags, 50):F0} lag_p99_steady_ms={P(steady, 99):F0} lag_p99_before_kill_ms={P(before, 99):F0} lag_p99_after_kill_ms={P(after, 99):F0} lag_max_ms={P(lags, 100):F0} takeover_s={takeover.TotalSeconds:F1} declared_dead_s={dead?.TotalSeconds ?? -1:F1} silos={silos} offered_per_s={rate} load_s={loadSeconds:F0} expected={expected.Length} given_up={load.GivenUp.Count}"));
         return lost == 0 && platform.Reordered == 0 && load.GivenUp.IsEmpty && platform.Refused == 0 ? 0 : 1;
     }
 
