@@ -122,10 +122,15 @@ internal static class OutboxKillBenchmark
         ClusterHarness cluster, HotlinePlatform platform, WorkOrderLoad load, Task running, TimeSpan killAfter, int postmaster)
     {
         var started = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(started) < killAfter && !running.IsCompleted)
+        while (!running.IsCompleted && killAfter - Stopwatch.GetElapsedTime(started) is var left && left > TimeSpan.Zero)
         {
-            var left = killAfter - Stopwatch.GetElapsedTime(started);
-            await Task.WhenAny(running, Task.Delay(left < TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5)));
+            if (left < TimeSpan.FromSeconds(5))
+            {
+                await Task.WhenAny(running, Task.Delay(left));
+                break;
+            }
+
+            await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(5)));
             Report(platform, load);
         }
 
