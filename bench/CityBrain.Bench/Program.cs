@@ -6,7 +6,7 @@ using CityBrain.Bench.Outbox;
 using CityBrain.Bench.Sla;
 
 // CityBrain benchmarks. Release builds only; each prints progress on stderr and ends with one line of figures on stdout.
-//   dotnet run -c Release --project bench/CityBrain.Bench -- <orleans|deadlines|sla|ingest|telemetry|failover|outbox>
+//   dotnet run -c Release --project bench/CityBrain.Bench -- <orleans|deadlines|sla|ingest|telemetry|failover|outbox|outbox-kill>
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["orleans"] = OrleansBenchmark.RunAsync,
@@ -16,6 +16,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
     ["telemetry"] = TelemetryBenchmark.RunAsync,
     ["failover"] = FailoverBenchmark.RunAsync,
     ["outbox"] = OutboxBenchmark.RunAsync,
+    ["outbox-kill"] = OutboxKillBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -53,11 +53,14 @@ public sealed partial class ClusterHarness : IAsyncDisposable
     /// <param name="connectionString">A database to use instead of a fresh one.</param>
     /// <param name="acceptTarget">When set, the silos run the demo city with this default accept target (e.g. "4s"),
     /// so deadlines fall due within a run; the harness removes the city file when disposed.</param>
+    /// <param name="perSilo">Settings for one silo (by index) over the others, e.g. a callback URL per silo; a silo
+    /// restarted later gets only the common settings and the restart's overrides.</param>
     public static async Task<ClusterHarness> StartAsync(
         int count,
         IReadOnlyDictionary<string, string>? extraSettings = null,
         string? connectionString = null,
-        string? acceptTarget = null)
+        string? acceptTarget = null,
+        Func<int, IReadOnlyDictionary<string, string>>? perSilo = null)
     {
         var server = await PostgresServer.FromEnvironmentOrStartAsync();
         connectionString ??= await server.CreateDatabaseAsync("cluster");
@@ -87,7 +90,7 @@ public sealed partial class ClusterHarness : IAsyncDisposable
         var harness = new ClusterHarness(server, connectionString, settings, new TokenIssuer(new AuthOptions { SigningKey = signingKey }), cityFile);
         try
         {
-            var starting = Enumerable.Range(0, count).Select(_ => SiloProcess.StartAsync(settings)).ToList();
+            var starting = Enumerable.Range(0, count).Select(i => SiloProcess.StartAsync(perSilo is null ? settings : Merged(settings, perSilo(i)))).ToList();
             try
             {
                 await Task.WhenAll(starting);
@@ -172,13 +175,18 @@ public sealed partial class ClusterHarness : IAsyncDisposable
             throw new InvalidOperationException($"Silo {index} is still running.");
         }
 
-        var settings = new Dictionary<string, string>(_settings);
+        _silos[index] = await SiloProcess.StartAsync(Merged(_settings, overrides));
+    }
+
+    private static Dictionary<string, string> Merged(IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? overrides)
+    {
+        var merged = new Dictionary<string, string>(settings, StringComparer.Ordinal);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {
-            settings[key] = value;
+            merged[key] = value;
         }
 
-        _silos[index] = await SiloProcess.StartAsync(settings);
+        return merged;
     }
 
     /// <summary>Starts one more silo with different settings (e.g. through a proxy) and returns its index.</summary>

@@ -153,7 +153,7 @@ internal static class FailoverBenchmark
     private static double Median(double[] sorted) => sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
 
     /// <summary>How long after the kill the membership table first shows the victim dead; null if not within 60 s.</summary>
-    private static async Task<TimeSpan?> WaitDeclaredDeadAsync(ClusterHarness cluster, Member victim, long killed)
+    internal static async Task<TimeSpan?> WaitDeclaredDeadAsync(ClusterHarness cluster, Member victim, long killed)
     {
         while (Stopwatch.GetElapsedTime(killed) < TimeSpan.FromSeconds(60))
         {
