@@ -16,8 +16,8 @@ namespace CityBrain.Bench.Ingest;
 /// <summary>
 /// What telemetry costs on the intake path: the same Release silo on the same PostgreSQL database, started alternately
 /// with telemetry off (<c>CityBrain:Telemetry:Enabled=false</c>: no meter or tracer provider at all) and on as a
-/// production center runs it (metrics for <c>/metrics</c>, every trace recorded and exported over OTLP http/protobuf,
-/// logs exported too) to a sink in this process that reads each export and discards it. Each silo run measures
+/// production center runs it (metrics for <c>/metrics</c>, traces sampled at the configured ratio and exported over OTLP
+/// http/protobuf, logs exported too) to a sink in this process that reads each export and discards it. Each silo run measures
 ///   unary   EventIntake.Submit, closed loop;
 ///   stream  EventIntake.SubmitStream;
 ///   latency unary submits paced at one fixed rate for every run, a share (default 0.2) of the first "off" run's unary

@@ -106,7 +106,7 @@ internal static class TelemetryHostExtensions
             otel.WithTracing(tracing => tracing
                 .SetSampler(new ParentBasedSampler(new RequestRootSampler(telemetry.TraceSampleRatio)))
                 .AddSource(OrleansSources)
-                .AddSource(StorageTelemetry.ActivitySourceName)
+                .AddSource(StorageTelemetry.ActivitySourceName, GatewayTelemetry.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsHousekeeping(http.Request.Path))
                 .AddHttpClientInstrumentation()
                 .AddNpgsql());

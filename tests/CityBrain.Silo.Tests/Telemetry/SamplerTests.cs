@@ -19,6 +19,16 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public void GrainCallWithoutATracedCaller_IsDroppedWhateverTheRatio()
+    {
+        // Orleans starts the grain side of a call from a deadline shard or the outbox as a server span without a parent.
+        var sampler = new RequestRootSampler(1.0);
+
+        Assert.Equal(SamplingDecision.Drop, sampler.ShouldSample(new SamplingParameters(default, ActivityTraceId.CreateRandom(), "IIncidentGrain/ReceiveDeadline", ActivityKind.Server)).Decision);
+        Assert.Equal(SamplingDecision.Drop, sampler.ShouldSample(new SamplingParameters(default, ActivityTraceId.CreateRandom(), "some message", ActivityKind.Consumer)).Decision);
+    }
+
+    [Fact]
     public void RequestRoots_AllKeptAtOne_NoneAtZero_AboutTheRatioBetween_AndTheSameDecisionForTheSameTrace()
     {
         var traces = Enumerable.Range(0, 10_000).Select(_ => ActivityTraceId.CreateRandom()).ToArray();
@@ -32,7 +42,7 @@ public sealed class SamplerTests
         var kept = traces.Where(t => tenth.ShouldSample(Root(t, ActivityKind.Server)).Decision == SamplingDecision.RecordAndSample).ToArray();
         Assert.InRange(kept.Length, 800, 1200);
         Assert.All(traces, t => Assert.Equal(
-            tenth.ShouldSample(Root(t, ActivityKind.Consumer)).Decision,
+            tenth.ShouldSample(StreamedEvent(t)).Decision,
             tenthOnAnotherSilo.ShouldSample(Root(t, ActivityKind.Server)).Decision));
     }
 
@@ -50,5 +60,8 @@ public sealed class SamplerTests
         Assert.Contains("CityBrain:Telemetry:TraceSampleRatio must be between 0 and 1", refused.Message);
     }
 
-    private static SamplingParameters Root(ActivityTraceId trace, ActivityKind kind) => new(default, trace, "call", kind);
+    /// <summary>A root span of <paramref name="kind"/>, named as ASP.NET Core names its request spans.</summary>
+    private static SamplingParameters Root(ActivityTraceId trace, ActivityKind kind) => new(default, trace, RequestRootSampler.HttpRequestName, kind);
+
+    private static SamplingParameters StreamedEvent(ActivityTraceId trace) => new(default, trace, CityBrain.Gateway.GatewayTelemetry.StreamedEventName, ActivityKind.Consumer);
 }

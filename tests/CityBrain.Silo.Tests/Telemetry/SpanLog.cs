@@ -30,6 +30,15 @@ public sealed class SpanLog : ICollection<Activity>
         }
     }
 
+    /// <summary>The spans ended so far that <paramref name="match"/>.</summary>
+    public List<Activity> Where(Func<Activity, bool> match)
+    {
+        lock (_spans)
+        {
+            return _spans.Where(match).ToList();
+        }
+    }
+
     public void Add(Activity item)
     {
         lock (_spans)

@@ -72,6 +72,7 @@ public sealed class TelemetrySilo : IAsyncLifetime
                 ["CityBrain:Storage:Database"] = "Postgres",
                 ["CityBrain:Storage:ConnectionString"] = database,
                 ["CityBrain:Telemetry:RecordTraces"] = "true",
+                ["CityBrain:Telemetry:TraceSampleRatio"] = "1", // every trace: the tests follow given calls and events
             },
             builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans)));
         await _app.StartAsync();

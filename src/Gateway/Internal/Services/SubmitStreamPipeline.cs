@@ -86,6 +86,8 @@ internal sealed class SubmitStreamPipeline(
 
     private async Task ProcessAsync(StreamEvent item)
     {
+        // Runs in the event's own flow (this async method's): the event's trace starts here, apart from the stream's.
+        using var trace = GatewayTelemetry.StartStreamedEvent(item.Event?.SourceEventId ?? string.Empty);
         StreamAck ack;
         try
         {
