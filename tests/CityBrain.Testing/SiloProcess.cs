@@ -259,17 +259,47 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public static int FreePort() => FreePorts(1)[0];
 
-    /// <summary>Distinct free loopback ports: each stays bound until all are chosen, so two cannot be the same.</summary>
+    /// <summary>
+    /// Distinct free ports below the kernel's ephemeral range: a port the kernel hands out (port 0) can be taken as the
+    /// local end of some outgoing connection (to PostgreSQL, between silos) before the server that was given it binds it,
+    /// which failed a test with "address already in use". Ports below the range are never picked for outgoing
+    /// connections. Each is checked free on every address, and none is handed out twice by this process.
+    /// </summary>
     public static int[] FreePorts(int count)
     {
         var listeners = new List<TcpListener>(count);
         try
         {
-            for (var i = 0; i < count; i++)
+            lock (GivenPorts)
             {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listeners.Add(listener);
-                listener.Start();
+                var (low, high) = PortRange();
+                for (var attempt = 0; listeners.Count < count; attempt++)
+                {
+                    if (attempt > 10_000)
+                    {
+                        throw new InvalidOperationException($"no {count} free ports in {low}-{high}");
+                    }
+
+                    var port = Random.Shared.Next(low, high);
+                    if (GivenPorts.Contains(port))
+                    {
+                        continue;
+                    }
+
+                    var listener = new TcpListener(IPAddress.Any, port);
+                    try
+                    {
+                        listener.Start();
+                    }
+                    catch (SocketException)
+                    {
+                        listener.Dispose();
+                        continue;
+                    }
+
+                    listeners.Add(listener);
+                    GivenPorts.Add(port);
+                }
             }
 
             return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
@@ -280,6 +310,28 @@ public sealed class SiloProcess : IAsyncDisposable
             {
                 listener.Dispose();
             }
+        }
+    }
+
+    private static readonly HashSet<int> GivenPorts = [];
+
+    /// <summary>The ports to choose from: 10000 up to the start of the kernel's ephemeral range (Linux's
+    /// <c>ip_local_port_range</c>; 32768 where it cannot be read).</summary>
+    private static (int Low, int High) PortRange()
+    {
+        const int low = 10_000;
+        try
+        {
+            var first = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0];
+            return int.TryParse(first, out var start) && start > low + 1_000 ? (low, start) : (low, 32_768);
+        }
+        catch (IOException)
+        {
+            return (low, 32_768);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return (low, 32_768);
         }
     }
 }
