@@ -13,6 +13,8 @@ namespace CityBrain.Testing;
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private static readonly HashSet<int> GivenPorts = [];
+    private static readonly Lazy<(int Low, int High)> PortRange = new(ReadPortRange);
     private readonly StringBuilder _output = new();
     private readonly List<(string Text, TaskCompletionSource Printed)> _watches = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -272,7 +274,7 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             lock (GivenPorts)
             {
-                var (low, high) = PortRange();
+                var (low, high) = PortRange.Value;
                 for (var attempt = 0; listeners.Count < count; attempt++)
                 {
                     if (attempt > 10_000)
@@ -313,11 +315,9 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static readonly HashSet<int> GivenPorts = [];
-
     /// <summary>The ports to choose from: 10000 up to the start of the kernel's ephemeral range (Linux's
-    /// <c>ip_local_port_range</c>; 32768 where it cannot be read).</summary>
-    private static (int Low, int High) PortRange()
+    /// <c>ip_local_port_range</c>; 32768 where it cannot be read). Read once per process.</summary>
+    private static (int Low, int High) ReadPortRange()
     {
         const int low = 10_000;
         try

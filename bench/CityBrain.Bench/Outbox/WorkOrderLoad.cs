@@ -190,13 +190,13 @@ internal sealed class WorkOrderLoad(ClusterHarness cluster, string hotlineToken,
 
                 failure = "no live silo";
             }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Aborted or StatusCode.DeadlineExceeded or StatusCode.Cancelled
-                || (e.StatusCode == StatusCode.Internal && e.InnerException is HttpRequestException or IOException))
+            catch (RpcException e) when (IntakeLoad.IsRetryable(e))
             {
                 failure = $"{what}: {e.StatusCode}";
             }
-            catch (Exception e) when (e is RetryableException or HttpRequestException or TaskCanceledException or ObjectDisposedException)
+            catch (Exception e) when (e is RetryableException or TaskCanceledException || IntakeLoad.IsRetryable(e))
             {
+                // TaskCanceledException: the work order's HTTP call timed out, its outcome unknown (as DEADLINE_EXCEEDED).
                 failure = $"{what}: {e.GetType().Name} {(e as RetryableException)?.Message}".TrimEnd();
             }
             catch (RpcException e)

@@ -219,13 +219,16 @@ internal sealed class DeadlineShardGrain(
         {
             // A silo going away (this one stopping, or the grain's) is routine and the retry finds the grain elsewhere:
             // not worth a warning with a stack trace per deadline. Anything else the grain threw is.
+            // Read once: "is the database known to be down" and "what to wait for" must be one answer (the circuit can
+            // close on another thread between two reads, which would leave the entry on the long retry unwatched).
+            var reachable = store.WhenReachableAgain;
             var retry = RetryDelay;
             if (exception is StorageUnavailableException)
             {
                 // The grain could not load or append (on this silo or another): routine in an outage, counted, and told
                 // in one warning per interval. While this silo's store knows the database is down, the return of the
                 // database fires it again, and the planned retry is only the fallback.
-                retry = store.WhenReachableAgain is null ? RetryDelay : OutageRetryDelay;
+                retry = reachable is null ? RetryDelay : OutageRetryDelay;
                 HeldUp(exception.Message, retry);
             }
             else if (exception is SiloUnavailableException or OrleansMessageRejectionException)
@@ -240,7 +243,7 @@ internal sealed class DeadlineShardGrain(
             // Relative to the firing, not to when the failure arrived: a slow failure does not push the retry further out.
             // In a database outage, sooner still: as soon as the database answers again.
             _deadlines.Retry(entry, now + retry);
-            RetryWhenReachable();
+            RetryWhenReachable(reachable);
         }
         finally
         {
@@ -266,9 +269,9 @@ internal sealed class DeadlineShardGrain(
 
     /// <summary>While the database is unreachable, arranges (once) that the deadlines waiting to be fired again are fired
     /// as soon as it answers: the breaches that fell due in an outage are recorded right after it, not a retry later.</summary>
-    private void RetryWhenReachable()
+    private void RetryWhenReachable(Task? reachable)
     {
-        if (_watchingOutage || store.WhenReachableAgain is not { } reachable)
+        if (_watchingOutage || reachable is null)
         {
             return;
         }
