@@ -3,6 +3,7 @@ using CityBrain.Grains.Internal;
 using CityBrain.Grains.Queries;
 using CityBrain.Grains.Telemetry;
 using CityBrain.Storage;
+using CityBrain.Storage.Placement;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -18,12 +19,14 @@ namespace CityBrain.Grains.Views;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
+[ShardPlacement]
 [GrainType("citybrain-view-projector")]
 internal sealed class ViewProjectorGrain(
     [PersistentState("view-projector")] IPersistentState<ProjectorPosition> state,
     IFeedReader feed,
     BackgroundClock clock,
     OpenIncidentGauge openIncidents,
+    ShardHoming homing,
     ILogger<ViewProjectorGrain> logger) : Grain, IViewProjectorGrain
 {
     /// <summary>The number of projector shards.</summary>
@@ -62,7 +65,11 @@ internal sealed class ViewProjectorGrain(
         openIncidents.Withdraw(Shard, this);
     }
 
-    public Task Ping() => Task.CompletedTask;
+    public Task Ping()
+    {
+        homing.MoveIfAway(this);
+        return Task.CompletedTask;
+    }
 
     public Task ReadUpTo(long position)
     {

@@ -1,6 +1,7 @@
 using CityBrain.Storage.Internal;
 using CityBrain.Storage.Journal;
 using Microsoft.Extensions.Hosting;
+using CityBrain.Storage.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -17,12 +18,14 @@ namespace CityBrain.Storage.Deadlines;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
+[ShardPlacement]
 [GrainType("citybrain-deadline-shard")]
 internal sealed class DeadlineShardGrain(
     JournalStore store,
     TimeProvider time,
     IOptions<StorageOptions> options,
     BackgroundClock polling,
+    ShardHoming homing,
     ILogger<DeadlineShardGrain> logger,
     IHostApplicationLifetime host) : Grain, IDeadlineShardGrain
 {
@@ -90,7 +93,11 @@ internal sealed class DeadlineShardGrain(
         }
     }
 
-    public Task Ping() => Task.CompletedTask;
+    public Task Ping()
+    {
+        homing.MoveIfAway(this);
+        return Task.CompletedTask;
+    }
 
     public Task<int> ReadUpTo(long position)
     {

@@ -4,6 +4,7 @@ using CityBrain.Storage.Feeds;
 using CityBrain.Storage.Internal;
 using CityBrain.Storage.Journal;
 using CityBrain.Storage.Outbox;
+using CityBrain.Storage.Placement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -73,6 +74,10 @@ public static class StorageSiloBuilderExtensions
         }
 
         AddOutbox(services);
+        services.AddPlacementDirector<ShardPlacement, ShardPlacementDirector>();
+        services.TryAddSingleton(sp => new ShardHoming(
+            sp.GetRequiredService<IClusterMembershipService>(), sp.GetRequiredService<ILocalSiloDetails>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<JournalStore>(), sp.GetRequiredService<ILogger<ShardHoming>>()));
         services.AddSingleton<AlwaysOnKeeper>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AlwaysOnKeeper>());
 

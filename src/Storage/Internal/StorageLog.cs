@@ -55,4 +55,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(17, LogLevel.Warning, "Deadline shard {Shard}: {Count} firings failed for want of the database ({Reason}); each fires again as soon as the database answers, at the latest in {Delay}. Such failures are counted and told at most every {Interval}")]
     public static partial void DeadlinesHeldUp(ILogger logger, int shard, int count, string reason, TimeSpan delay, TimeSpan interval);
+
+    [LoggerMessage(18, LogLevel.Information, "Shard {Grain} moves from {From} to {To}, the silo that ranks first for it")]
+    public static partial void ShardMoving(ILogger logger, string grain, string from, string to);
 }

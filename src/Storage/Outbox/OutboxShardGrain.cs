@@ -1,5 +1,6 @@
 using CityBrain.Storage.Internal;
 using CityBrain.Storage.Journal;
+using CityBrain.Storage.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -20,6 +21,7 @@ namespace CityBrain.Storage.Outbox;
 /// </summary>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
+[ShardPlacement]
 [GrainType("citybrain-outbox-shard")]
 internal sealed class OutboxShardGrain(
     JournalStore store,
@@ -29,6 +31,7 @@ internal sealed class OutboxShardGrain(
     IEnumerable<IOutboxChannel> channels,
     OutboxMetrics metrics,
     BackgroundClock polling,
+    ShardHoming homing,
     ILogger<OutboxShardGrain> logger) : Grain, IOutboxShardGrain
 {
     private const int ReadBatch = 1000;
@@ -55,7 +58,11 @@ internal sealed class OutboxShardGrain(
         await Task.WhenAll(_delivering, _purging);
     }
 
-    public Task Ping() => Task.CompletedTask;
+    public Task Ping()
+    {
+        homing.MoveIfAway(this);
+        return Task.CompletedTask;
+    }
 
     private async Task DeliverAsync(CancellationToken stopping)
     {

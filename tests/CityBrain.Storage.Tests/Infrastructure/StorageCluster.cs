@@ -31,6 +31,9 @@ public sealed class StorageCluster : IAsyncDisposable
 
     public IServiceProvider SiloServices => Cluster.GetSiloServiceProvider();
 
+    /// <summary>The services of the silo at <paramref name="silo"/> (of several).</summary>
+    public IServiceProvider SiloServicesOf(SiloAddress silo) => Cluster.GetSiloServiceProvider(silo);
+
     /// <summary>Starts the silo; <paramref name="fold"/> replaces the tally journal's <see cref="TallyFold"/>;
     /// <paramref name="services"/> adds to the silo's container (an outbox channel, outbox options).</summary>
     public static async Task<StorageCluster> StartAsync(
