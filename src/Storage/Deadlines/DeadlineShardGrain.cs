@@ -51,6 +51,7 @@ internal sealed class DeadlineShardGrain(
     private DateTimeOffset _lastCheckpoint;
     private int _firing;
     private bool _watchingOutage;
+    private DateTimeOffset? _heldUntil;
     private int _heldUp;
     private DateTimeOffset? _heldUpLoggedAt;
     private Task _following = Task.CompletedTask;
@@ -182,6 +183,11 @@ internal sealed class DeadlineShardGrain(
     private void Schedule()
     {
         var next = _firing >= MaxFiring ? null : _deadlines.NextDue();
+        if (next is { } first && _heldUntil is { } held && first < held)
+        {
+            next = held;
+        }
+
         if (next == _timerDue)
         {
             return;
@@ -204,6 +210,13 @@ internal sealed class DeadlineShardGrain(
         }
 
         var now = time.GetUtcNow();
+        if (store.WhenReachableAgain is { } reachable)
+        {
+            Hold(reachable, now);
+            return Task.CompletedTask;
+        }
+
+        _heldUntil = null;
         while (_firing < MaxFiring && _deadlines.TryTakeDue(now, out var entry))
         {
             _firing++;
@@ -259,6 +272,26 @@ internal sealed class DeadlineShardGrain(
         }
     }
 
+    /// <summary>
+    /// Holds the deadlines due while this silo knows the database is down instead of firing them: each firing would
+    /// activate its grain only for the grain to fail loading or appending (three error lines from Orleans and a
+    /// deactivation each, for hundreds of deadlines in a few seconds of outage), and the failed activations still being
+    /// torn down when the database came back answered the retries with the outage's error for seconds more. The database's
+    /// return fires them all at once (<see cref="RetryWhenReachable"/>); the check is repeated every
+    /// <see cref="OutageRetryDelay"/> in case that signal is missed.
+    /// </summary>
+    private void Hold(Task reachable, DateTimeOffset now)
+    {
+        if (_heldUntil is null)
+        {
+            StorageLog.DeadlinesHeld(logger, Shard, OutageRetryDelay);
+        }
+
+        _heldUntil = now + OutageRetryDelay;
+        RetryWhenReachable(reachable);
+        Schedule();
+    }
+
     /// <summary>Counts a firing the database's absence failed, and says so at most once per <see cref="HeldUpLogInterval"/>.</summary>
     private void HeldUp(string reason, TimeSpan retry)
     {
@@ -291,6 +324,7 @@ internal sealed class DeadlineShardGrain(
     {
         await reachable; // continues on this activation's scheduler
         _watchingOutage = false;
+        _heldUntil = null;
         if (!_stopping.IsCancellationRequested)
         {
             _deadlines.RetryAllBy(time.GetUtcNow());

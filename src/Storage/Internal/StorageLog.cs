@@ -58,4 +58,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(18, LogLevel.Information, "Shard {Grain} moves from {From} to {To}, the silo that ranks first for it")]
     public static partial void ShardMoving(ILogger logger, string grain, string from, string to);
+
+    [LoggerMessage(19, LogLevel.Warning, "Deadline shard {Shard}: the database is unreachable; deadlines falling due are held and fire as soon as it answers (checked again every {Delay})")]
+    public static partial void DeadlinesHeld(ILogger logger, int shard, TimeSpan delay);
 }
