@@ -15,9 +15,9 @@ namespace CityBrain.Bench.Outbox;
 /// posted as the platform does, then a dispatcher's 受理 accept and 派遣 assign on each (two replies per work order;
 /// with <c>close</c> also 到场, 处置, 核查 and 结案 close: three replies), through all silos (<see cref="WorkOrderLoad"/>).
 /// Work orders start at rate / replies-per-order a second, so replies are made at about the rate. After a warm-up (its
-/// messages not counted), the silo that has delivered the most is killed with SIGKILL a third of the way in (in 11 of
-/// 12 runs so far it held all eight outbox shards: they are activated while the first silo is alone, and stay); it is not
-/// restarted — the survivors take over its outbox shards while the load goes on.
+/// messages not counted), the silo that has delivered the most is killed with SIGKILL a third of the way in (the outbox
+/// shards are spread over the silos by <c>[ShardPlacement]</c>: it holds its share of them; before that placement it held
+/// all eight in 11 of 12 runs); it is not restarted — the survivors take over its outbox shards while the load goes on.
 /// lag: from the step's time (the <c>at</c> of the reply's body — the incident grain's clock when it decided the step,
 /// just before the journal append that commits it; so the lag includes the commit) to the receiver's 2xx, first
 /// arrival of each idempotency key; steady: the lag of what arrived before the kill; before_kill / after_kill: of what
