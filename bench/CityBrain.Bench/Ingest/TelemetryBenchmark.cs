@@ -23,12 +23,16 @@ namespace CityBrain.Bench.Ingest;
 ///   latency unary submits paced at one fixed rate for every run, a share (default 0.2) of the first "off" run's unary
 ///           maximum: a center's working load, below saturation, where an ack's p99 is the path's and not the queue's.
 /// Runs alternate off, on, on, off, off, on, ... (<c>rounds</c> pairs, ABBA) so the machine's drift falls on both sides; a mode's rate is
-/// its events over its time in all rounds, its ack p99 the median of its runs, and its cost the silo's CPU per event.
+/// its events over its time in all rounds, its ack p99 the median of its runs, and its cost the silo's CPU per event. The bytes
+/// the silo process allocates per event (read through <see cref="global::StartupHook"/>) are printed too: unlike rates and CPU
+/// time, they hardly move with the machine's load, so they show a setting's cost on a busy machine.
 /// Arguments: seconds per phase (8), rounds (2), unary concurrency (512), streams (8), paced share (0.2); arguments of the form
 /// <c>--CityBrain:Key=value</c> are settings of the "on" silo (e.g. <c>--CityBrain:Telemetry:TraceSampleRatio=0.1</c>).
 /// Ends with: telemetry off_stream_per_s=N on_stream_per_s=N stream_ratio=R off_unary_per_s=N on_unary_per_s=N
 ///   unary_ratio=R off_ack_p99_ms=N on_ack_p99_ms=N ack_p99_delta_ms=N off_silo_cpu_us=N on_silo_cpu_us=N
-///   cost_us_per_event=N exported_requests=N exported_bytes=N
+///   cost_us_per_event=N off_unary_alloc_b=N on_unary_alloc_b=N off_stream_alloc_b=N on_stream_alloc_b=N
+///   exported_requests=N exported_bytes=N
+/// (*_alloc_b: bytes the silo allocated per unary call or streamed event)
 /// (targets of issue 13: stream_ratio ≥ 0.9, ack_p99_delta_ms ≤ 5).
 /// </summary>
 internal static class TelemetryBenchmark
@@ -80,7 +84,7 @@ internal static class TelemetryBenchmark
                     }
                 }
 
-                await using var silo = await BenchSilo.StartAsync(settings);
+                await using var silo = await BenchSilo.StartAsync(settings, probeAllocations: true);
                 using var channel = ApiChannel.Create(new Uri(silo.GrpcUrl), token);
                 var client = new EventIntake.EventIntakeClient(channel);
                 BenchHost.Progress($"round {round}, telemetry {mode.Name}: warming up");
@@ -88,20 +92,24 @@ internal static class TelemetryBenchmark
                 await IngestBenchmark.StreamAsync(client, events, streams, TimeSpan.FromSeconds(3));
 
                 var cpu = CpuSample.Take(silo.ProcessId, postmaster);
+                var allocated = await silo.AllocatedBytesAsync();
                 var unary = await IngestBenchmark.ClosedLoopAsync(concurrency, phase, async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() }));
                 var unaryCpu = CpuSample.Take(silo.ProcessId, postmaster) - cpu;
+                var unaryAllocated = await silo.AllocatedBytesAsync() - allocated;
                 cpu = CpuSample.Take(silo.ProcessId, postmaster);
+                allocated = await silo.AllocatedBytesAsync();
                 var (stream, _) = await IngestBenchmark.StreamAsync(client, events, streams, phase);
                 var streamCpu = CpuSample.Take(silo.ProcessId, postmaster) - cpu;
+                var streamAllocated = await silo.AllocatedBytesAsync() - allocated;
                 if (pacedRate == 0) // the first run is an "off" one
                 {
                     pacedRate = pacedShare * unary;
                 }
 
                 var (_, _, p99, _) = await IngestBenchmark.PacedAsync(client, events, pacedRate, phase);
-                mode.Add(unary * seconds, stream * seconds, seconds, p99, unaryCpu.Silo + streamCpu.Silo);
+                mode.Add(unary * seconds, stream * seconds, seconds, p99, unaryCpu.Silo + streamCpu.Silo, unaryAllocated, streamAllocated);
                 BenchHost.Progress(FormattableString.Invariant(
-                    $"  unary {unary:N0}/s ({unaryCpu.PerOperation(unary * seconds)}); stream {stream:N0}/s ({streamCpu.PerOperation(stream * seconds)}); ack p99 {p99:F1} ms at {pacedRate:N0}/s; exported so far {sink.Requests:N0} requests, {sink.Bytes:N0} bytes"));
+                    $"  unary {unary:N0}/s ({unaryCpu.PerOperation(unary * seconds)}, silo allocated {unaryAllocated / (unary * seconds):N0} B); stream {stream:N0}/s ({streamCpu.PerOperation(stream * seconds)}, silo allocated {streamAllocated / (stream * seconds):N0} B); ack p99 {p99:F1} ms at {pacedRate:N0}/s; exported so far {sink.Requests:N0} requests, {sink.Bytes:N0} bytes"));
                 BenchHost.Progress($"  silo stopped (exit code {await silo.StopAsync()})");
             }
         }
@@ -115,7 +123,7 @@ internal static class TelemetryBenchmark
 
         BenchHost.Progress($"load average {BenchHost.LoadAverage()}");
         Console.WriteLine(FormattableString.Invariant(
-            $"telemetry off_stream_per_s={off.StreamRate:F0} on_stream_per_s={on.StreamRate:F0} stream_ratio={on.StreamRate / off.StreamRate:F2} off_unary_per_s={off.UnaryRate:F0} on_unary_per_s={on.UnaryRate:F0} unary_ratio={on.UnaryRate / off.UnaryRate:F2} off_ack_p99_ms={off.MedianP99:F1} on_ack_p99_ms={on.MedianP99:F1} ack_p99_delta_ms={on.MedianP99 - off.MedianP99:F1} off_silo_cpu_us={off.SiloCpuPerEvent:F0} on_silo_cpu_us={on.SiloCpuPerEvent:F0} cost_us_per_event={on.SiloCpuPerEvent - off.SiloCpuPerEvent:F0} exported_requests={sink.Requests} exported_bytes={sink.Bytes}"));
+            $"telemetry off_stream_per_s={off.StreamRate:F0} on_stream_per_s={on.StreamRate:F0} stream_ratio={on.StreamRate / off.StreamRate:F2} off_unary_per_s={off.UnaryRate:F0} on_unary_per_s={on.UnaryRate:F0} unary_ratio={on.UnaryRate / off.UnaryRate:F2} off_ack_p99_ms={off.MedianP99:F1} on_ack_p99_ms={on.MedianP99:F1} ack_p99_delta_ms={on.MedianP99 - off.MedianP99:F1} off_silo_cpu_us={off.SiloCpuPerEvent:F0} on_silo_cpu_us={on.SiloCpuPerEvent:F0} cost_us_per_event={on.SiloCpuPerEvent - off.SiloCpuPerEvent:F0} off_unary_alloc_b={off.UnaryAllocatedPerEvent:F0} on_unary_alloc_b={on.UnaryAllocatedPerEvent:F0} off_stream_alloc_b={off.StreamAllocatedPerEvent:F0} on_stream_alloc_b={on.StreamAllocatedPerEvent:F0} exported_requests={sink.Requests} exported_bytes={sink.Bytes}"));
         return 0;
     }
 
@@ -127,6 +135,8 @@ internal static class TelemetryBenchmark
         private double _streamEvents;
         private double _seconds;
         private TimeSpan _siloCpu;
+        private double _unaryAllocated;
+        private double _streamAllocated;
 
         public string Name { get; } = name;
 
@@ -138,8 +148,14 @@ internal static class TelemetryBenchmark
 
         public double MedianP99 => _p99.Order().ElementAt(_p99.Count / 2);
 
-        public void Add(double unaryEvents, double streamEvents, double seconds, double p99, TimeSpan siloCpu)
+        public double UnaryAllocatedPerEvent => _unaryAllocated / _unaryEvents;
+
+        public double StreamAllocatedPerEvent => _streamAllocated / _streamEvents;
+
+        public void Add(double unaryEvents, double streamEvents, double seconds, double p99, TimeSpan siloCpu, double unaryAllocated, double streamAllocated)
         {
+            _unaryAllocated += unaryAllocated;
+            _streamAllocated += streamAllocated;
             _unaryEvents += unaryEvents;
             _streamEvents += streamEvents;
             _seconds += seconds;
