@@ -97,8 +97,9 @@ internal sealed class BenchSilo : IAsyncDisposable
         return bench;
     }
 
-    /// <summary>The bytes the silo process has allocated so far (started with allocations probed).</summary>
-    public Task<long> AllocatedBytesAsync() => _allocationPort > 0
+    /// <summary>The bytes the silo process has allocated so far (started with allocations probed), and the types it allocated
+    /// most since the last reading when sampled (<see cref="SiloAllocations"/>).</summary>
+    public Task<(long Bytes, IReadOnlyList<string> Types)> AllocatedBytesAsync() => _allocationPort > 0
         ? SiloAllocations.ReadAsync(_allocationPort)
         : throw new InvalidOperationException("The silo was started without its allocations probed.");
 
