@@ -18,8 +18,12 @@ public static class GatewayTelemetry
 
     private static readonly ActivitySource Source = new(ActivitySourceName);
 
-    /// <summary>Starts the root span of one streamed event and makes it current (null when no one records it). Call it
-    /// in the event's own async flow: it clears the stream's span from that flow.</summary>
+    /// <summary>Starts the root span of one streamed event and makes it current when the event is sampled; null, leaving
+    /// no activity current, when it is not (or no one listens). Call it in the event's own async flow: it clears the
+    /// stream's span from that flow.</summary>
+    /// <remarks>A dropped root would still be created by OpenTelemetry for propagation alone; nothing downstream traces
+    /// under an unrecorded span (the grain call filters trace recorded callers only), so it is not started: the event's
+    /// flow keeps the execution context it had, instead of one with an activity in it that every continuation carries.</remarks>
     internal static Activity? StartStreamedEvent(string sourceEventId)
     {
         var stream = Activity.Current;
@@ -29,9 +33,14 @@ public static class GatewayTelemetry
             return null;
         }
 
-        var activity = Source.StartActivity(
-            ActivityKind.Consumer, parentContext: default, links: stream is null ? null : [new ActivityLink(stream.Context)], name: StreamedEventName);
-        activity?.SetTag("citybrain.source_event_id", sourceEventId);
-        return activity;
+        var activity = Source.CreateActivity(
+            StreamedEventName, ActivityKind.Consumer, parentContext: default, links: stream is null ? null : [new ActivityLink(stream.Context)]);
+        if (activity is not { Recorded: true })
+        {
+            return null;
+        }
+
+        activity.SetTag("citybrain.source_event_id", sourceEventId);
+        return activity.Start();
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using CityBrain.Bench.Support;
 using CityBrain.Testing;
 
 namespace CityBrain.Bench.Ingest;
@@ -16,11 +17,14 @@ internal sealed class BenchSilo : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private BenchSilo(Process process, int grpcPort, int httpPort)
+    private readonly int _allocationPort;
+
+    private BenchSilo(Process process, int grpcPort, int httpPort, int allocationPort)
     {
         _process = process;
         GrpcPort = grpcPort;
         HttpPort = httpPort;
+        _allocationPort = allocationPort;
     }
 
     public int GrpcPort { get; }
@@ -42,7 +46,8 @@ internal sealed class BenchSilo : IAsyncDisposable
         }
     }
 
-    public static async Task<BenchSilo> StartAsync(IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts the silo; with <paramref name="probeAllocations"/>, <see cref="AllocatedBytesAsync"/> can read what it allocates.</summary>
+    public static async Task<BenchSilo> StartAsync(IReadOnlyDictionary<string, string> settings, bool probeAllocations = false)
     {
         var silo = SiloProcess.LocateSilo();
         if (!silo.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
@@ -50,7 +55,7 @@ internal sealed class BenchSilo : IAsyncDisposable
             Console.Error.WriteLine($"warning: not a Release silo: {silo}");
         }
 
-        var ports = SiloProcess.FreePorts(4);
+        var ports = SiloProcess.FreePorts(5);
         var (grpc, http) = (ports[0], ports[1]);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(silo);
@@ -73,8 +78,16 @@ internal sealed class BenchSilo : IAsyncDisposable
             start.Environment[name[SiloPrefix.Length..]] = value;
         }
 
+        if (probeAllocations)
+        {
+            foreach (var (name, value) in SiloAllocations.Environment(ports[4]))
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var bench = new BenchSilo(process, grpc, http);
+        var bench = new BenchSilo(process, grpc, http, probeAllocations ? ports[4] : 0);
         process.OutputDataReceived += (_, e) => bench.Append(e.Data);
         process.ErrorDataReceived += (_, e) => bench.Append(e.Data);
         process.Start();
@@ -83,6 +96,12 @@ internal sealed class BenchSilo : IAsyncDisposable
         await bench.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
         return bench;
     }
+
+    /// <summary>The bytes the silo process has allocated so far (started with allocations probed), and the types it allocated
+    /// most since the last reading when sampled (<see cref="SiloAllocations"/>).</summary>
+    public Task<(long Bytes, IReadOnlyList<string> Types)> AllocatedBytesAsync() => _allocationPort > 0
+        ? SiloAllocations.ReadAsync(_allocationPort)
+        : throw new InvalidOperationException("The silo was started without its allocations probed.");
 
     /// <summary>Stops the silo gracefully (SIGTERM) and returns its exit code.</summary>
     public async Task<int> StopAsync()

@@ -23,12 +23,19 @@ namespace CityBrain.Bench.Ingest;
 ///   latency unary submits paced at one fixed rate for every run, a share (default 0.2) of the first "off" run's unary
 ///           maximum: a center's working load, below saturation, where an ack's p99 is the path's and not the queue's.
 /// Runs alternate off, on, on, off, off, on, ... (<c>rounds</c> pairs, ABBA) so the machine's drift falls on both sides; a mode's rate is
-/// its events over its time in all rounds, its ack p99 the median of its runs, and its cost the silo's CPU per event.
+/// its events over its time in all rounds, its ack p99 the median of its runs, and its cost the silo's CPU per event. The bytes
+/// the silo process allocates per event (read through the startup hook of <c>CityBrain.Bench.AllocationHook</c>) are printed too: unlike rates and CPU
+/// time, they hardly move with the machine's load, so they show a setting's cost on a busy machine.
 /// Arguments: seconds per phase (8), rounds (2), unary concurrency (512), streams (8), paced share (0.2); arguments of the form
 /// <c>--CityBrain:Key=value</c> are settings of the "on" silo (e.g. <c>--CityBrain:Telemetry:TraceSampleRatio=0.1</c>).
 /// Ends with: telemetry off_stream_per_s=N on_stream_per_s=N stream_ratio=R off_unary_per_s=N on_unary_per_s=N
 ///   unary_ratio=R off_ack_p99_ms=N on_ack_p99_ms=N ack_p99_delta_ms=N off_silo_cpu_us=N on_silo_cpu_us=N
-///   cost_us_per_event=N exported_requests=N exported_bytes=N
+///   cost_us_per_event=N off_unary_alloc_b=N on_unary_alloc_b=N off_stream_alloc_b=N on_stream_alloc_b=N
+///   off_paced_alloc_b=N on_paced_alloc_b=N exported_requests=N exported_bytes=N
+/// (*_alloc_b: bytes the silo allocated per unary call, streamed event or paced call; the paced phase runs at the same
+/// rate in both modes, so its batches are alike and its figure compares best: at saturation, the store's group commit
+/// makes bigger batches for a faster silo, which allocate less per event).
+/// With <c>CITYBRAIN_ALLOC_SAMPLE=1</c> each phase also prints the types the silo allocated most (a sample that costs CPU).
 /// (targets of issue 13: stream_ratio ≥ 0.9, ack_p99_delta_ms ≤ 5).
 /// </summary>
 internal static class TelemetryBenchmark
@@ -80,28 +87,31 @@ internal static class TelemetryBenchmark
                     }
                 }
 
-                await using var silo = await BenchSilo.StartAsync(settings);
+                await using var silo = await BenchSilo.StartAsync(settings, probeAllocations: true);
                 using var channel = ApiChannel.Create(new Uri(silo.GrpcUrl), token);
                 var client = new EventIntake.EventIntakeClient(channel);
                 BenchHost.Progress($"round {round}, telemetry {mode.Name}: warming up");
                 await IngestBenchmark.ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(3), async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() }));
                 await IngestBenchmark.StreamAsync(client, events, streams, TimeSpan.FromSeconds(3));
 
-                var cpu = CpuSample.Take(silo.ProcessId, postmaster);
-                var unary = await IngestBenchmark.ClosedLoopAsync(concurrency, phase, async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() }));
-                var unaryCpu = CpuSample.Take(silo.ProcessId, postmaster) - cpu;
-                cpu = CpuSample.Take(silo.ProcessId, postmaster);
-                var (stream, _) = await IngestBenchmark.StreamAsync(client, events, streams, phase);
-                var streamCpu = CpuSample.Take(silo.ProcessId, postmaster) - cpu;
+                var (unary, unaryCpu, unaryAllocated) = await MeasureAsync(silo, postmaster, "unary", async () =>
+                    await IngestBenchmark.ClosedLoopAsync(concurrency, phase, async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() })));
+                var (stream, streamCpu, streamAllocated) = await MeasureAsync(silo, postmaster, "stream", async () =>
+                    (await IngestBenchmark.StreamAsync(client, events, streams, phase)).Item1);
                 if (pacedRate == 0) // the first run is an "off" one
                 {
                     pacedRate = pacedShare * unary;
                 }
 
-                var (_, _, p99, _) = await IngestBenchmark.PacedAsync(client, events, pacedRate, phase);
-                mode.Add(unary * seconds, stream * seconds, seconds, p99, unaryCpu.Silo + streamCpu.Silo);
+                var p99 = 0.0;
+                var (_, _, pacedAllocated) = await MeasureAsync(silo, postmaster, "paced", async () =>
+                {
+                    (_, _, p99, _) = await IngestBenchmark.PacedAsync(client, events, pacedRate, phase);
+                    return pacedRate;
+                });
+                mode.Add(unary * seconds, stream * seconds, seconds, p99, unaryCpu.Silo + streamCpu.Silo, unaryAllocated, streamAllocated, pacedAllocated / (pacedRate * seconds));
                 BenchHost.Progress(FormattableString.Invariant(
-                    $"  unary {unary:N0}/s ({unaryCpu.PerOperation(unary * seconds)}); stream {stream:N0}/s ({streamCpu.PerOperation(stream * seconds)}); ack p99 {p99:F1} ms at {pacedRate:N0}/s; exported so far {sink.Requests:N0} requests, {sink.Bytes:N0} bytes"));
+                    $"  unary {unary:N0}/s ({unaryCpu.PerOperation(unary * seconds)}, silo allocated {unaryAllocated / (unary * seconds):N0} B); stream {stream:N0}/s ({streamCpu.PerOperation(stream * seconds)}, silo allocated {streamAllocated / (stream * seconds):N0} B); ack p99 {p99:F1} ms at {pacedRate:N0}/s (silo allocated {pacedAllocated / (pacedRate * seconds):N0} B); exported so far {sink.Requests:N0} requests, {sink.Bytes:N0} bytes"));
                 BenchHost.Progress($"  silo stopped (exit code {await silo.StopAsync()})");
             }
         }
@@ -115,8 +125,24 @@ internal static class TelemetryBenchmark
 
         BenchHost.Progress($"load average {BenchHost.LoadAverage()}");
         Console.WriteLine(FormattableString.Invariant(
-            $"telemetry off_stream_per_s={off.StreamRate:F0} on_stream_per_s={on.StreamRate:F0} stream_ratio={on.StreamRate / off.StreamRate:F2} off_unary_per_s={off.UnaryRate:F0} on_unary_per_s={on.UnaryRate:F0} unary_ratio={on.UnaryRate / off.UnaryRate:F2} off_ack_p99_ms={off.MedianP99:F1} on_ack_p99_ms={on.MedianP99:F1} ack_p99_delta_ms={on.MedianP99 - off.MedianP99:F1} off_silo_cpu_us={off.SiloCpuPerEvent:F0} on_silo_cpu_us={on.SiloCpuPerEvent:F0} cost_us_per_event={on.SiloCpuPerEvent - off.SiloCpuPerEvent:F0} exported_requests={sink.Requests} exported_bytes={sink.Bytes}"));
+            $"telemetry off_stream_per_s={off.StreamRate:F0} on_stream_per_s={on.StreamRate:F0} stream_ratio={on.StreamRate / off.StreamRate:F2} off_unary_per_s={off.UnaryRate:F0} on_unary_per_s={on.UnaryRate:F0} unary_ratio={on.UnaryRate / off.UnaryRate:F2} off_ack_p99_ms={off.MedianP99:F1} on_ack_p99_ms={on.MedianP99:F1} ack_p99_delta_ms={on.MedianP99 - off.MedianP99:F1} off_silo_cpu_us={off.SiloCpuPerEvent:F0} on_silo_cpu_us={on.SiloCpuPerEvent:F0} cost_us_per_event={on.SiloCpuPerEvent - off.SiloCpuPerEvent:F0} off_unary_alloc_b={off.UnaryAllocatedPerEvent:F0} on_unary_alloc_b={on.UnaryAllocatedPerEvent:F0} off_stream_alloc_b={off.StreamAllocatedPerEvent:F0} on_stream_alloc_b={on.StreamAllocatedPerEvent:F0} off_paced_alloc_b={off.PacedAllocatedPerEvent:F0} on_paced_alloc_b={on.PacedAllocatedPerEvent:F0} exported_requests={sink.Requests} exported_bytes={sink.Bytes}"));
         return 0;
+    }
+
+    /// <summary>Runs a phase (<paramref name="run"/> returns its rate) and returns the silo's CPU and allocated bytes over it.</summary>
+    private static async Task<(double Rate, CpuSample Cpu, long Allocated)> MeasureAsync(BenchSilo silo, int postmaster, string name, Func<Task<double>> run)
+    {
+        var cpu = CpuSample.Take(silo.ProcessId, postmaster);
+        var (allocated, _) = await silo.AllocatedBytesAsync();
+        var rate = await run();
+        cpu = CpuSample.Take(silo.ProcessId, postmaster) - cpu;
+        var (after, types) = await silo.AllocatedBytesAsync();
+        if (types.Count > 0)
+        {
+            BenchHost.Progress($"  {name}: the types the silo allocated most (sampled bytes in all, type):\n    {string.Join("\n    ", types)}");
+        }
+
+        return (rate, cpu, after - allocated);
     }
 
     /// <summary>One side of the comparison, summed over its rounds.</summary>
@@ -127,6 +153,9 @@ internal static class TelemetryBenchmark
         private double _streamEvents;
         private double _seconds;
         private TimeSpan _siloCpu;
+        private double _unaryAllocated;
+        private double _streamAllocated;
+        private readonly List<double> _pacedAllocated = [];
 
         public string Name { get; } = name;
 
@@ -138,8 +167,17 @@ internal static class TelemetryBenchmark
 
         public double MedianP99 => _p99.Order().ElementAt(_p99.Count / 2);
 
-        public void Add(double unaryEvents, double streamEvents, double seconds, double p99, TimeSpan siloCpu)
+        public double UnaryAllocatedPerEvent => _unaryAllocated / _unaryEvents;
+
+        public double StreamAllocatedPerEvent => _streamAllocated / _streamEvents;
+
+        public double PacedAllocatedPerEvent => _pacedAllocated.Average();
+
+        public void Add(double unaryEvents, double streamEvents, double seconds, double p99, TimeSpan siloCpu, double unaryAllocated, double streamAllocated, double pacedAllocatedPerEvent)
         {
+            _pacedAllocated.Add(pacedAllocatedPerEvent);
+            _unaryAllocated += unaryAllocated;
+            _streamAllocated += streamAllocated;
             _unaryEvents += unaryEvents;
             _streamEvents += streamEvents;
             _seconds += seconds;

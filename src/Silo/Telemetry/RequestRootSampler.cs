@@ -6,9 +6,9 @@ namespace CityBrain.Silo.Telemetry;
 /// <summary>
 /// Starts traces at requests only: the root span of an HTTP or gRPC call (ASP.NET Core's server span) or of an event
 /// streamed through <c>SubmitStream</c> (the gateway's consumer span) is recorded. Any other root is not: the background
-/// loops' spans (feed and deadline polling, membership probes), and the grain side of a grain call whose caller had no
-/// trace (a deadline shard firing, the outbox delivering: Orleans starts a server span for it without a parent), so a
-/// silo at rest produces no traces. Of the request roots, the share <paramref name="ratio"/> is kept, decided by the trace
+/// loops' spans (feed and deadline polling, membership probes), and a grain call whose caller had no trace (a deadline shard
+/// firing, the outbox delivering; <see cref="GrainCallTracing"/> starts no span for it at all), so a silo at rest produces
+/// no traces. Of the request roots, the share <paramref name="ratio"/> is kept, decided by the trace
 /// id (OpenTelemetry's <see cref="TraceIdRatioBasedSampler"/>: every silo keeps the same traces). Spans with a parent
 /// follow it (<see cref="ParentBasedSampler"/>).
 /// </summary>

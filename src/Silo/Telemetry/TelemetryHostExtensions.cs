@@ -25,9 +25,6 @@ internal static class TelemetryHostExtensions
     /// <summary>The <c>service.name</c> resource attribute.</summary>
     public const string ServiceName = "citybrain";
 
-    /// <summary>Orleans' activity sources for grain calls (verified in Orleans' <c>ActivitySources</c>).</summary>
-    private static readonly string[] OrleansSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
-
     /// <summary>ASP.NET Core's meters for request durations and Kestrel's connections.</summary>
     private static readonly string[] AspNetCoreMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
 
@@ -105,7 +102,7 @@ internal static class TelemetryHostExtensions
         {
             otel.WithTracing(tracing => tracing
                 .SetSampler(new ParentBasedSampler(new RequestRootSampler(telemetry.TraceSampleRatio)))
-                .AddSource(OrleansSources)
+                .AddSource(GrainCallTracing.ApplicationSourceName, GrainCallTracing.RuntimeSourceName)
                 .AddSource(StorageTelemetry.ActivitySourceName, GatewayTelemetry.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsHousekeeping(http.Request.Path))
                 .AddHttpClientInstrumentation()
@@ -127,12 +124,13 @@ internal static class TelemetryHostExtensions
         return builder;
     }
 
-    /// <summary>Adds Orleans' activity propagation (when traces are recorded) and the dashboard's silo services (when enabled).</summary>
+    /// <summary>Adds the spans of sampled grain calls (when traces are recorded; <see cref="GrainCallTracing"/>) and the
+    /// dashboard's silo services (when enabled).</summary>
     public static ISiloBuilder AddCityBrainTelemetry(this ISiloBuilder orleans, TelemetryOptions telemetry, IConfiguration configuration)
     {
         if (telemetry.TracesRecorded)
         {
-            orleans.AddActivityPropagation();
+            orleans.AddSampledGrainCallTracing();
         }
 
         if (configuration.GetSection(DashboardSettings.Section).Get<DashboardSettings>()?.Enabled ?? true)

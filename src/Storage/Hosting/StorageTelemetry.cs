@@ -5,7 +5,8 @@ namespace CityBrain.Storage;
 /// <summary>
 /// Traces of the journal store. Appends and loads are batched: one transaction serves many callers, on the store's own
 /// loop, outside any caller's trace. Each batch therefore runs in an activity whose parent is its first caller's span and
-/// which links to the others', so the SQL statements under it (Npgsql's spans) join an intake's trace.
+/// which links to the others', so the SQL statements under it (Npgsql's spans) join an intake's trace. Only recorded spans
+/// count: work outside a recorded trace starts no activity at all.
 /// </summary>
 public static class StorageTelemetry
 {
@@ -14,10 +15,14 @@ public static class StorageTelemetry
 
     private static readonly ActivitySource Source = new(ActivitySourceName);
 
-    /// <summary>The caller's span now (default when none is recorded), to keep with a queued request.</summary>
-    internal static ActivityContext Caller() => Activity.Current?.Context ?? default;
+    /// <summary>Whether the current span is recorded: work under it is traced, other work is not.</summary>
+    internal static bool InRecordedTrace => Activity.Current is { Recorded: true };
 
-    /// <summary>Starts the activity of a batch, or returns null at no cost when nobody listens.</summary>
+    /// <summary>The caller's span now (default when none is recorded), to keep with a queued request.</summary>
+    internal static ActivityContext Caller() => Activity.Current is { Recorded: true } caller ? caller.Context : default;
+
+    /// <summary>Starts the activity of a batch when one of its callers' spans is recorded, or returns null (at no cost
+    /// when nobody listens): a batch of untraced callers is not traced, and its statements are not either.</summary>
     internal static Activity? StartBatch<T>(string name, List<T> batch, Func<T, ActivityContext> caller)
     {
         if (!Source.HasListeners())
@@ -43,6 +48,11 @@ public static class StorageTelemetry
             {
                 (links ??= []).Add(new ActivityLink(context));
             }
+        }
+
+        if (parent == default)
+        {
+            return null;
         }
 
         var activity = Source.StartActivity(name, ActivityKind.Internal, parent, links: links);

@@ -23,7 +23,14 @@ internal sealed class PostgresDialect : SqlDialect
     {
         var builder = new NpgsqlConnectionStringBuilder(Tune(connectionString, applicationName));
         description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
-        return NpgsqlDataSource.Create(builder.ConnectionString);
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+
+        // Statements are traced within a recorded trace only: the store's loops (feeds, deadlines, the outbox) run outside
+        // any, and a dropped root still costs an activity, created for propagation alone.
+        dataSource.ConfigureTracing(tracing => tracing
+            .ConfigureCommandFilter(static _ => StorageTelemetry.InRecordedTrace)
+            .ConfigureBatchFilter(static _ => StorageTelemetry.InRecordedTrace));
+        return dataSource.Build();
     }
 
     /// <summary>

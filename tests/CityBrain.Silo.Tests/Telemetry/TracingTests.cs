@@ -3,6 +3,8 @@ using CityBrain.Contracts;
 using CityBrain.Gateway;
 using CityBrain.Gateway.Api;
 using CityBrain.Storage;
+using CityBrain.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CityBrain.Silo.Tests.Telemetry;
 
@@ -108,6 +110,28 @@ public sealed class TracingTests(TelemetrySilo silo)
 
         // Nothing of the events is under the stream's call.
         Assert.DoesNotContain(silo.Spans.Of(caller.TraceId), s => s.DisplayName == "IIncidentGrain/Report");
+    }
+
+    [Fact]
+    public async Task GrainCall_FromAFlowWithoutARecordedSpan_StartsNoActivity()
+    {
+        // Orleans' own filters started a propagation-only activity on both sides of such a call (a deadline shard's, the
+        // outbox's, an unsampled request's) and sent its trace context along: the tracing machinery's cost when nothing is kept.
+        var grains = silo.Services.GetRequiredService<IGrainFactory>();
+        var previous = Activity.Current;
+        Activity.Current = null;
+        try
+        {
+            using var watched = new FlowActivities(source => source.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
+
+            await Assert.ThrowsAsync<NotFoundException>(() => grains.GetGrain<IIncidentGrain>("untraced-grain-call-1").Get(new Actor { UserId = "admin", Role = Role.Admin }));
+
+            Assert.Empty(watched.Started);
+        }
+        finally
+        {
+            Activity.Current = previous;
+        }
     }
 
     private async Task<Activity> EventuallySingleAsync(Func<Activity, bool> match)
