@@ -12,9 +12,9 @@ namespace CityBrain.Testing;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private readonly Process _process;
     private static readonly HashSet<int> GivenPorts = [];
     private static readonly Lazy<(int Low, int High)> PortRange = new(ReadPortRange);
+    private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly List<(string Text, TaskCompletionSource Printed)> _watches = [];
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -325,11 +325,7 @@ public sealed class SiloProcess : IAsyncDisposable
             var first = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0];
             return int.TryParse(first, out var start) && start > low + 1_000 ? (low, start) : (low, 32_768);
         }
-        catch (IOException)
-        {
-            return (low, 32_768);
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return (low, 32_768);
         }

@@ -1,7 +1,7 @@
 using CityBrain.Storage.Internal;
 using CityBrain.Storage.Journal;
-using Microsoft.Extensions.Hosting;
 using CityBrain.Storage.Placement;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -34,9 +34,8 @@ internal sealed class DeadlineShardGrain(
     // Short, so that a deadline that fell due while the database was down is recorded soon after it is back; while it is
     // down, retries fail fast on the store's circuit without reaching the database.
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
-    // A firing that failed for want of the database while this silo knows it to be down: the database's return brings it
-    // forward (RetryWhenReachable), so the planned retry is only the fallback, and each retry of every held deadline would
-    // otherwise cost a failed activation of its grain twice a second.
+    // While this silo knows the database is down, due deadlines are held (Hold): the database's return fires them
+    // (RetryWhenReachable), and this is only how often the hold is checked again in case that signal is missed.
     private static readonly TimeSpan OutageRetryDelay = TimeSpan.FromSeconds(5);
     // At most one warning per this much time about firings the database's absence held up (an outage fails every due
     // deadline at each retry: a warning with a stack trace for each flooded the log, and its writer held up the silo).
@@ -239,17 +238,11 @@ internal sealed class DeadlineShardGrain(
         {
             // A silo going away (this one stopping, or the grain's) is routine and the retry finds the grain elsewhere:
             // not worth a warning with a stack trace per deadline. Anything else the grain threw is.
-            // Read once: "is the database known to be down" and "what to wait for" must be one answer (the circuit can
-            // close on another thread between two reads, which would leave the entry on the long retry unwatched).
-            var reachable = store.WhenReachableAgain;
-            var retry = RetryDelay;
             if (exception is StorageUnavailableException)
             {
                 // The grain could not load or append (on this silo or another): routine in an outage, counted, and told
-                // in one warning per interval. While this silo's store knows the database is down, the return of the
-                // database fires it again, and the planned retry is only the fallback.
-                retry = reachable is null ? RetryDelay : OutageRetryDelay;
-                HeldUp(exception.Message, retry);
+                // in one warning per interval. If the retry finds the database still known down, it is held (Hold).
+                HeldUp(exception.Message);
             }
             else if (exception is SiloUnavailableException or OrleansMessageRejectionException)
             {
@@ -262,8 +255,8 @@ internal sealed class DeadlineShardGrain(
 
             // Relative to the firing, not to when the failure arrived: a slow failure does not push the retry further out.
             // In a database outage, sooner still: as soon as the database answers again.
-            _deadlines.Retry(entry, now + retry);
-            RetryWhenReachable(reachable);
+            _deadlines.Retry(entry, now + RetryDelay);
+            RetryWhenReachable(store.WhenReachableAgain);
         }
         finally
         {
@@ -293,7 +286,7 @@ internal sealed class DeadlineShardGrain(
     }
 
     /// <summary>Counts a firing the database's absence failed, and says so at most once per <see cref="HeldUpLogInterval"/>.</summary>
-    private void HeldUp(string reason, TimeSpan retry)
+    private void HeldUp(string reason)
     {
         var now = time.GetUtcNow();
         _heldUp++;
@@ -302,7 +295,7 @@ internal sealed class DeadlineShardGrain(
             return;
         }
 
-        StorageLog.DeadlinesHeldUp(logger, Shard, _heldUp, reason, retry, HeldUpLogInterval);
+        StorageLog.DeadlinesHeldUp(logger, Shard, _heldUp, reason, RetryDelay, HeldUpLogInterval);
         _heldUp = 0;
         _heldUpLoggedAt = now;
     }

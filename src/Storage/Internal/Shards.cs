@@ -21,6 +21,10 @@ internal static class Shards
     /// <summary>The outbox shard of an ordering key: one shard delivers every message of a key, in order.</summary>
     public static short OfOrderingKey(string orderingKey) => Of(new StoredGrain("outbox", orderingKey));
 
+    /// <summary>FNV-1a of <paramref name="text"/>'s UTF-8: stable across processes and builds (string.GetHashCode is
+    /// randomized per process).</summary>
+    public static uint Hash(string text) => Mix(2166136261u, text);
+
     private static uint Mix(uint hash, string text)
     {
         Span<byte> buffer = stackalloc byte[256];

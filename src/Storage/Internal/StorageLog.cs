@@ -53,7 +53,7 @@ internal static partial class StorageLog
     [LoggerMessage(16, LogLevel.Debug, "Outbox shard {Shard} deleted {Count} delivered or discarded messages settled before {Before:o}")]
     public static partial void OutboxPurged(ILogger logger, int shard, long count, DateTimeOffset before);
 
-    [LoggerMessage(17, LogLevel.Warning, "Deadline shard {Shard}: {Count} firings failed for want of the database ({Reason}); each fires again as soon as the database answers, at the latest in {Delay}. Such failures are counted and told at most every {Interval}")]
+    [LoggerMessage(17, LogLevel.Warning, "Deadline shard {Shard}: {Count} firings failed for want of the database ({Reason}); each is tried again in {Delay}, or as soon as the database answers, and held while it is known down. Such failures are counted and told at most every {Interval}")]
     public static partial void DeadlinesHeldUp(ILogger logger, int shard, int count, string reason, TimeSpan delay, TimeSpan interval);
 
     [LoggerMessage(18, LogLevel.Information, "Shard {Grain} moves from {From} to {To}, the silo that ranks first for it")]

@@ -1,4 +1,4 @@
-using System.Text;
+using CityBrain.Storage.Internal;
 using Orleans.Placement;
 using Orleans.Runtime.Placement;
 
@@ -41,7 +41,7 @@ public static class ShardHome
     public static SiloAddress Of(GrainId grain, IReadOnlyList<SiloAddress> silos)
     {
         ArgumentOutOfRangeException.ThrowIfZero(silos.Count);
-        var key = Hash(grain.ToString());
+        var key = Shards.Hash(grain.ToString());
         var best = silos[0];
         var bestScore = Score(key, best);
         for (var i = 1; i < silos.Count; i++)
@@ -56,21 +56,10 @@ public static class ShardHome
         return best;
     }
 
-    private static ulong Score(ulong key, SiloAddress silo) => Finish(key ^ Hash(silo.Endpoint.ToString()));
+    // The two stable hashes side by side, through a bijective mixer: distinct pairs score apart unless a hash collides.
+    private static ulong Score(uint key, SiloAddress silo) => Finish(((ulong)key << 32) | Shards.Hash(silo.Endpoint.ToString()));
 
-    // FNV-1a over UTF-8: stable across processes and builds (string.GetHashCode is randomized per process).
-    private static ulong Hash(string text)
-    {
-        var hash = 14695981039346656037ul;
-        foreach (var b in Encoding.UTF8.GetBytes(text))
-        {
-            hash = (hash ^ b) * 1099511628211ul;
-        }
-
-        return hash;
-    }
-
-    // A 64-bit finalizer (as in SplitMix64): spreads FNV's weak low bits over the whole score.
+    // A 64-bit finalizer (as in SplitMix64): every bit of the pair moves the whole score.
     private static ulong Finish(ulong z)
     {
         z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ul;
