@@ -96,7 +96,9 @@ public sealed class SiloProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await silo.WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(60), untilReady ? "/readyz" : "/healthz");
+        // Generous: a Debug silo's start-up is mostly JIT, and on a 2-core machine under a load of 40 (parallel builds)
+        // it took over a minute to answer ready; the wait ends as soon as it is.
+        await silo.WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(150), untilReady ? "/readyz" : "/healthz");
         return silo;
     }
 
@@ -105,6 +107,7 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
+        var lastAnswer = "no answer yet";
         while (deadline.Elapsed < within)
         {
             if (_exited.Task.IsCompleted)
@@ -119,19 +122,19 @@ public sealed class SiloProcess : IAsyncDisposable
                 {
                     return;
                 }
+
+                lastAnswer = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
             }
-            catch (HttpRequestException)
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
             {
-            }
-            catch (TaskCanceledException)
-            {
+                lastAnswer = exception.Message;
             }
 
             // Readiness is an external process's state: poll it, briefly.
             await Task.WhenAny(_exited.Task, Task.Delay(100));
         }
 
-        throw new TimeoutException($"The silo was not ready within {within}:\n{Output}");
+        throw new TimeoutException($"The silo was not ready within {within} ({path} last answered: {lastAnswer}):\n{Output}");
     }
 
     /// <summary>What <c>/readyz</c> answers now: its HTTP status and text.</summary>

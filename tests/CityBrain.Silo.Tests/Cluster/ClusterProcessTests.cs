@@ -197,56 +197,63 @@ public sealed class ClusterProcessTests
         load.Start();
         await WaitForAcksAsync(load, 300);
         var lateness = new List<TimeSpan>();
-        for (var round = 0; round < rounds; round++)
+        try
         {
-            await cluster.KillAsync(round % 3);
-            await WaitForAcksAsync(load, load.Acked.Count + 300);
-            await cluster.RestartAsync(round % 3);
-            await cluster.WaitForActiveMembersAsync(3);
-
-            var exit = await cluster.TerminateAsync((round + 1) % 3, load.WhenNoCallsToAsync);
-            Assert.True(exit == 0, $"silo {(round + 1) % 3} stopped with exit code {exit}:\n{Tail(cluster.DepartedOutput((round + 1) % 3))}");
-            await WaitForAcksAsync(load, load.Acked.Count + 300);
-            await cluster.RestartAsync((round + 1) % 3);
-            await cluster.WaitForActiveMembersAsync(3);
-            await WaitForAcksAsync(load, load.Acked.Count + 300);
-
-            // The incidents acknowledged in the last seconds before the crash fall due (4 s after their report) while the
-            // database is down. Every silo says so on /readyz until it is back.
-            var crashedAt = DateTimeOffset.UtcNow;
-            var dueInOutage = load.Acked.Values.Where(a => a.AckedAt > crashedAt - TimeSpan.FromSeconds(3)).Select(a => a.IncidentId).ToList();
-            await database.CrashAsync();
-            await WaitUntilAsync(async () => (await Task.WhenAll(cluster.LiveIndexes.Select(i => cluster.Silos[i]!.ReadinessAsync())))
-                    .All(answer => answer.Status == System.Net.HttpStatusCode.ServiceUnavailable && answer.Text.Contains("database is unreachable", StringComparison.Ordinal)),
-                TimeSpan.FromSeconds(30), "not every silo said the database is unreachable");
-            await database.StartAsync();
-            var restoredAt = DateTimeOffset.UtcNow;
-            await WaitForAcksAsync(load, load.Acked.Count + 300);
-
-            Assert.NotEmpty(dueInOutage);
-            foreach (var incident in dueInOutage)
+            for (var round = 0; round < rounds; round++)
             {
-                var breach = await WaitForBreachAsync(cluster, incident, TimeSpan.FromSeconds(60));
-                var due = breach.At - breach.Lateness;
-                lateness.Add(breach.At - (due > restoredAt ? due : restoredAt));
-                Diagnose($"round {round} {incident} due {due:HH:mm:ss.fff} restored {restoredAt:HH:mm:ss.fff} breached {breach.At:HH:mm:ss.fff}");
-            }
+                await cluster.KillAsync(round % 3);
+                await WaitForAcksAsync(load, load.Acked.Count + 300);
+                await cluster.RestartAsync(round % 3);
+                await cluster.WaitForActiveMembersAsync(3);
 
-            // Two silos killed at once: the survivor serves alone until both are back.
-            var pair = cluster.LiveIndexes.Where(i => i != round % 3).ToList();
-            await Task.WhenAll(pair.Select(cluster.KillAsync));
-            await WaitForAcksAsync(load, load.Acked.Count + 300);
-            await Task.WhenAll(pair.Select(i => cluster.RestartAsync(i)));
-            await cluster.WaitForActiveMembersAsync(3);
-            await WaitForAcksAsync(load, load.Acked.Count + 300);
+                var exit = await cluster.TerminateAsync((round + 1) % 3, load.WhenNoCallsToAsync);
+                Assert.True(exit == 0, $"silo {(round + 1) % 3} stopped with exit code {exit}:\n{Tail(cluster.DepartedOutput((round + 1) % 3))}");
+                await WaitForAcksAsync(load, load.Acked.Count + 300);
+                await cluster.RestartAsync((round + 1) % 3);
+                await cluster.WaitForActiveMembersAsync(3);
+                await WaitForAcksAsync(load, load.Acked.Count + 300);
+
+                // The incidents acknowledged in the last seconds before the crash fall due (4 s after their report) while the
+                // database is down. Every silo says so on /readyz until it is back.
+                var crashedAt = DateTimeOffset.UtcNow;
+                var dueInOutage = load.Acked.Values.Where(a => a.AckedAt > crashedAt - TimeSpan.FromSeconds(3)).Select(a => a.IncidentId).ToList();
+                await database.CrashAsync();
+                await WaitUntilAsync(async () => (await Task.WhenAll(cluster.LiveIndexes.Select(i => cluster.Silos[i]!.ReadinessAsync())))
+                        .All(answer => answer.Status == System.Net.HttpStatusCode.ServiceUnavailable && answer.Text.Contains("database is unreachable", StringComparison.Ordinal)),
+                    TimeSpan.FromSeconds(30), "not every silo said the database is unreachable");
+                await database.StartAsync();
+                var restoredAt = DateTimeOffset.UtcNow;
+                await WaitForAcksAsync(load, load.Acked.Count + 300);
+
+                Assert.NotEmpty(dueInOutage);
+                foreach (var incident in dueInOutage)
+                {
+                    var breach = await WaitForBreachAsync(cluster, incident, TimeSpan.FromSeconds(60));
+                    var due = breach.At - breach.Lateness;
+                    lateness.Add(breach.At - (due > restoredAt ? due : restoredAt));
+                    Diagnose($"round {round} {incident} due {due:HH:mm:ss.fff} restored {restoredAt:HH:mm:ss.fff} breached {breach.At:HH:mm:ss.fff}");
+                }
+
+                // Two silos killed at once: the survivor serves alone until both are back.
+                var pair = cluster.LiveIndexes.Where(i => i != round % 3).ToList();
+                await Task.WhenAll(pair.Select(cluster.KillAsync));
+                await WaitForAcksAsync(load, load.Acked.Count + 300);
+                await Task.WhenAll(pair.Select(i => cluster.RestartAsync(i)));
+                await cluster.WaitForActiveMembersAsync(3);
+                await WaitForAcksAsync(load, load.Acked.Count + 300);
+            }
+        }
+        finally
+        {
+            // Every silo's output, also when a wait above timed out: a run that fails is the one worth reading.
+            Diagnose($"failures {string.Join("; ", load.FailureExamples.Select(f => $"{f.Key} x{load.Failures[f.Key]}: {f.Value}"))}");
+            foreach (var i in Enumerable.Range(0, cluster.Silos.Count))
+            {
+                Diagnose($"--- silo {i} ---\n{cluster.DepartedOutput(i)}{cluster.Silos[i]?.Output}");
+            }
         }
 
         await load.StopAsync();
-        foreach (var i in cluster.LiveIndexes)
-        {
-            Diagnose($"--- silo {i} ---\n{cluster.DepartedOutput(i)}{cluster.Silos[i]!.Output}");
-        }
-
         var worst = lateness.Max();
         Console.WriteLine($"faults rounds={rounds} acked={load.Acked.Count} retries={load.Retries} most_attempts={load.MostAttempts} " +
             $"breach_after_outage_p50_ms={lateness.Order().ElementAt(lateness.Count / 2).TotalMilliseconds:0} max_ms={worst.TotalMilliseconds:0}");
@@ -288,6 +295,11 @@ public sealed class ClusterProcessTests
         {
             Check(load.Acked.Count);
             await reached.Task.WaitAsync(TimeSpan.FromSeconds(120));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{load.Acked.Count} of {count} events acknowledged within 120 s; retries {load.Retries}; failures: " +
+                string.Join("; ", load.FailureExamples.Select(f => $"{f.Key} x{load.Failures[f.Key]}: {f.Value}")));
         }
         finally
         {

@@ -62,7 +62,7 @@ public sealed class NotReadyTests
             }
 
             await new Admin.AdminClient(admin).LoadCityAsync(new LoadCityRequest { Text = CityLoader.DemoCityText(), FileName = "city.yaml" });
-            await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
+            await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
 
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await new Health.HealthClient(feed).CheckAsync(new HealthCheckRequest())).Status);
             Assert.Equal(IntakeOutcome.Created, (await intake.SubmitAsync(report)).Outcome);
