@@ -110,5 +110,14 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override bool IsRetryable(Exception exception) => exception is PostgresException { SqlState: "40P01" or "40001" };
 
-    public override void ClearPool(DbDataSource dataSource) => ((NpgsqlDataSource)dataSource).Clear();
+    /// <summary>
+    /// Drops the store's pooled connections and Npgsql's pools by connection string: Orleans' ADO.NET providers
+    /// (membership, grain state, reminders) take theirs from the latter, and after a restart of the database each
+    /// connection idle there would fail one of their calls (the membership's heartbeat among them) after the return.
+    /// </summary>
+    public override void ClearPool(DbDataSource dataSource)
+    {
+        ((NpgsqlDataSource)dataSource).Clear();
+        NpgsqlConnection.ClearAllPools();
+    }
 }

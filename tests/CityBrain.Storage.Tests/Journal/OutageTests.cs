@@ -85,6 +85,40 @@ public sealed class OutageTests
     }
 
     /// <summary>
+    /// Orleans' ADO.NET providers (membership, grain state, reminders) take their connections from Npgsql's pool for the
+    /// connection string, not from the store's data source. After a restart of the database each connection idle in that
+    /// pool is dead, and each failed one call after the return: the membership's heartbeat and the view projectors'
+    /// state writes, seconds after the database was back. The outage the store noticed empties that pool too.
+    /// </summary>
+    [Fact]
+    public async Task Health_OutageNoticed_ConnectionsPooledForOrleansProviders_AreDroppedToo_TheFirstCallAfterTheReturnSucceeds()
+    {
+        await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
+        var connection = await server.CreateDatabaseAsync("pooled");
+        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection, configure: o => o.ProbeInterval = TimeSpan.FromMilliseconds(100));
+        var health = silo.SiloServices.GetRequiredService<StorageHealth>();
+        await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is null), TimeSpan.FromSeconds(30), "the database answers the first probe");
+        var provider = new NpgsqlConnectionStringBuilder(connection) { ApplicationName = "orleans-provider" }.ConnectionString;
+        await SelectOneAsync(provider); // a connection now idle in the pool, as a provider leaves it
+
+        await server.StopAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is not null), TimeSpan.FromSeconds(30), "the probe notices the stopped database");
+        await server.StartAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is null), TimeSpan.FromSeconds(30), "the probe notices the database is back");
+
+        Assert.Equal(1, await SelectOneAsync(provider));
+
+        static async Task<int> SelectOneAsync(string connectionString)
+        {
+            await using var opened = new NpgsqlConnection(connectionString);
+            await opened.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT 1", opened);
+            return (int)(await command.ExecuteScalarAsync())!;
+        }
+    }
+
+    /// <summary>
     /// Forty deadlines fall due while the store knows the database is down: the shards hold them (no grain is called, so
     /// none is activated only to fail), each shard that holds some says so once, and all forty fire once as soon as the
     /// database answers, not a retry later.
