@@ -94,24 +94,28 @@ internal static class TelemetryBenchmark
                 await IngestBenchmark.ClosedLoopAsync(concurrency, TimeSpan.FromSeconds(3), async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() }));
                 await IngestBenchmark.StreamAsync(client, events, streams, TimeSpan.FromSeconds(3));
 
-                var (unary, unaryCpu, unaryAllocated) = await MeasureAsync(silo, postmaster, "unary", async () =>
+                var (unary, unaryCalls, unaryCpu, unaryAllocated) = await MeasureAsync(silo, postmaster, "unary", async () =>
                     await IngestBenchmark.ClosedLoopAsync(concurrency, phase, async () => await client.SubmitAsync(new SubmitRequest { Event = events.Next() })));
-                var (stream, streamCpu, streamAllocated) = await MeasureAsync(silo, postmaster, "stream", async () =>
-                    (await IngestBenchmark.StreamAsync(client, events, streams, phase)).Item1);
+                var (stream, streamStored, streamCpu, streamAllocated) = await MeasureAsync(silo, postmaster, "stream", async () =>
+                {
+                    var (rate, _, stored) = await IngestBenchmark.StreamAsync(client, events, streams, phase);
+                    return (rate, stored);
+                });
                 if (pacedRate == 0) // the first run is an "off" one
                 {
                     pacedRate = pacedShare * unary;
                 }
 
                 var p99 = 0.0;
-                var (_, _, pacedAllocated) = await MeasureAsync(silo, postmaster, "paced", async () =>
+                var pacedCalls = (long)(pacedRate * seconds);
+                var (_, _, _, pacedAllocated) = await MeasureAsync(silo, postmaster, "paced", async () =>
                 {
                     (_, _, p99, _) = await IngestBenchmark.PacedAsync(client, events, pacedRate, phase);
-                    return pacedRate;
+                    return (pacedRate, pacedCalls);
                 });
-                mode.Add(unary * seconds, stream * seconds, seconds, p99, unaryCpu.Silo + streamCpu.Silo, unaryAllocated, streamAllocated, pacedAllocated / (pacedRate * seconds));
+                mode.Add(unary * seconds, stream * seconds, seconds, p99, unaryCpu.Silo + streamCpu.Silo, unaryCalls, streamStored, unaryAllocated, streamAllocated, pacedAllocated / (double)pacedCalls);
                 BenchHost.Progress(FormattableString.Invariant(
-                    $"  unary {unary:N0}/s ({unaryCpu.PerOperation(unary * seconds)}, silo allocated {unaryAllocated / (unary * seconds):N0} B); stream {stream:N0}/s ({streamCpu.PerOperation(stream * seconds)}, silo allocated {streamAllocated / (stream * seconds):N0} B); ack p99 {p99:F1} ms at {pacedRate:N0}/s (silo allocated {pacedAllocated / (pacedRate * seconds):N0} B); exported so far {sink.Requests:N0} requests, {sink.Bytes:N0} bytes"));
+                    $"  unary {unary:N0}/s ({unaryCpu.PerOperation(unaryCalls)} over {unaryCalls:N0} calls, silo allocated {unaryAllocated / (double)unaryCalls:N0} B); stream {stream:N0}/s ({streamCpu.PerOperation(streamStored)} over {streamStored:N0} events stored, the drain after the phase included, silo allocated {streamAllocated / (double)streamStored:N0} B); ack p99 {p99:F1} ms at {pacedRate:N0}/s (silo allocated {pacedAllocated / (double)pacedCalls:N0} B); exported so far {sink.Requests:N0} requests, {sink.Bytes:N0} bytes"));
                 BenchHost.Progress($"  silo stopped (exit code {await silo.StopAsync()})");
             }
         }
@@ -129,12 +133,13 @@ internal static class TelemetryBenchmark
         return 0;
     }
 
-    /// <summary>Runs a phase (<paramref name="run"/> returns its rate) and returns the silo's CPU and allocated bytes over it.</summary>
-    private static async Task<(double Rate, CpuSample Cpu, long Allocated)> MeasureAsync(BenchSilo silo, int postmaster, string name, Func<Task<double>> run)
+    /// <summary>Runs a phase (<paramref name="run"/> returns its rate and every operation the silo processed in it, those
+    /// finished after the phase's time included) and returns the silo's CPU and allocated bytes over it.</summary>
+    private static async Task<(double Rate, long Operations, CpuSample Cpu, long Allocated)> MeasureAsync(BenchSilo silo, int postmaster, string name, Func<Task<(double Rate, long Operations)>> run)
     {
         var cpu = CpuSample.Take(silo.ProcessId, postmaster);
         var (allocated, _) = await silo.AllocatedBytesAsync();
-        var rate = await run();
+        var (rate, operations) = await run();
         cpu = CpuSample.Take(silo.ProcessId, postmaster) - cpu;
         var (after, types) = await silo.AllocatedBytesAsync();
         if (types.Count > 0)
@@ -142,7 +147,7 @@ internal static class TelemetryBenchmark
             BenchHost.Progress($"  {name}: the types the silo allocated most (sampled bytes in all, type):\n    {string.Join("\n    ", types)}");
         }
 
-        return (rate, cpu, after - allocated);
+        return (rate, operations, cpu, after - allocated);
     }
 
     /// <summary>One side of the comparison, summed over its rounds.</summary>
@@ -151,6 +156,8 @@ internal static class TelemetryBenchmark
         private readonly List<double> _p99 = [];
         private double _unaryEvents;
         private double _streamEvents;
+        private long _unaryCalls;
+        private long _streamStored;
         private double _seconds;
         private TimeSpan _siloCpu;
         private double _unaryAllocated;
@@ -163,18 +170,22 @@ internal static class TelemetryBenchmark
 
         public double StreamRate => _streamEvents / _seconds;
 
-        public double SiloCpuPerEvent => _siloCpu.TotalMicroseconds / (_unaryEvents + _streamEvents);
+        // Per event the silo processed: the rates count what finished within each phase, but the silo's CPU and bytes are
+        // read after the last call in flight finished (for the stream, thousands of events written ahead of their acks).
+        public double SiloCpuPerEvent => _siloCpu.TotalMicroseconds / (_unaryCalls + _streamStored);
 
         public double MedianP99 => _p99.Order().ElementAt(_p99.Count / 2);
 
-        public double UnaryAllocatedPerEvent => _unaryAllocated / _unaryEvents;
+        public double UnaryAllocatedPerEvent => _unaryAllocated / _unaryCalls;
 
-        public double StreamAllocatedPerEvent => _streamAllocated / _streamEvents;
+        public double StreamAllocatedPerEvent => _streamAllocated / _streamStored;
 
         public double PacedAllocatedPerEvent => _pacedAllocated.Average();
 
-        public void Add(double unaryEvents, double streamEvents, double seconds, double p99, TimeSpan siloCpu, double unaryAllocated, double streamAllocated, double pacedAllocatedPerEvent)
+        public void Add(double unaryEvents, double streamEvents, double seconds, double p99, TimeSpan siloCpu, long unaryCalls, long streamStored, double unaryAllocated, double streamAllocated, double pacedAllocatedPerEvent)
         {
+            _unaryCalls += unaryCalls;
+            _streamStored += streamStored;
             _pacedAllocated.Add(pacedAllocatedPerEvent);
             _unaryAllocated += unaryAllocated;
             _streamAllocated += streamAllocated;
