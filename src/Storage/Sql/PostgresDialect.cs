@@ -84,6 +84,10 @@ internal sealed class PostgresDialect : SqlDialect
         "INSERT INTO change_feed (feed, tag, grain_type, grain_key, shard, schema_version, format, payload, timer_name, timer_due, recorded_at) "
         + "SELECT * FROM unnest(@n::text[], @g::text[], @t::text[], @k::text[], @h::smallint[], @s::integer[], @f::smallint[], @p::bytea[], @x::text[], @d::timestamptz[], @u::timestamptz[])";
 
+    public override string BulkMarkOutboxDeliveredSql =>
+        "UPDATE outbox_message m SET state = 1, attempts = d.a, delivered_at = d.u, last_error = NULL "
+        + "FROM unnest(@i::text[], @a::integer[], @u::timestamptz[]) AS d(id, a, u) WHERE m.id = d.id AND m.state = 0";
+
     public override object ToDb(DateTimeOffset time) => time.ToUniversalTime();
 
     public override object ToDbArray(DateTimeOffset[] times)

@@ -42,6 +42,10 @@ internal abstract class SqlDialect
     /// <summary>Inserts feed entries given as arrays, positions in array order; null without array parameters.</summary>
     public virtual string? BulkInsertFeedSql => null;
 
+    /// <summary>Marks outbox messages delivered given as arrays (@i ids, @a attempts, @u times), those still pending only;
+    /// null without array parameters.</summary>
+    public virtual string? BulkMarkOutboxDeliveredSql => null;
+
     public abstract object ToDb(DateTimeOffset time);
 
     /// <summary>Times as one array parameter, for the bulk statements.</summary>
