@@ -79,13 +79,7 @@ internal sealed partial class JournalStore
         AddFeedStatements(dependent, rows, outbox > 0);
         if (outbox > 0)
         {
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (ok[i])
-                {
-                    AddOutboxStatements(dependent, batch[i].Request);
-                }
-            }
+            AddOutboxStatements(dependent, batch, ok, outbox);
         }
 
         var affected = await dependent.ExecuteAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
@@ -229,17 +223,35 @@ internal sealed partial class JournalStore
         }
     }
 
-    /// <summary>The outbox rows of a request that passed, one statement each (a closing reply or a status update per
-    /// incident step: far fewer than feed rows), each pending at once on the shard of its ordering key.</summary>
-    private void AddOutboxStatements(StatementList statements, AppendRequest request)
+    /// <summary>The outbox rows of the requests that passed, each pending at once on the shard of its ordering key: on
+    /// PostgreSQL one statement for the batch (one a row cost a statement per reply), elsewhere one a row.</summary>
+    private void AddOutboxStatements(StatementList statements, List<PendingAppend> batch, bool[] ok, int count)
     {
-        foreach (var message in request.Outbox)
+        var bulk = Dialect.BulkInsertOutboxSql is null ? null : new BulkRows.Outbox(count);
+        for (var i = 0; i < batch.Count; i++)
         {
-            statements.Add(SqlText.InsertOutbox)
-                .With("i", message.Id).With("b", message.Subscriber).With("o", message.OrderingKey).With("h", Shards.OfOrderingKey(message.OrderingKey))
-                .With("t", request.Grain.Type).With("k", request.Grain.Key).With("p", message.Payload)
-                .With("u", Dialect.ToDb(request.At));
+            if (!ok[i])
+            {
+                continue;
+            }
+
+            var request = batch[i].Request;
+            foreach (var message in request.Outbox)
+            {
+                if (bulk is not null)
+                {
+                    bulk.Add(request, message);
+                    continue;
+                }
+
+                statements.Add(SqlText.InsertOutbox)
+                    .With("i", message.Id).With("b", message.Subscriber).With("o", message.OrderingKey).With("h", Shards.OfOrderingKey(message.OrderingKey))
+                    .With("t", request.Grain.Type).With("k", request.Grain.Key).With("p", message.Payload)
+                    .With("u", Dialect.ToDb(request.At));
+            }
         }
+
+        bulk?.AddParameters(statements.Add(Dialect.BulkInsertOutboxSql!), Dialect);
     }
 
     private void AddEvent(StatementList statements, AppendRequest request, int index)

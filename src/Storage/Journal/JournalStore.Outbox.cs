@@ -1,4 +1,5 @@
 using System.Data.Common;
+using CityBrain.Storage.Outbox;
 using CityBrain.Storage.Sql;
 
 namespace CityBrain.Storage.Journal;
@@ -45,6 +46,42 @@ internal sealed partial class JournalStore
             SqlText.Add(command, "u", Dialect.ToDb(at));
             SqlText.Add(command, "i", id);
         }, cancellationToken);
+
+    /// <summary>Records the deliveries of a shard's pass in one transaction, on PostgreSQL with one statement; returns how
+    /// many were still pending. A transaction per message cost a commit (a WAL flush) per delivery.</summary>
+    public Task<int> MarkOutboxDeliveredAsync(IReadOnlyList<OutboxDelivered> delivered, CancellationToken cancellationToken)
+    {
+        if (delivered.Count == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        if (Dialect.BulkMarkOutboxDeliveredSql is { } bulkSql)
+        {
+            return WriteOutboxAsync(bulkSql, command =>
+            {
+                SqlText.Add(command, "i", delivered.Select(d => d.Id).ToArray());
+                SqlText.Add(command, "a", delivered.Select(d => d.Attempts).ToArray());
+                SqlText.Add(command, "u", Dialect.ToDbArray(delivered.Select(d => d.At).ToArray()));
+            }, cancellationToken);
+        }
+
+        return ReadAsync(async (connection, cancellationToken) =>
+        {
+            await Dialect.PrepareWriteConnectionAsync(connection, cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var transactionScope = transaction.ConfigureAwait(false);
+            var statements = new StatementList();
+            foreach (var message in delivered)
+            {
+                statements.Add(SqlText.MarkOutboxDelivered).With("a", message.Attempts).With("u", Dialect.ToDb(message.At)).With("i", message.Id);
+            }
+
+            var affected = await statements.ExecuteAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return affected.Sum();
+        }, cancellationToken);
+    }
 
     /// <summary>Records a failed attempt: pending again at <paramref name="nextAttemptAt"/>, or dead.</summary>
     public Task<bool> MarkOutboxFailedAsync(string id, int attempts, bool dead, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken) =>

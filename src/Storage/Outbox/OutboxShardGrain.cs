@@ -182,23 +182,34 @@ internal sealed class OutboxShardGrain(
 
     private async Task DeliverLanesAsync(IReadOnlyList<IReadOnlyList<OutboxRecord>> lanes, CancellationToken stopping)
     {
+        // The lanes run on this activation's scheduler, one turn at a time: a plain list is safe.
+        var delivered = new List<(OutboxRecord Message, OutboxDelivered Delivery)>();
         using var slots = new SemaphoreSlim(options.Value.MaxConcurrentDeliveries);
-        await Task.WhenAll(lanes.Select(async lane =>
+        try
         {
-            await slots.WaitAsync(stopping);
-            try
+            await Task.WhenAll(lanes.Select(async lane =>
             {
-                await DeliverLaneAsync(lane, stopping);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }));
+                await slots.WaitAsync(stopping);
+                try
+                {
+                    await DeliverLaneAsync(lane, delivered, stopping);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }));
+        }
+        finally
+        {
+            // Even when stopping: what a receiver accepted is not sent again.
+            await MarkDeliveredAsync(delivered);
+        }
     }
 
-    /// <summary>Delivers a lane's messages in order while they succeed and are due.</summary>
-    private async Task DeliverLaneAsync(IReadOnlyList<OutboxRecord> lane, CancellationToken stopping)
+    /// <summary>Delivers a lane's messages in order while they succeed and are due; adds each success to
+    /// <paramref name="delivered"/>.</summary>
+    private async Task DeliverLaneAsync(IReadOnlyList<OutboxRecord> lane, List<(OutboxRecord Message, OutboxDelivered Delivery)> delivered, CancellationToken stopping)
     {
         foreach (var message in lane)
         {
@@ -234,9 +245,24 @@ internal sealed class OutboxShardGrain(
                 return;
             }
 
-            var deliveredAt = time.GetUtcNow();
-            await store.MarkOutboxDeliveredAsync(message.Id, attempt, deliveredAt, CancellationToken.None);
-            metrics.Delivered(message.Subscriber, deliveredAt - message.CreatedAt);
+            delivered.Add((message, new OutboxDelivered(message.Id, attempt, time.GetUtcNow())));
+        }
+    }
+
+    /// <summary>Marks a pass's deliveries in one transaction rather than one per message (each a commit the database
+    /// flushes). Order holds: a lane's next message is read only after its head is marked, and the shard reads again only
+    /// after this. A silo that dies before it sends those messages again, with the same ids.</summary>
+    private async Task MarkDeliveredAsync(List<(OutboxRecord Message, OutboxDelivered Delivery)> delivered)
+    {
+        if (delivered.Count == 0)
+        {
+            return;
+        }
+
+        await store.MarkOutboxDeliveredAsync(delivered.ConvertAll(d => d.Delivery), CancellationToken.None);
+        foreach (var (message, delivery) in delivered)
+        {
+            metrics.Delivered(message.Subscriber, delivery.At - message.CreatedAt);
         }
     }
 

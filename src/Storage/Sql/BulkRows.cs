@@ -92,6 +92,35 @@ internal static class BulkRows
                 .With("x", _timerNames.ToArray()).With("d", dues).With("u", dialect.ToDbArray(_times.ToArray()));
         }
     }
+
+    /// <summary>Outbox messages, in batch order (their sequence follows it, as one statement each kept it).</summary>
+    internal sealed class Outbox(int capacity)
+    {
+        private readonly List<string> _ids = new(capacity);
+        private readonly List<string> _subscribers = new(capacity);
+        private readonly List<string> _orderingKeys = new(capacity);
+        private readonly List<short> _shards = new(capacity);
+        private readonly List<string> _types = new(capacity);
+        private readonly List<string> _keys = new(capacity);
+        private readonly List<string> _payloads = new(capacity);
+        private readonly List<DateTimeOffset> _times = new(capacity);
+
+        public void Add(AppendRequest request, OutboxWrite message)
+        {
+            _ids.Add(message.Id);
+            _subscribers.Add(message.Subscriber);
+            _orderingKeys.Add(message.OrderingKey);
+            _shards.Add(Shards.OfOrderingKey(message.OrderingKey));
+            _types.Add(request.Grain.Type);
+            _keys.Add(request.Grain.Key);
+            _payloads.Add(message.Payload);
+            _times.Add(request.At);
+        }
+
+        public void AddParameters(StatementList.Statement statement, SqlDialect dialect) =>
+            statement.With("i", _ids.ToArray()).With("b", _subscribers.ToArray()).With("o", _orderingKeys.ToArray()).With("h", _shards.ToArray())
+                .With("t", _types.ToArray()).With("k", _keys.ToArray()).With("p", _payloads.ToArray()).With("u", dialect.ToDbArray(_times.ToArray()));
+    }
 }
 
 /// <summary>One row of the change feed: an entry a grain published, and/or one change of one of its deadlines.</summary>

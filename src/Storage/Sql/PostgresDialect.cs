@@ -84,6 +84,16 @@ internal sealed class PostgresDialect : SqlDialect
         "INSERT INTO change_feed (feed, tag, grain_type, grain_key, shard, schema_version, format, payload, timer_name, timer_due, recorded_at) "
         + "SELECT * FROM unnest(@n::text[], @g::text[], @t::text[], @k::text[], @h::smallint[], @s::integer[], @f::smallint[], @p::bytea[], @x::text[], @d::timestamptz[], @u::timestamptz[])";
 
+    // unnest yields the rows in array order, so sequences follow the batch order.
+    public override string BulkInsertOutboxSql =>
+        "INSERT INTO outbox_message (id, subscriber, ordering_key, shard, grain_type, grain_key, payload, created_at, next_attempt_at) "
+        + "SELECT i, b, o, h, t, k, p, u, u FROM unnest(@i::text[], @b::text[], @o::text[], @h::smallint[], @t::text[], @k::text[], @p::text[], @u::timestamptz[]) "
+        + "AS r(i, b, o, h, t, k, p, u) ON CONFLICT (id) DO NOTHING";
+
+    public override string BulkMarkOutboxDeliveredSql =>
+        "UPDATE outbox_message m SET state = 1, attempts = d.a, delivered_at = d.u, last_error = NULL "
+        + "FROM unnest(@i::text[], @a::integer[], @u::timestamptz[]) AS d(id, a, u) WHERE m.id = d.id AND m.state = 0";
+
     public override object ToDb(DateTimeOffset time) => time.ToUniversalTime();
 
     public override object ToDbArray(DateTimeOffset[] times)

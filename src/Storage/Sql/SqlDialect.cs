@@ -42,6 +42,14 @@ internal abstract class SqlDialect
     /// <summary>Inserts feed entries given as arrays, positions in array order; null without array parameters.</summary>
     public virtual string? BulkInsertFeedSql => null;
 
+    /// <summary>Inserts outbox messages given as arrays (@i, @b, @o, @h, @t, @k, @p, @u), sequence in array order, an id
+    /// already stored kept once; null without array parameters.</summary>
+    public virtual string? BulkInsertOutboxSql => null;
+
+    /// <summary>Marks outbox messages delivered given as arrays (@i ids, @a attempts, @u times), those still pending only;
+    /// null without array parameters.</summary>
+    public virtual string? BulkMarkOutboxDeliveredSql => null;
+
     public abstract object ToDb(DateTimeOffset time);
 
     /// <summary>Times as one array parameter, for the bulk statements.</summary>

@@ -1,4 +1,5 @@
 using CityBrain.Storage.Internal;
+using CityBrain.Storage.Journal;
 using CityBrain.Storage.Outbox;
 using CityBrain.Storage.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
@@ -234,6 +235,36 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
         Assert.Equal(["ready-1", "ready-2"], due.Select(lane => lane[0].Id));
         Assert.Equal(soon.AddMinutes(5), next);
     }
+
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task MarkDelivered_APassInOneCall_MarksThePendingOnesWithTheirOwnAttemptsAndTimes_LeavesTheRest(DatabaseKind kind)
+    {
+        var connection = await databases.NewMigratedDatabaseAsync(kind);
+        await using var store = OutboxSilo.OpenStore(kind, connection);
+        var key = "incident-pass";
+        var early = StorageCluster.Start;
+        var later = early.AddHours(1);
+        await store.CommitMessagesAsync(key, "first", "second", "dead");
+        Assert.True(await store.MarkOutboxFailedAsync("dead", 10, dead: true, early, "refused", CancellationToken.None));
+
+        var marked = await store.MarkOutboxDeliveredAsync(
+            [new OutboxDelivered("first", 1, early), new OutboxDelivered("second", 3, later), new OutboxDelivered("dead", 2, early), new OutboxDelivered("unknown", 1, early)],
+            CancellationToken.None);
+
+        Assert.Equal(2, marked);
+        Assert.Equal((OutboxState.Delivered, 1), await StateAsync(store, "first"));
+        Assert.Equal((OutboxState.Delivered, 3), await StateAsync(store, "second"));
+        Assert.Equal((OutboxState.Dead, 10), await StateAsync(store, "dead"));
+
+        // Each keeps its own delivery time: a purge of what was delivered before the later one takes the first alone.
+        Assert.Equal(1, await store.PurgeOutboxAsync(Shards.OfOrderingKey(key), OutboxState.Delivered, later, 100, CancellationToken.None));
+        Assert.Null(await store.ReadOutboxAsync("first", CancellationToken.None));
+    }
+
+    private static async Task<(OutboxState, int)> StateAsync(JournalStore store, string id) =>
+        await store.ReadOutboxAsync(id, CancellationToken.None) is { } stored ? (stored.State, stored.Attempts) : throw new InvalidOperationException($"{id} is not stored");
 
     private static async Task<OutboxRecord?> ReadAsync(DatabaseKind kind, string connection, string id)
     {
