@@ -37,16 +37,6 @@ internal sealed partial class JournalStore
         return found.Count == 0 ? null : found[0];
     }
 
-    /// <summary>Records a successful delivery (after <paramref name="attempts"/> attempts); false when the message was
-    /// no longer pending.</summary>
-    public Task<bool> MarkOutboxDeliveredAsync(string id, int attempts, DateTimeOffset at, CancellationToken cancellationToken) =>
-        UpdateOutboxAsync(SqlText.MarkOutboxDelivered, command =>
-        {
-            SqlText.Add(command, "a", attempts);
-            SqlText.Add(command, "u", Dialect.ToDb(at));
-            SqlText.Add(command, "i", id);
-        }, cancellationToken);
-
     /// <summary>Records the deliveries of a shard's pass in one transaction, on PostgreSQL with one statement; returns how
     /// many were still pending. A transaction per message cost a commit (a WAL flush) per delivery.</summary>
     public Task<int> MarkOutboxDeliveredAsync(IReadOnlyList<OutboxDelivered> delivered, CancellationToken cancellationToken)

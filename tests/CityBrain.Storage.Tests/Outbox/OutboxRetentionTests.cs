@@ -1,4 +1,5 @@
 using CityBrain.Storage.Internal;
+using CityBrain.Storage.Outbox;
 using CityBrain.Storage.Tests.Infrastructure;
 
 namespace CityBrain.Storage.Tests.Outbox;
@@ -57,10 +58,10 @@ public sealed class OutboxRetentionTests(DatabaseFixture databases)
         await store.CommitMessagesAsync(otherShard, "delivered-other-shard");
         foreach (var id in new[] { "delivered-1", "delivered-2", "delivered-3", "delivered-other-shard" })
         {
-            Assert.True(await store.MarkOutboxDeliveredAsync(id, 1, old, CancellationToken.None));
+            Assert.Equal(1, await store.MarkOutboxDeliveredAsync([new OutboxDelivered(id, 1, old)], CancellationToken.None));
         }
 
-        Assert.True(await store.MarkOutboxDeliveredAsync("delivered-recent", 1, recent, CancellationToken.None));
+        Assert.Equal(1, await store.MarkOutboxDeliveredAsync([new OutboxDelivered("delivered-recent", 1, recent)], CancellationToken.None));
         foreach (var id in new[] { "dead-old", "discarded-old", "discarded-recent" })
         {
             Assert.True(await store.MarkOutboxFailedAsync(id, 10, dead: true, old, "refused", CancellationToken.None));
