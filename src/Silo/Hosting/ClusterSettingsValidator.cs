@@ -34,6 +34,11 @@ internal sealed class ClusterSettingsValidator(IOptions<StorageOptions> storage)
             errors.Add("CityBrain:Cluster:HeartbeatPeriod must be at least 00:00:01.");
         }
 
+        if (options.MembershipRefreshPeriod < TimeSpan.FromSeconds(1))
+        {
+            errors.Add("CityBrain:Cluster:MembershipRefreshPeriod must be at least 00:00:01.");
+        }
+
         if (options.ProbeTimeout <= TimeSpan.Zero || options.MissedProbesLimit < 1)
         {
             errors.Add("CityBrain:Cluster:ProbeTimeout must be positive and MissedProbesLimit at least 1.");

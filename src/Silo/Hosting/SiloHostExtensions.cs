@@ -109,6 +109,7 @@ internal static class SiloHostExtensions
             o.ProbeTimeout = cluster.ProbeTimeout;
             o.NumMissedProbesLimit = cluster.MissedProbesLimit;
             o.IAmAliveTablePublishTimeout = cluster.HeartbeatPeriod;
+            o.TableRefreshTimeout = cluster.MembershipRefreshPeriod;
         });
         if (cluster.Kubernetes)
         {

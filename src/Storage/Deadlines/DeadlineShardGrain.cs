@@ -246,7 +246,9 @@ internal sealed class DeadlineShardGrain(
             }
             else if (exception is SiloUnavailableException or OrleansMessageRejectionException)
             {
-                StorageLog.DeadlineDeferred(logger, entry.Grain.ToString(), entry.Name, exception.Message, RetryDelay);
+                // Its first line only: Orleans puts the inner exception's stack trace in the message, and after a kill
+                // there is one such line per deadline due, every half second, until the dead silo is declared dead.
+                StorageLog.DeadlineDeferred(logger, entry.Grain.ToString(), entry.Name, FirstLine(exception.Message), RetryDelay);
             }
             else
             {
@@ -284,6 +286,8 @@ internal sealed class DeadlineShardGrain(
         RetryWhenReachable(reachable);
         Schedule();
     }
+
+    private static string FirstLine(string text) => text.IndexOf('\n', StringComparison.Ordinal) is var end and >= 0 ? text[..end].TrimEnd() : text;
 
     /// <summary>Counts a firing the database's absence failed, and says so at most once per <see cref="HeldUpLogInterval"/>.</summary>
     private void HeldUp(string reason)
