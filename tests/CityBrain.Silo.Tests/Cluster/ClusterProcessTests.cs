@@ -236,7 +236,7 @@ public sealed class ClusterProcessTests
                 }
 
                 // Two silos killed at once: the survivor serves alone, and declares both dead by itself once the table
-                // shows them stale (about 30 s on a machine with CPU to spare: CityBrain:Cluster:MembershipRefreshPeriod).
+                // shows them stale (30-44 s on this machine with CPU to spare: CityBrain:Cluster:MembershipRefreshPeriod).
                 // Starved of CPU it may take much longer (Orleans counts probes that stalled locally as inconclusive), so
                 // the pair comes back after at most 60 s more whatever the verdict, and the time is reported, not asserted.
                 var pair = cluster.LiveIndexes.Where(i => i != round % 3).ToList();
@@ -245,8 +245,17 @@ public sealed class ClusterProcessTests
                 var killedAt = DateTimeOffset.UtcNow;
                 await Task.WhenAll(pair.Select(cluster.KillAsync));
                 await WaitForAcksAsync(load, load.Acked.Count + 300);
-                var verdict = await DeclaredDeadAsync(cluster, victims, killedAt, TimeSpan.FromSeconds(60));
-                verdicts.Add(verdict is { } v ? $"{v.TotalSeconds:0.0}" : $">{(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0}");
+                try
+                {
+                    await WaitUntilAsync(async () => (await cluster.MembersAsync()).Count(m => m.Status == MemberStatus.Dead && victims.Any(v => v.Port == m.Port && v.Generation == m.Generation)) == 2,
+                        TimeSpan.FromSeconds(60), "the survivor's verdict");
+                    verdicts.Add($"{(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.0}");
+                }
+                catch (TimeoutException)
+                {
+                    verdicts.Add($">{(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0}");
+                }
+
                 Diagnose($"round {round} lone survivor's verdict on both killed silos: {verdicts[^1]} s after the kill");
                 await Task.WhenAll(pair.Select(i => cluster.RestartAsync(i)));
                 await cluster.WaitForActiveMembersAsync(3);
@@ -277,28 +286,6 @@ public sealed class ClusterProcessTests
         var (lost, duplicated, problems) = await Verification.CheckAsync(cluster, load, 0);
         Assert.True(lost == 0 && duplicated == 0, $"lost {lost}, duplicated {duplicated}: {string.Join("; ", problems.Take(10))}");
         Assert.True(worst < TimeSpan.FromSeconds(10), $"an accept deadline due during the outage was recorded {worst} after the database was back");
-    }
-
-    /// <summary>When the membership table shows both <paramref name="victims"/> dead, counted from
-    /// <paramref name="killedAt"/>; null if not within <paramref name="within"/> from now.</summary>
-    private static async Task<TimeSpan?> DeclaredDeadAsync(ClusterHarness cluster, IReadOnlyList<Member> victims, DateTimeOffset killedAt, TimeSpan within)
-    {
-        var until = DateTimeOffset.UtcNow + within;
-        while (true)
-        {
-            var members = await cluster.MembersAsync();
-            if (victims.All(v => members.Any(m => m.Port == v.Port && m.Generation == v.Generation && m.Status == MemberStatus.Dead)))
-            {
-                return DateTimeOffset.UtcNow - killedAt;
-            }
-
-            if (DateTimeOffset.UtcNow > until)
-            {
-                return null;
-            }
-
-            await Task.Delay(200); // the membership table is other processes' state: polled, as the harness does
-        }
     }
 
     /// <summary>Appends to the file named by <c>CITYBRAIN_FAULT_LOG</c>, when set (for reading a run afterwards).</summary>

@@ -1,4 +1,7 @@
-using CityBrain.Silo.Hosting;
+using CityBrain.Silo.Tests.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace CityBrain.Silo.Tests.Deploy;
 
@@ -19,11 +22,24 @@ public sealed class ClusterSettingsTests
         Assert.Equal(["CityBrain:Cluster:MembershipRefreshPeriod must be at least 00:00:01."], failures);
     }
 
-    [Fact]
-    public void MembershipRefreshPeriod_DefaultsToFiveSeconds_AndIsASiloSetting()
+    [Theory]
+    [InlineData(null, 5)]
+    [InlineData("00:00:07", 7)]
+    public async Task MembershipRefreshPeriod_IsOrleansTableRefresh(string? configured, int seconds)
     {
-        Assert.Equal(TimeSpan.FromSeconds(5), new ClusterSettings().MembershipRefreshPeriod);
-        Assert.True(SiloSettings.IsKnownKey("CityBrain__Cluster__MembershipRefreshPeriod"));
-        Assert.Empty(SiloSettings.Validate(new Dictionary<string, string> { ["CityBrain:Cluster:MembershipRefreshPeriod"] = "00:00:05" }));
+        var settings = new Dictionary<string, string?>
+        {
+            ["CityBrain:Storage:Database"] = "Postgres",
+            ["CityBrain:Storage:ConnectionString"] = "Host=127.0.0.1;Database=unused", // built, not started: no connection
+            ["CityBrain:Cluster:Enabled"] = "true",
+        };
+        if (configured is not null)
+        {
+            settings["CityBrain:Cluster:MembershipRefreshPeriod"] = configured;
+        }
+
+        await using var app = TelemetrySilo.Build(settings);
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), app.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value.TableRefreshTimeout);
     }
 }

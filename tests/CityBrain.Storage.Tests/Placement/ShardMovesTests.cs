@@ -41,11 +41,10 @@ public sealed class ShardMovesTests(DatabaseFixture databases)
         await cluster.AdvanceAsync(ShardHoming.SettleTime);
         await Eventually.TrueAsync(() => Task.FromResult(Shards.All(shard => Equals(Where(cluster, shard), ShardHome.Of(shard, silos)))),
             TimeSpan.FromSeconds(60), "every shard on its home silo");
-        // Rendezvous hashing promises no even spread: for about 1 in 200 sets of the silos' random ports, one of the three
-        // wins none of the 16 shards. The shards sit on as many silos as their homes are, more than the first alone.
-        var homes = Shards.Select(shard => ShardHome.Of(shard, silos)).Distinct().Count();
-        Assert.Equal(homes, Shards.Select(shard => Where(cluster, shard)).Distinct().Count());
-        Assert.True(homes > 1, "every shard's home is the first silo");
+        // The wait above is the check that each shard moved to its home. Rendezvous hashing promises no even spread: one
+        // of the three silos wins none of the 16 shards for 3·(2/3)^16, about 1 in 200, of the random port sets (computed,
+        // not measured), so the count of silos holding shards is not asserted; that some shard left the first silo is.
+        Assert.Contains(Shards, shard => !Equals(Where(cluster, shard), first));
 
         Assert.Equal(40, await cluster.ShardsCaughtUpAsync());
         await cluster.AdvanceAsync(TimeSpan.FromMinutes(10));
