@@ -1,3 +1,5 @@
+using CityBrain.Storage.Journal;
+using CityBrain.Storage.Placement;
 using CityBrain.Storage.Tests.Infrastructure;
 using CityBrain.Storage.Tests.Orleans;
 using CityBrain.Testing;
@@ -36,6 +38,36 @@ public sealed class OutageTests
 
         Assert.Equal(2, recovered); // the refused event was not written; the grain reloaded its journal
         Assert.Equal(new Tally { Total = 4, Count = 2 }, await grain.Get());
+    }
+
+    /// <summary>Shards do not move to their home silos while the database is down, nor for the settle time after it
+    /// answers again: a move then leaves a shard missing while its new activation loads, just when the deadlines held
+    /// through the outage fall due. The grains' clock (the homing's) stands still here; only the test moves it.</summary>
+    [Fact]
+    public async Task ShardMoves_HeldWhileTheDatabaseIsDown_AndForTheSettleTimeAfterItAnswersAgain()
+    {
+        await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
+        var connection = await server.CreateDatabaseAsync("homing");
+        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection);
+        var homing = silo.SiloServices.GetRequiredService<ShardHoming>();
+        var grain = silo.Grains.GetGrain<ITallyGrain>("h");
+        await grain.Add([1]);
+        Assert.False(homing.MovesHeld());
+
+        await server.StopAsync();
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => grain.Add([2]));
+        Assert.True(homing.MovesHeld());
+
+        await server.StartAsync();
+        Assert.Equal(2, await RetryAsync(() => grain.Add([3])));
+        Assert.Null(silo.SiloServices.GetRequiredService<JournalStore>().WhenReachableAgain);
+        Assert.True(homing.MovesHeld(), "moves resumed the moment the database answered again");
+
+        await silo.AdvanceAsync(ShardHoming.SettleTime - TimeSpan.FromMilliseconds(1));
+        Assert.True(homing.MovesHeld());
+        await silo.AdvanceAsync(TimeSpan.FromMilliseconds(1));
+        Assert.False(homing.MovesHeld());
     }
 
     [Fact]
