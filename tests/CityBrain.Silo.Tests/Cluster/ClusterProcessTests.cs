@@ -236,7 +236,7 @@ public sealed class ClusterProcessTests
                 }
 
                 // Two silos killed at once: the survivor serves alone, and declares both dead by itself once the table
-                // shows them stale (30-44 s on this machine with CPU to spare: CityBrain:Cluster:MembershipRefreshPeriod).
+                // shows them stale (21-44 s on this machine: CityBrain:Cluster:MembershipRefreshPeriod).
                 // Starved of CPU it may take much longer (Orleans counts probes that stalled locally as inconclusive), so
                 // the pair comes back after at most 60 s more whatever the verdict, and the time is reported, not asserted.
                 var pair = cluster.LiveIndexes.Where(i => i != round % 3).ToList();
@@ -285,7 +285,9 @@ public sealed class ClusterProcessTests
         Assert.Equal(3, (await cluster.WaitForActiveMembersAsync(3)).Count);
         var (lost, duplicated, problems) = await Verification.CheckAsync(cluster, load, 0);
         Assert.True(lost == 0 && duplicated == 0, $"lost {lost}, duplicated {duplicated}: {string.Join("; ", problems.Take(10))}");
-        Assert.True(worst < TimeSpan.FromSeconds(10), $"an accept deadline due during the outage was recorded {worst} after the database was back");
+        // Issue 17's target is 2 s (met on a quiet machine: 0.82 s at most over two rounds); 5 s leaves room for a loaded
+        // one (2.19 s at a load average of 35-78).
+        Assert.True(worst < TimeSpan.FromSeconds(5), $"an accept deadline due during the outage was recorded {worst} after the database was back");
     }
 
     /// <summary>Appends to the file named by <c>CITYBRAIN_FAULT_LOG</c>, when set (for reading a run afterwards).</summary>
