@@ -1,0 +1,11 @@
+using CityBrain.Testing.WebConsole;
+
+namespace CityBrain.Bench.WebConsole;
+
+/// <summary>The console's silo as the tests run it, its log lines on stderr with the progress, so stdout carries the
+/// figures alone.</summary>
+internal sealed class BenchConsoleSilo : ConsoleSilo
+{
+    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
+        [new("Logging:Console:LogToStandardErrorThreshold", "Trace")];
+}
