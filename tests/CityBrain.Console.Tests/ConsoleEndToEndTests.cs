@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CityBrain.Console.Tests.Infrastructure;
 using CityBrain.Grains.City;
+using CityBrain.Testing.WebConsole;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -34,15 +33,12 @@ public sealed class ConsoleEndToEndTests(ConsoleSilo silo, Browser browser, ITes
         await ShotAsync(page, "signin");
         await SignInAsync(page, "dispatcher-1");
 
-        // Board: a 12345 report appears within a second of its acknowledgement.
+        // Board: a 12345 report appears on the open board, in time (green). How soon is the benchmark's figure
+        // (bench/CityBrain.Bench.Console, target under 1 s after the acknowledgement), not this test's.
         var identities = await silo.IdentitiesAsync();
         var id = await SubmitAsync(identities.Single(i => i.Role == "feed").Token);
-        var seen = Stopwatch.StartNew();
         var row = page.Locator($"#group-accept [data-id='{id}']");
         await row.WaitForAsync();
-        seen.Stop();
-        output.WriteLine($"board_new_incident_visible_ms={seen.ElapsedMilliseconds}");
-        Assert.True(seen.ElapsedMilliseconds < 1000, $"the report reached the board after {seen.ElapsedMilliseconds} ms");
         Assert.Equal("ok", await row.GetAttributeAsync("data-state"));
         await ShotAsync(page, "board");
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CityBrain.Console.Tests.Infrastructure;
 using CityBrain.Gateway;
+using CityBrain.Testing.WebConsole;
 using CityBrain.WebConsole;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using CityBrain.Console.Tests.Infrastructure;
 using CityBrain.Testing;
+using CityBrain.Testing.WebConsole;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 

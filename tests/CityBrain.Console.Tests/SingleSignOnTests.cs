@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using CityBrain.Console.Tests.Infrastructure;
+using CityBrain.Testing.WebConsole;
 using CityBrain.WebConsole;
 
 namespace CityBrain.Console.Tests;

@@ -1,9 +1,11 @@
 using Microsoft.Playwright;
+using Xunit;
 
-namespace CityBrain.Console.Tests.Infrastructure;
+namespace CityBrain.Testing.WebConsole;
 
 /// <summary>Debian's chromium driven by Playwright, headless. No browser is downloaded: a machine without
-/// <c>/usr/bin/chromium</c> fails these tests with the package to install (scripts/test.sh installs it).</summary>
+/// <c>/usr/bin/chromium</c> fails the console's tests (and its benchmark) with the package to install (scripts/test.sh
+/// installs it).</summary>
 public sealed class Browser : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";

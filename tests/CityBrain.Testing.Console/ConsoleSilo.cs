@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using CityBrain.Silo.Hosting;
-using CityBrain.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,8 +8,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
+using Xunit;
 
-namespace CityBrain.Console.Tests.Infrastructure;
+namespace CityBrain.Testing.WebConsole;
 
 /// <summary>
 /// The silo as <c>citybrain</c> runs it (<c>AddSilo</c> / <c>MapSilo</c>: Orleans, the API, the console) in this process
@@ -100,38 +100,3 @@ public class ConsoleSilo : IAsyncLifetime
     /// (overdue), so a test waits for the outcome it expects (the board's colour), not for the shards.</summary>
     public Task AdvanceClockAsync(TimeSpan by) => Task.Run(() => Clock.Advance(by)).WaitAsync(TimeSpan.FromMinutes(1));
 }
-
-/// <summary>A silo with a configured signing key: no development identities.</summary>
-public sealed class KeyedConsoleSilo : ConsoleSilo
-{
-    protected override string? SigningKey => Convert.ToBase64String("citybrain-console-tests-signing-key-0123456789ab"u8.ToArray());
-}
-
-/// <summary>A silo whose console signs in through <see cref="FakeOidcProvider"/> (single sign-on).</summary>
-public sealed class OidcConsoleSilo : ConsoleSilo
-{
-    public FakeOidcProvider Provider { get; private set; } = null!;
-
-    protected override IEnumerable<KeyValuePair<string, string?>> Settings =>
-    [
-        new("CityBrain:Console:Oidc:Authority", Provider.Issuer),
-        new("CityBrain:Console:Oidc:ClientId", FakeOidcProvider.ClientId),
-        new("CityBrain:Console:Oidc:RequireHttpsMetadata", "false"),
-        new("CityBrain:Console:Oidc:SessionLifetime", "01:00:00"),
-    ];
-
-    public override async Task InitializeAsync()
-    {
-        Provider = await FakeOidcProvider.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        await Provider.DisposeAsync();
-    }
-}
-
-/// <summary>One entry of <c>/console/dev-identities</c>.</summary>
-public sealed record DevIdentity(string Role, string UserId, string Label, string LabelEn, string Token);
