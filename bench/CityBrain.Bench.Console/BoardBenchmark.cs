@@ -1,6 +1,7 @@
 using System.Globalization;
 using CityBrain.Gateway;
 using CityBrain.Gateway.Api;
+using CityBrain.Testing;
 using CityBrain.Testing.WebConsole;
 using Microsoft.Playwright;
 
@@ -75,23 +76,23 @@ internal static class BoardBenchmark
         await page.Locator("button.identity[data-user='dispatcher-1']").ClickAsync();
         await page.Locator("#board[data-loaded='true']").WaitForAsync();
 
-        Progress($"{reports} reports, one at a time, to the open board; load average {LoadAverage()}");
+        Progress($"{reports} reports, one at a time, to the open board; load average {MachineLoad.Average()}");
         var report = await ReportLatency.MeasureAsync(page, silo, feed, reports, where);
         var reportHeld = report.AfterAckMaxMs < OnBoardTargetMs;
         Console.WriteLine(FormattableString.Invariant(
-            $"report reports={reports} on_board_p50_ms={report.OnBoardMs:F0} floor_ack_p50_ms={report.AckMs:F1} on_board_ratio={report.OnBoardMs / report.AckMs:F1} after_ack_p50_ms={report.AfterAckMs:F0} after_ack_max_ms={report.AfterAckMaxMs:F0} board_flush_ms={ReportLatency.BoardFlushMs} target_after_ack_ms={OnBoardTargetMs:F0} target={Held(reportHeld)} load={LoadAverage()}"));
+            $"report reports={reports} on_board_p50_ms={report.OnBoardMs:F0} floor_ack_p50_ms={report.AckMs:F1} on_board_ratio={report.OnBoardMs / report.AckMs:F1} after_ack_p50_ms={report.AfterAckMs:F0} after_ack_max_ms={report.AfterAckMaxMs:F0} target_after_ack_ms={OnBoardTargetMs:F0} target={Held(reportHeld)} load={MachineLoad.Average()}"));
 
         // Floors: the board and the map with 50 open incidents, in the same browser and silo.
         var ids = report.Ids;
         ids.AddRange(await IncidentLoad.SubmitManyAsync(silo, feed, SmallBoard - reports, where, first: reports));
         await Assertions.Expect(page.Locator("#count-accept")).ToHaveTextAsync(Text(SmallBoard));
-        Progress($"{SmallBoard} open: first render and map, {Rounds} rounds each; load average {LoadAverage()}");
+        Progress($"{SmallBoard} open: first render and map, {Rounds} rounds each; load average {MachineLoad.Average()}");
         var small = await FirstRenderAsync(page, SmallBoard);
         var smallMapMs = await MapLoadAsync(page, SmallBoard);
 
         ids.AddRange(await IncidentLoad.SubmitManyAsync(silo, feed, open - SmallBoard, where, first: SmallBoard));
         await Assertions.Expect(page.Locator("#count-accept")).ToHaveTextAsync(Text(open));
-        Progress($"{open:N0} open: first render, {Rounds} rounds; load average {LoadAverage()}");
+        Progress($"{open:N0} open: first render, {Rounds} rounds; load average {MachineLoad.Average()}");
         var large = await FirstRenderAsync(page, open);
 
         var cdp = await context.NewCDPSessionAsync(page);
@@ -99,25 +100,25 @@ internal static class BoardBenchmark
         using var api = ApiChannel.Create(silo.GrpcAddress, identities.Single(i => i.UserId == "dispatcher-1").Token);
         var dispatch = new Dispatch.DispatchClient(api);
 
-        Progress($"board: idle {IdleWindow.TotalSeconds:F0} s, then {changes} acceptances at {perSecond}/s; load average {LoadAverage()}");
+        Progress($"board: idle {IdleWindow.TotalSeconds:F0} s, then {changes} acceptances at {perSecond}/s; load average {MachineLoad.Average()}");
         await PageSignals.ArmAsync(page, "assigned", "#count-assign", text: Text(changes));
         var board = await UnderChangesAsync(page, cdp, ids.Take(changes), perSecond, "assigned",
             id => dispatch.AcceptAsync(new IncidentAction { IncidentId = id, Reason = "load" }).ResponseAsync);
         await Assertions.Expect(page.Locator("#count-accept")).ToHaveTextAsync(Text(open - changes));
         var firstPageHeld = large.FirstPageMs < FirstPageTargetMs;
         Console.WriteLine(FormattableString.Invariant(
-            $"board open_incidents={open} first_page_ms={large.FirstPageMs:F0} floor_first_page_ms={small.FirstPageMs:F0} first_page_ratio={large.FirstPageMs / small.FirstPageMs:F2} all_loaded_ms={large.LoadedMs:F0} floor_all_loaded_ms={small.LoadedMs:F0} changes={changes} changes_per_s={board.PerSecond:F1} main_thread_busy={board.Busy:F3} idle_busy={board.IdleBusy:F3} busy_ratio={board.Busy / board.IdleBusy:F1} thread_cpu={board.ThreadCpu:F3} last_change_shown_after_ms={board.LastShownMs:F0} target_first_page_ms={FirstPageTargetMs:F0} first_page={Held(firstPageHeld)} target_busy={BusyTarget} busy={Held(board.Busy < BusyTarget)} load={LoadAverage()}"));
+            $"board open_incidents={open} first_page_ms={large.FirstPageMs:F0} floor_first_page_ms={small.FirstPageMs:F0} first_page_ratio={large.FirstPageMs / small.FirstPageMs:F2} all_loaded_ms={large.LoadedMs:F0} floor_all_loaded_ms={small.LoadedMs:F0} changes={changes} changes_per_s={board.PerSecond:F1} main_thread_busy={board.Busy:F3} idle_busy={board.IdleBusy:F3} busy_ratio={board.Busy / board.IdleBusy:F1} thread_cpu={board.ThreadCpu:F3} last_change_shown_after_ms={board.LastShownMs:F0} target_first_page_ms={FirstPageTargetMs:F0} first_page={Held(firstPageHeld)} target_busy={BusyTarget} busy={Held(board.Busy < BusyTarget)} load={MachineLoad.Average()}"));
 
-        Progress($"map: {open:N0} points, {Rounds} rounds; load average {LoadAverage()}");
+        Progress($"map: {open:N0} points, {Rounds} rounds; load average {MachineLoad.Average()}");
         var mapMs = await MapLoadAsync(page, open);
         await page.Locator("#nav-map").ClickAsync();
         await page.Locator("#city-map[data-loaded='true']").WaitForAsync();
-        Progress($"map: idle {IdleWindow.TotalSeconds:F0} s, then {changes} rejections at {perSecond}/s; load average {LoadAverage()}");
+        Progress($"map: idle {IdleWindow.TotalSeconds:F0} s, then {changes} rejections at {perSecond}/s; load average {MachineLoad.Average()}");
         await PageSignals.ArmAsync(page, "removed", "#map-points", children: open - changes);
         var map = await UnderChangesAsync(page, cdp, ids.Skip(changes).Take(changes), perSecond, "removed",
             id => dispatch.RejectAsync(new IncidentAction { IncidentId = id, Reason = "load" }).ResponseAsync);
         Console.WriteLine(FormattableString.Invariant(
-            $"map open_incidents={open} all_points_ms={mapMs:F0} floor_all_points_ms={smallMapMs:F0} all_points_ratio={mapMs / smallMapMs:F2} changes={changes} changes_per_s={map.PerSecond:F1} main_thread_busy={map.Busy:F3} idle_busy={map.IdleBusy:F3} busy_ratio={map.Busy / map.IdleBusy:F1} thread_cpu={map.ThreadCpu:F3} last_change_shown_after_ms={map.LastShownMs:F0} target_busy={BusyTarget} busy={Held(map.Busy < BusyTarget)} load={LoadAverage()}"));
+            $"map open_incidents={open} all_points_ms={mapMs:F0} floor_all_points_ms={smallMapMs:F0} all_points_ratio={mapMs / smallMapMs:F2} changes={changes} changes_per_s={map.PerSecond:F1} main_thread_busy={map.Busy:F3} idle_busy={map.IdleBusy:F3} busy_ratio={map.Busy / map.IdleBusy:F1} thread_cpu={map.ThreadCpu:F3} last_change_shown_after_ms={map.LastShownMs:F0} target_busy={BusyTarget} busy={Held(map.Busy < BusyTarget)} load={MachineLoad.Average()}"));
     }
 
     /// <summary>Medians over fresh navigations to the board after a warm-up one: its first page painted and everything
@@ -192,9 +193,6 @@ internal static class BoardBenchmark
     private static string Held(bool held) => held ? "held" : "missed";
 
     private static void Progress(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
-
-    /// <summary>The machine's load average over the last minute (other work on a shared machine shows in every figure).</summary>
-    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     /// <summary>Changes per second sent; main-thread busy share under the changes and idle; its CPU share under the
     /// changes; the last change shown after the last call returned (ms).</summary>

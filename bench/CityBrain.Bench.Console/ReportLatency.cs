@@ -13,9 +13,6 @@ namespace CityBrain.Bench.WebConsole;
 /// </summary>
 internal static class ReportLatency
 {
-    /// <summary>The board hands changes to the screen every 250 ms (live.js, FLUSH_MS): the wait a report may add.</summary>
-    public const int BoardFlushMs = 250;
-
     private const string AcceptList = "#group-accept";
 
     public static async Task<Figures> MeasureAsync(IPage page, ConsoleSilo silo, string feedToken, int reports, Func<int, CityBrain.Contracts.Location> where)

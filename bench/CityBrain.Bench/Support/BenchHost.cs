@@ -56,6 +56,6 @@ internal static class BenchHost
 
     public static void Progress(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 
-    /// <summary>The machine's load average over the last minute (other work on a shared machine shows in every figure).</summary>
-    public static string LoadAverage() => OperatingSystem.IsLinux() ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+    /// <summary>The machine's load average over the last minute (<see cref="MachineLoad.Average"/>).</summary>
+    public static string LoadAverage() => MachineLoad.Average();
 }

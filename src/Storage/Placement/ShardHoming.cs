@@ -14,7 +14,7 @@ namespace CityBrain.Storage.Placement;
 /// Nothing moves while the database is known to be down, nor for <see cref="SettleTime"/> after this silo last saw it
 /// down: the new activation could not load, and a move just after the return leaves the shard missing for the seconds
 /// its new activation takes to load, exactly when the deadlines held through the outage fall due (in the fault test, a
-/// move 2 s after the database came back made 40 accept breaches 2 s late).
+/// move 2.3 s after the database came back left accept breaches up to 2.0 s late).
 /// </summary>
 public sealed class ShardHoming
 {

@@ -17,8 +17,7 @@ public sealed class OutageTests
     public async Task Confirm_DatabaseStopped_FailsFastNamingIt_ThenRecoversByItself()
     {
         await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
-        var connection = await server.CreateDatabaseAsync("outage");
-        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        var connection = await MigratedDatabaseAsync(server, "outage");
         await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection);
         var grain = silo.Grains.GetGrain<ITallyGrain>("o");
         await grain.Add([1]);
@@ -47,8 +46,7 @@ public sealed class OutageTests
     public async Task ShardMoves_HeldWhileTheDatabaseIsDown_AndForTheSettleTimeAfterItAnswersAgain()
     {
         await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
-        var connection = await server.CreateDatabaseAsync("homing");
-        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        var connection = await MigratedDatabaseAsync(server, "homing");
         await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection);
         var homing = silo.SiloServices.GetRequiredService<ShardHoming>();
         var grain = silo.Grains.GetGrain<ITallyGrain>("h");
@@ -74,8 +72,7 @@ public sealed class OutageTests
     public async Task Health_DatabaseStoppedWhileNoCallReachesIt_SaysUnreachableNamingIt_ThenAnswersAgainByItself()
     {
         await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
-        var connection = await server.CreateDatabaseAsync("probe");
-        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        var connection = await MigratedDatabaseAsync(server, "probe");
         await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection, configure: o => o.ProbeInterval = TimeSpan.FromMilliseconds(100));
         var health = silo.SiloServices.GetRequiredService<StorageHealth>();
         await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is null), TimeSpan.FromSeconds(30), "the database answers the first probe");
@@ -94,8 +91,7 @@ public sealed class OutageTests
     public async Task Health_OutageACallRanInto_ProbedAtTheOutagePace_NotAfterTheRegularInterval()
     {
         await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
-        var connection = await server.CreateDatabaseAsync("tripped");
-        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        var connection = await MigratedDatabaseAsync(server, "tripped");
         await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection, configure: o =>
         {
             o.ProbeInterval = TimeSpan.FromHours(1);
@@ -126,8 +122,7 @@ public sealed class OutageTests
     public async Task Health_OutageNoticed_ConnectionsPooledForOrleansProviders_AreDroppedToo_TheFirstCallAfterTheReturnSucceeds()
     {
         await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
-        var connection = await server.CreateDatabaseAsync("pooled");
-        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        var connection = await MigratedDatabaseAsync(server, "pooled");
         await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection, configure: o => o.ProbeInterval = TimeSpan.FromMilliseconds(100));
         var health = silo.SiloServices.GetRequiredService<StorageHealth>();
         await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is null), TimeSpan.FromSeconds(30), "the database answers the first probe");
@@ -159,8 +154,7 @@ public sealed class OutageTests
     public async Task Deadlines_DueDuringAnOutage_HeldUntilTheDatabaseAnswers_OneNoticePerShard_ThenEachFiresOnce()
     {
         await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
-        var connection = await server.CreateDatabaseAsync("heldup");
-        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        var connection = await MigratedDatabaseAsync(server, "heldup");
         var warnings = new WarningLog();
         await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection, services: s => s.AddSingleton<ILoggerProvider>(warnings));
         var due = StorageCluster.Start.AddMinutes(10);
@@ -241,6 +235,14 @@ public sealed class OutageTests
         }
 
         File.Delete(file);
+    }
+
+    /// <summary>A new database on <paramref name="server"/> with the schema applied; its connection string.</summary>
+    private static async Task<string> MigratedDatabaseAsync(PostgresServer server, string name)
+    {
+        var connection = await server.CreateDatabaseAsync(name);
+        await DatabaseSchema.MigrateAsync(DatabaseKind.Postgres, connection);
+        return connection;
     }
 
     /// <summary>Retries while the store still fails fast (its circuit reopens to one try per second).</summary>
