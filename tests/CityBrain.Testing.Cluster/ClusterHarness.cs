@@ -167,15 +167,16 @@ public sealed partial class ClusterHarness : IAsyncDisposable
     /// failure message).</summary>
     public string DepartedOutput(int index) => _departed.GetValueOrDefault(index, string.Empty);
 
-    /// <summary>Starts a new silo process in slot <paramref name="index"/> (a new member: a new generation).</summary>
-    public async Task RestartAsync(int index, IReadOnlyDictionary<string, string>? overrides = null)
+    /// <summary>Starts a new silo process in slot <paramref name="index"/> (a new member: a new generation);
+    /// <paramref name="whileStarting"/> runs beside its start-up (<see cref="SiloProcess.StartAsync"/>).</summary>
+    public async Task RestartAsync(int index, IReadOnlyDictionary<string, string>? overrides = null, Func<SiloProcess, Task>? whileStarting = null)
     {
         if (_silos[index] is not null)
         {
             throw new InvalidOperationException($"Silo {index} is still running.");
         }
 
-        _silos[index] = await SiloProcess.StartAsync(Merged(_settings, overrides));
+        _silos[index] = await SiloProcess.StartAsync(Merged(_settings, overrides), whileStarting: whileStarting);
     }
 
     private static Dictionary<string, string> Merged(IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? overrides)

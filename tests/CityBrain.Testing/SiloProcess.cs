@@ -61,8 +61,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>Starts a silo with <paramref name="settings"/> (configuration keys such as
     /// <c>CityBrain:Storage:Database</c>) on free ports, and waits until it is ready (with <paramref name="untilReady"/>
-    /// false: only until it answers HTTP, ready or not).</summary>
-    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null, bool untilReady = true)
+    /// false: only until it answers HTTP, ready or not). <paramref name="whileStarting"/>, when given, runs beside the wait
+    /// from the moment the process has started (a test that acts on a silo still starting up).</summary>
+    public static async Task<SiloProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? readyWithin = null, bool untilReady = true, Func<SiloProcess, Task>? whileStarting = null)
     {
         var ports = FreePorts(4);
         var (grpc, http, siloPort, gatewayPort) = (ports[0], ports[1], ports[2], ports[3]);
@@ -98,7 +99,9 @@ public sealed class SiloProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         // Generous: a Debug silo's start-up is mostly JIT, and on a 2-core machine under a load of 40 (parallel builds)
         // it took over a minute to answer ready; the wait ends as soon as it is.
+        var acting = whileStarting?.Invoke(silo) ?? Task.CompletedTask;
         await silo.WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(150), untilReady ? "/readyz" : "/healthz");
+        await acting;
         return silo;
     }
 

@@ -19,16 +19,21 @@ internal static class SiloAllocations
         new(StartupHook.TypesVariable, System.Environment.GetEnvironmentVariable("CITYBRAIN_ALLOC_SAMPLE") == "1" ? "1" : "0"),
     ];
 
-    /// <summary>The bytes the silo answering on <paramref name="port"/> has allocated so far, and the types it allocated most
-    /// since the last reading ("bytes type" lines; none unless sampled).</summary>
-    public static async Task<(long Bytes, IReadOnlyList<string> Types)> ReadAsync(int port)
+    /// <summary>The bytes the silo answering on <paramref name="port"/> has allocated so far, the time its JIT has spent
+    /// compiling so far, and the types it allocated most since the last reading ("bytes type" lines; none unless sampled).</summary>
+    public static async Task<SiloReading> ReadAsync(int port)
     {
         using var client = new TcpClient();
         await client.ConnectAsync("127.0.0.1", port);
         using var reader = new StreamReader(client.GetStream());
         var lines = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return lines.Length > 0
-            ? (long.Parse(lines[0], NumberStyles.None, CultureInfo.InvariantCulture), lines[1..])
-            : throw new InvalidOperationException("The silo's allocation probe answered nothing (has the silo exited?).");
+        var first = lines.Length > 0 ? lines[0].Split(' ') : [];
+        return first.Length == 2
+            ? new(long.Parse(first[0], NumberStyles.None, CultureInfo.InvariantCulture), TimeSpan.FromTicks(long.Parse(first[1], NumberStyles.None, CultureInfo.InvariantCulture)), lines[1..])
+            : throw new InvalidOperationException($"The silo's allocation probe answered {(lines.Length == 0 ? "nothing (has the silo exited?)" : $"'{lines[0]}'")}, not 'bytes jit_ticks'.");
     }
 }
+
+/// <summary>One reading of a silo's probe: bytes allocated and JIT compilation time since it started, and the types it
+/// allocated most since the last reading.</summary>
+internal readonly record struct SiloReading(long Bytes, TimeSpan Jit, IReadOnlyList<string> Types);

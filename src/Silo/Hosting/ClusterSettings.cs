@@ -31,12 +31,24 @@ public sealed class ClusterSettings
     /// instead of after missed probes. Needs the service account of <c>deploy/k8s/rbac.yaml</c>. Default false.</summary>
     public bool Kubernetes { get; set; }
 
-    /// <summary>How often this silo probes each of the others. With <see cref="MissedProbesLimit"/> and the second vote a
-    /// dead silo needs, it decides how soon a silo killed with <c>kill -9</c> is declared dead. Default 1 s.</summary>
-    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long a probe of another silo may take before it counts as missed (Orleans' initial
+    /// <c>ProbeTimeout</c>; it adapts to the response times it sees, between half and four times this), and about how often
+    /// each silo is probed. With <see cref="MissedProbesLimit"/> and the second vote it decides how long a silo that is
+    /// alive but unresponsive (frozen, starved of CPU, cut off) keeps its place. Default 5 s, Orleans' own: a silo whose
+    /// process is gone is declared dead within a few seconds by <see cref="GoneCheckPeriod"/> instead, so the probes need
+    /// not evict live silos that fall silent for a few seconds (at 1 s they evicted a silo joining a busy machine).</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Missed probes in a row after which a silo suspects another and votes it dead. Default 3.</summary>
     public int MissedProbesLimit { get; set; } = 3;
+
+    /// <summary>How often this silo opens (and closes) a connection to the silo port of every other active member, to find
+    /// those whose process is gone: their host refuses the connection at once (<c>GoneSiloDetector</c>). Default 1 s.</summary>
+    public TimeSpan GoneCheckPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Refusals in a row after which this silo declares a member dead on its own (no second vote). Default 3,
+    /// so a silo killed with <c>kill -9</c> is declared dead about 2–3 s after its death.</summary>
+    public int GoneAfterRefusals { get; set; } = 3;
 
     /// <summary>How often this silo writes its heartbeat to the membership table. A silo that missed three of them is stale:
     /// it no longer counts among the voters a death declaration needs, so that when most silos die at once (two of three)

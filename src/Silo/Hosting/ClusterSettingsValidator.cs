@@ -44,6 +44,11 @@ internal sealed class ClusterSettingsValidator(IOptions<StorageOptions> storage)
             errors.Add("CityBrain:Cluster:ProbeTimeout must be positive and MissedProbesLimit at least 1.");
         }
 
+        if (options.GoneCheckPeriod < TimeSpan.FromMilliseconds(100) || options.GoneAfterRefusals < 2)
+        {
+            errors.Add("CityBrain:Cluster:GoneCheckPeriod must be at least 00:00:00.1 and GoneAfterRefusals at least 2 (one refusal may be a port between two processes).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

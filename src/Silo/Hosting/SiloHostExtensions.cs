@@ -111,6 +111,8 @@ internal static class SiloHostExtensions
             o.IAmAliveTablePublishTimeout = cluster.HeartbeatPeriod;
             o.TableRefreshTimeout = cluster.MembershipRefreshPeriod;
         });
+        orleans.Services.AddSingleton<GoneSiloDetector>();
+        orleans.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<GoneSiloDetector>());
         if (cluster.Kubernetes)
         {
             orleans.UseKubernetesHosting();

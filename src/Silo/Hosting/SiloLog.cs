@@ -12,4 +12,10 @@ internal static partial class SiloLog
 
     [LoggerMessage(3, LogLevel.Information, "Answering not ready for {Drain} before leaving the cluster (CityBrain:DrainBeforeStop)")]
     public static partial void Draining(ILogger logger, TimeSpan drain);
+
+    [LoggerMessage(4, LogLevel.Warning, "Silo {Silo} refused {Refusals} connections in a row: its process is gone; declaring it dead")]
+    public static partial void SiloGone(ILogger logger, string silo, int refusals);
+
+    [LoggerMessage(5, LogLevel.Warning, "Looking for members whose process is gone failed; trying again")]
+    public static partial void GoneCheckFailed(ILogger logger, Exception exception);
 }

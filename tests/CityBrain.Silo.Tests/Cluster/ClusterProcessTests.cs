@@ -116,6 +116,51 @@ public sealed class ClusterProcessTests
         Assert.Equal(1, CountOf(output, "dead"));
     }
 
+    /// <summary>
+    /// Issue 17: a silo that falls silent while it joins (frozen with SIGSTOP for 8 s as soon as its row says
+    /// <c>Joining</c>: the time a silo restarting on a busy machine went without answering) keeps its place and becomes
+    /// active; with 1 s probes it was voted dead and exited. A silo whose process is gone is still declared dead within
+    /// seconds, by its host's refusals (<c>GoneSiloDetector</c>): two killed at once leave a lone survivor that needs no
+    /// second vote and no stale heartbeats (21–28 s before).
+    /// </summary>
+    [Fact]
+    public async Task SiloSilentWhileJoiningKeepsItsPlace_KilledSilosAreDeclaredDeadWithinSeconds()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(3);
+        await cluster.KillAsync(1);
+        var frozenFor = TimeSpan.Zero;
+        await cluster.RestartAsync(1, whileStarting: async silo =>
+        {
+            // Joining lasts about 1.5 s on a quiet machine: poll the table closely for it.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            while ((await cluster.MembersAsync()).FirstOrDefault(m => m.Port == silo.SiloPort)?.Status is not MemberStatus.Joining and var status)
+            {
+                Assert.True(DateTime.UtcNow < deadline && !silo.Exited.IsCompleted && status is not MemberStatus.Active,
+                    $"the restarted silo was not seen joining (it is {status?.ToString() ?? "not in the table"})");
+                await Task.Delay(20);
+            }
+
+            // The fault injected is a span of silence, so it is timed; nothing here waits for the cluster by the clock.
+            await silo.SignalAsync("STOP");
+            var frozen = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(8));
+            await silo.SignalAsync("CONT");
+            frozenFor = frozen.Elapsed;
+        });
+
+        var members = await cluster.WaitForActiveMembersAsync(3);
+        Assert.False(cluster.Silos[1]!.Exited.IsCompleted, $"the silo frozen while joining exited:\n{Tail(cluster.Silos[1]!.Output)}");
+        Assert.DoesNotContain(await cluster.MembersAsync(), m => m.Port == cluster.Silos[1]!.SiloPort && m.Status == MemberStatus.Dead);
+
+        var victims = new[] { 1, 2 }.Select(i => cluster.MemberOf(members, i)).ToList();
+        var killedAt = DateTimeOffset.UtcNow;
+        await Task.WhenAll(new[] { 1, 2 }.Select(cluster.KillAsync));
+        await WaitUntilAsync(async () => (await cluster.MembersAsync()).Count(m => m.Status == MemberStatus.Dead && victims.Any(v => v.Port == m.Port && v.Generation == m.Generation)) == 2,
+            TimeSpan.FromSeconds(15), "the lone survivor did not declare both killed silos dead within 15 s");
+        Assert.Contains("refused 3 connections in a row", cluster.Silos[0]!.Output, StringComparison.Ordinal);
+        Console.WriteLine($"frozen_while_joining_s={frozenFor.TotalSeconds:F1} kept=1 lone_survivor_verdict_s={(DateTimeOffset.UtcNow - killedAt).TotalSeconds:F1}");
+    }
+
     private static string Tail(string output) => string.Join('\n', output.Split('\n').TakeLast(40));
 
     private static int CountOf(string text, string word) => text.Split(word).Length - 1;
@@ -235,10 +280,10 @@ public sealed class ClusterProcessTests
                     Diagnose($"round {round} {incident} due {due:HH:mm:ss.fff} restored {restoredAt:HH:mm:ss.fff} breached {breach.At:HH:mm:ss.fff}");
                 }
 
-                // Two silos killed at once: the survivor serves alone, and declares both dead by itself once the table
-                // shows them stale (21-44 s on this machine: CityBrain:Cluster:MembershipRefreshPeriod).
-                // Starved of CPU it may take much longer (Orleans counts probes that stalled locally as inconclusive), so
-                // the pair comes back after at most 60 s more whatever the verdict, and the time is reported, not asserted.
+                // Two silos killed at once: the survivor serves alone, and declares both dead by itself when their ports
+                // have refused three connections (GoneSiloDetector; before it, only once the table showed them stale, 21-44 s).
+                // SilentSiloKeepsItsPlace_KilledSilosAreDeclaredDeadWithinSeconds asserts the verdict; here it is reported,
+                // and the pair comes back after at most 60 s whatever the verdict.
                 var pair = cluster.LiveIndexes.Where(i => i != round % 3).ToList();
                 var before = await cluster.MembersAsync();
                 var victims = pair.Select(i => cluster.MemberOf(before, i)).ToList();
