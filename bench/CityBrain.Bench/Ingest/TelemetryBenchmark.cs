@@ -15,7 +15,8 @@ using Microsoft.Extensions.Logging;
 namespace CityBrain.Bench.Ingest;
 
 /// <summary>
-/// What telemetry costs on the intake path: the same Release silo on the same PostgreSQL database, started alternately
+/// What telemetry costs on the intake path: the same Release silo (on a database of its own each time, warmed up until its
+/// JIT is quiet: <see cref="BenchSilo.WarmUpAsync"/>), started alternately
 /// with telemetry off (<c>CityBrain:Telemetry:Enabled=false</c>: no meter or tracer provider at all) and on as a
 /// production center runs it (metrics for <c>/metrics</c>, traces sampled at the configured ratio and exported over OTLP
 /// http/protobuf, logs exported too) to a sink in this process that reads each export and discards it. Each silo run measures
@@ -32,7 +33,9 @@ namespace CityBrain.Bench.Ingest;
 /// Ends with: telemetry off_stream_per_s=N on_stream_per_s=N stream_ratio=R off_unary_per_s=N on_unary_per_s=N
 ///   unary_ratio=R off_ack_p99_ms=N on_ack_p99_ms=N ack_p99_delta_ms=N off_silo_cpu_us=N on_silo_cpu_us=N
 ///   cost_us_per_event=N off_unary_alloc_b=N on_unary_alloc_b=N off_stream_alloc_b=N on_stream_alloc_b=N
-///   off_paced_alloc_b=N on_paced_alloc_b=N exported_requests=N exported_bytes=N
+///   off_paced_alloc_b=N on_paced_alloc_b=N exported_requests=N exported_bytes=N max_jit_share=R
+///   (max_jit_share: the largest share of a measured phase the silo's JIT took; a phase at 2 % or more is measured again, up
+///   to three times)
 /// (*_alloc_b: bytes the silo allocated per unary call, streamed event or paced call; the paced phase runs at the same
 /// rate in both modes, so its batches are alike and its figure compares best: at saturation, the store's group commit
 /// makes bigger batches for a faster silo, which allocate less per event).

@@ -53,7 +53,8 @@ public sealed class ClusterSettings
     /// <summary>How often this silo writes its heartbeat to the membership table. A silo that missed three of them is stale:
     /// it no longer counts among the voters a death declaration needs, so that when most silos die at once (two of three)
     /// the survivor alone can declare them dead once they are stale — until then the survivor's calls that need the dead
-    /// silos wait. Default 10 s, so stale after 30 s (Orleans' own default, 30 s, makes it 90 s).</summary>
+    /// silos wait. Default 10 s, so stale after 30 s (Orleans' own default, 30 s, makes it 90 s). This is the way for
+    /// silos whose hosts are down or cut off; killed processes on live hosts are found sooner (<see cref="GoneCheckPeriod"/>).</summary>
     public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often every silo reads the whole membership table (Orleans' <c>TableRefreshTimeout</c>). A lone

@@ -35,7 +35,8 @@ internal static class TelemetryHostExtensions
     /// Orleans' instruments kept unless <see cref="TelemetryOptions.AllOrleansMetrics"/>: gauges read when a reader
     /// collects, and counters of rare events (failures, activations). Orleans' meter as a whole records per message and per
     /// grain call; listening to all of it cost the silo about 190 µs of CPU per streamed intake event and a third of the
-    /// stream's throughput (the <c>telemetry</c> benchmark, metrics only, 2026-12-03), against none measurable with this set.
+    /// stream's throughput (the <c>telemetry</c> benchmark, metrics only, 2026-12-03, on a silo still compiling), against none
+    /// measurable with this set.
     /// </summary>
     private static readonly HashSet<string> OrleansInstrumentsKept = new(StringComparer.Ordinal)
     {

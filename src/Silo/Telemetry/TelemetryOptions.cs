@@ -24,14 +24,15 @@ public sealed class TelemetryOptions
 
     /// <summary>The share of API requests (and of events streamed through <c>SubmitStream</c>, each a trace of its own)
     /// whose traces are recorded and exported, 0 to 1 (by trace id, so every silo keeps the same traces). Default 0.1:
-    /// recording every trace cost the streamed intake about 40 % of its throughput (each intake records about ten spans;
-    /// the <c>telemetry</c> benchmark, 2026-12-04). A caller whose <c>traceparent</c> says "sampled" is traced whatever
+    /// each intake records about ten spans, and at 0.1 telemetry on as a whole costs the streamed intake 10–13 % of its
+    /// throughput (the <c>telemetry</c> benchmark on warm silos, 2026-12-05; recording every trace cost about 40 % in a run
+    /// on a silo still compiling, not measured again). A caller whose <c>traceparent</c> says "sampled" is traced whatever
     /// the ratio, so an integrator chasing one event can have its trace.</summary>
     public double TraceSampleRatio { get; set; } = 0.1;
 
     /// <summary>Every instrument of Orleans' meter, not only its gauges and failure counters. Default false: the whole
-    /// meter records per message and per grain call, which costs a busy silo a third of its streamed intake (measured;
-    /// deploy/observability/README.md, "Cost").</summary>
+    /// meter records per message and per grain call, which cost a busy silo a third of its streamed intake (measured on a
+    /// silo still compiling, 2026-12-03; deploy/observability/README.md, "Cost").</summary>
     public bool AllOrleansMetrics { get; set; }
 
     /// <summary>Serve <c>/metrics</c> (Prometheus text format) on the HTTP port. Default true.</summary>
