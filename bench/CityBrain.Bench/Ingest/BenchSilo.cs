@@ -124,9 +124,10 @@ internal sealed class BenchSilo : IAsyncDisposable
             var slice = Stopwatch.GetTimestamp();
             await load(WarmUpSlice);
             var now = (await ReadProbeAsync()).Jit;
-            var share = (now - jit) / Stopwatch.GetElapsedTime(slice);
+            var took = Stopwatch.GetElapsedTime(slice);
+            var share = (now - jit) / took;
             jit = now;
-            BenchHost.Progress(FormattableString.Invariant($"  warm-up: the JIT took {share:P1} of {Stopwatch.GetElapsedTime(slice).TotalSeconds:F1} s"));
+            BenchHost.Progress(FormattableString.Invariant($"  warm-up: the JIT took {share:P1} of {took.TotalSeconds:F1} s"));
             quiet = share < SteadyJitShare ? quiet + 1 : 0;
             if (quiet == 2 || Stopwatch.GetElapsedTime(started) >= MaxWarmUp)
             {

@@ -241,9 +241,8 @@ internal static class IngestBenchmark
     /// counts from when it was due, so a stall shows in the percentiles instead of slowing the load.</summary>
     internal static async Task<(double Rate, double P50, double P99, double Max)> PacedAsync(EventIntake.EventIntakeClient client, EventSource events, double rate, TimeSpan duration)
     {
-        // The load generator's own collections would show as ack latency (in the telemetry benchmark, 181 ms of this
-        // process's GC under 875 ms acks): start the phase from a compacted heap (the earlier phases' garbage gone) and keep
-        // full collections in the background while it runs.
+        // The load generator's own collections would show as ack latency: start the phase from a compacted heap (the
+        // earlier phases' garbage gone) and keep full collections in the background while it runs.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
         var latencyMode = GCSettings.LatencyMode;
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;

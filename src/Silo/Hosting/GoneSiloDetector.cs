@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CityBrain.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CityBrain.Silo.Hosting;
@@ -26,53 +27,47 @@ namespace CityBrain.Silo.Hosting;
 internal sealed class GoneSiloDetector(
     IClusterMembershipService membership,
     ILocalSiloDetails local,
+    BackgroundClock clock,
     IOptions<ClusterSettings> settings,
-    ILogger<GoneSiloDetector> logger) : ILifecycleParticipant<ISiloLifecycle>
+    ILogger<GoneSiloDetector> logger) : ActiveSiloLoop
 {
     private readonly Dictionary<SiloAddress, int> _refusals = [];
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(GoneSiloDetector), ServiceLifecycleStage.Active, OnStartAsync, OnStopAsync);
-
-    private Task OnStartAsync(CancellationToken cancellationToken)
-    {
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    private async Task OnStopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    private async Task RunAsync(CancellationToken stopping)
+    protected override async Task RunAsync(CancellationToken stopping)
     {
         var period = settings.Value.GoneCheckPeriod;
-        using var timer = new PeriodicTimer(period);
-        try
+        var failing = false;
+        while (!stopping.IsCancellationRequested)
         {
-            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            try
             {
-                try
-                {
-                    await CheckAsync(period, stopping).ConfigureAwait(false);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                await CheckAsync(period, stopping).ConfigureAwait(false);
+                failing = false;
+            }
+            catch (Exception exception) when (!stopping.IsCancellationRequested)
+            {
+                // Once per run of failures (a database outage fails every round that must read the table).
+                if (!failing)
                 {
                     SiloLog.GoneCheckFailed(logger, exception);
                 }
+
+                failing = true;
             }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
+
+            try
+            {
+                await clock.DelayAsync(period, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
     /// <summary>One round: asks every other active member's port, and declares dead those refused often enough.</summary>
-    internal async Task CheckAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task CheckAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var others = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(local.SiloAddress))

@@ -16,6 +16,6 @@ internal static partial class SiloLog
     [LoggerMessage(4, LogLevel.Warning, "Silo {Silo} refused {Refusals} connections in a row: its process is gone; declaring it dead")]
     public static partial void SiloGone(ILogger logger, string silo, int refusals);
 
-    [LoggerMessage(5, LogLevel.Warning, "Looking for members whose process is gone failed; trying again")]
+    [LoggerMessage(5, LogLevel.Warning, "Looking for members whose process is gone failed; trying again every round (logged again once it has worked)")]
     public static partial void GoneCheckFailed(ILogger logger, Exception exception);
 }

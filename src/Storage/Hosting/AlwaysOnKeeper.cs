@@ -14,29 +14,12 @@ public sealed record AlwaysOnGrain(string Name, Func<IGrainFactory, Task> Ping);
 /// so a grain whose silo died (or left) is activated again on a live silo within about a second of the cluster noticing.
 /// Stops before the silo's grains are deactivated on shutdown.
 /// </summary>
-internal sealed class AlwaysOnKeeper(IEnumerable<AlwaysOnGrain> grains, IGrainFactory factory, BackgroundClock clock, ILogger<AlwaysOnKeeper> logger) : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class AlwaysOnKeeper(IEnumerable<AlwaysOnGrain> grains, IGrainFactory factory, BackgroundClock clock, ILogger<AlwaysOnKeeper> logger) : ActiveSiloLoop
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private readonly AlwaysOnGrain[] _grains = grains.ToArray();
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _loop = Task.CompletedTask;
 
-    public void Participate(ISiloLifecycle lifecycle) =>
-        lifecycle.Subscribe(nameof(AlwaysOnKeeper), ServiceLifecycleStage.Active, OnStartAsync, OnStopAsync);
-
-    private Task OnStartAsync(CancellationToken cancellationToken)
-    {
-        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
-        return Task.CompletedTask;
-    }
-
-    private async Task OnStopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _loop.ConfigureAwait(false);
-    }
-
-    private async Task RunAsync(CancellationToken stopping)
+    protected override async Task RunAsync(CancellationToken stopping)
     {
         var failing = new bool[_grains.Length];
         while (!stopping.IsCancellationRequested)

@@ -282,7 +282,7 @@ public sealed class ClusterProcessTests
 
                 // Two silos killed at once: the survivor serves alone, and declares both dead by itself when their ports
                 // have refused three connections (GoneSiloDetector; before it, only once the table showed them stale, 21-44 s).
-                // SilentSiloKeepsItsPlace_KilledSilosAreDeclaredDeadWithinSeconds asserts the verdict; here it is reported,
+                // SiloSilentWhileJoiningKeepsItsPlace_KilledSilosAreDeclaredDeadWithinSeconds asserts the verdict; here it is reported,
                 // and the pair comes back after at most 60 s whatever the verdict.
                 var pair = cluster.LiveIndexes.Where(i => i != round % 3).ToList();
                 var before = await cluster.MembersAsync();
