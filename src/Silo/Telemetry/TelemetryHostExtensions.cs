@@ -102,7 +102,7 @@ internal static class TelemetryHostExtensions
         if (telemetry.TracesRecorded)
         {
             otel.WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new RequestRootSampler(telemetry.TraceSampleRatio)))
+                .SetSampler(RequestRootSampler.Create(telemetry.TraceSampleRatio, telemetry.MaxTracesPerSecond, TimeProvider.System))
                 .AddSource(GrainCallTracing.ApplicationSourceName, GrainCallTracing.RuntimeSourceName)
                 .AddSource(StorageTelemetry.ActivitySourceName, GatewayTelemetry.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsHousekeeping(http.Request.Path))

@@ -23,12 +23,17 @@ public sealed class TelemetryOptions
     public bool RecordTraces { get; set; }
 
     /// <summary>The share of API requests (and of events streamed through <c>SubmitStream</c>, each a trace of its own)
-    /// whose traces are recorded and exported, 0 to 1 (by trace id, so every silo keeps the same traces). Default 0.1:
-    /// each intake records about ten spans, and at 0.1 telemetry on as a whole costs the streamed intake 10–13 % of its
-    /// throughput (the <c>telemetry</c> benchmark on warm silos, 2026-12-05; recording every trace cost about 40 % in a run
-    /// on a silo still compiling, not measured again). A caller whose <c>traceparent</c> says "sampled" is traced whatever
-    /// the ratio, so an integrator chasing one event can have its trace.</summary>
-    public double TraceSampleRatio { get; set; } = 0.1;
+    /// whose traces are recorded and exported, 0 to 1, decided by trace id; within <see cref="MaxTracesPerSecond"/>.
+    /// Default 1: every request is traced while the silo is below that limit. A caller whose <c>traceparent</c> says
+    /// "sampled" is traced whatever the ratio (within the limit too), so an integrator chasing one event can have its trace.</summary>
+    public double TraceSampleRatio { get; set; } = 1.0;
+
+    /// <summary>The most traces a silo starts a second (requests and streamed events it samples; a burst of a second's worth
+    /// after a quiet spell), 0 for no limit. Default 100. Tracing costs by the trace: each records about ten spans, and
+    /// sampling a tenth of a streamed intake at full load (about 1,200 traces a second) cost it 10–13 % of its throughput,
+    /// a hundredth 2 % (the <c>telemetry</c> benchmark on warm silos, 2026-12-04/05). The limit keeps the cost of the
+    /// peak near the latter, while a quiet center is traced in full.</summary>
+    public int MaxTracesPerSecond { get; set; } = 100;
 
     /// <summary>Every instrument of Orleans' meter, not only its gauges and failure counters. Default false: the whole
     /// meter records per message and per grain call, which cost a busy silo a third of its streamed intake (measured on a

@@ -73,6 +73,7 @@ public sealed class TelemetrySilo : IAsyncLifetime
                 ["CityBrain:Storage:ConnectionString"] = database,
                 ["CityBrain:Telemetry:RecordTraces"] = "true",
                 ["CityBrain:Telemetry:TraceSampleRatio"] = "1", // every trace: the tests follow given calls and events
+                ["CityBrain:Telemetry:MaxTracesPerSecond"] = "0", // however fast they make them
             },
             builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans)));
         await _app.StartAsync();
