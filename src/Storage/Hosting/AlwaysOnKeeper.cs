@@ -10,20 +10,35 @@ namespace CityBrain.Storage;
 public sealed record AlwaysOnGrain(string Name, Func<IGrainFactory, Task> Ping);
 
 /// <summary>
-/// Keeps every <see cref="AlwaysOnGrain"/> active: once this silo is active, and every second after, it calls each one,
-/// so a grain whose silo died (or left) is activated again on a live silo within about a second of the cluster noticing.
+/// Keeps every <see cref="AlwaysOnGrain"/> active: once this silo is active, every second after, and at once when this
+/// silo learns that a member died, it calls each one, so a grain whose silo died (or left) is activated again on a live
+/// silo as soon as the cluster knows (an outbox shard of a killed silo delivers nothing until then).
 /// Stops before the silo's grains are deactivated on shutdown.
 /// </summary>
-internal sealed class AlwaysOnKeeper(IEnumerable<AlwaysOnGrain> grains, IGrainFactory factory, BackgroundClock clock, ILogger<AlwaysOnKeeper> logger) : ActiveSiloLoop
+internal sealed class AlwaysOnKeeper(
+    IEnumerable<AlwaysOnGrain> grains,
+    IGrainFactory factory,
+    IClusterMembershipService membership,
+    BackgroundClock clock,
+    ILogger<AlwaysOnKeeper> logger) : ActiveSiloLoop
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private readonly AlwaysOnGrain[] _grains = grains.ToArray();
+    private TaskCompletionSource _memberDied = NewSignal();
 
     protected override async Task RunAsync(CancellationToken stopping)
+    {
+        var watching = WatchForDeathsAsync(stopping);
+        await PingAllAsync(stopping).ConfigureAwait(false);
+        await watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task PingAllAsync(CancellationToken stopping)
     {
         var failing = new bool[_grains.Length];
         while (!stopping.IsCancellationRequested)
         {
+            var died = Volatile.Read(ref _memberDied).Task;
             await Task.WhenAll(_grains.Select(async (grain, i) =>
             {
                 try
@@ -47,7 +62,7 @@ internal sealed class AlwaysOnKeeper(IEnumerable<AlwaysOnGrain> grains, IGrainFa
 
             try
             {
-                await clock.DelayAsync(Interval, stopping).ConfigureAwait(false);
+                await clock.WaitAsync(died, Interval, TimeSpan.Zero, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -55,4 +70,27 @@ internal sealed class AlwaysOnKeeper(IEnumerable<AlwaysOnGrain> grains, IGrainFa
             }
         }
     }
+
+    /// <summary>Wakes the pings whenever a member this silo knew alive is dead in a newer membership snapshot.</summary>
+    private async Task WatchForDeathsAsync(CancellationToken stopping)
+    {
+        var dead = new HashSet<SiloAddress>();
+        var first = true;
+        await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stopping).ConfigureAwait(false))
+        {
+            var newlyDead = false;
+            foreach (var (address, member) in snapshot.Members)
+            {
+                newlyDead |= member.Status == SiloStatus.Dead && dead.Add(address) && !first;
+            }
+
+            first = false;
+            if (newlyDead)
+            {
+                Interlocked.Exchange(ref _memberDied, NewSignal()).TrySetResult();
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

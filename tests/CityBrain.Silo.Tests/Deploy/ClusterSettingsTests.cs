@@ -72,6 +72,7 @@ public sealed class ClusterSettingsTests
         var membership = app.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
         Assert.Equal(TimeSpan.FromSeconds(5), membership.ProbeTimeout);
         Assert.Equal(3, membership.NumMissedProbesLimit);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), app.Services.GetRequiredService<IOptions<ClusterSettings>>().Value.GoneCheckPeriod);
         Assert.NotNull(app.Services.GetService<GoneSiloDetector>());
     }
 
