@@ -3,8 +3,7 @@ using Microsoft.Extensions.Options;
 namespace CityBrain.Silo.Telemetry;
 
 /// <summary>Stops start-up when the OTLP endpoint is set but is not an absolute http(s) URL, naming the key it came from,
-/// or when the trace sample ratio is outside 0 to 1 or the
-/// traces a second are negative.</summary>
+/// when the trace sample ratio is outside 0 to 1, or when the most traces a second is negative.</summary>
 internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
 {
     public ValidateOptionsResult Validate(string? name, TelemetryOptions options)
