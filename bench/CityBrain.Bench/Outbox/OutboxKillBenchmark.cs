@@ -93,6 +93,11 @@ internal static class OutboxKillBenchmark
         BenchHost.Progress($"  the victim's shards [{string.Join(',', victimShards.Order())}] delivered again from a survivor within {takeover.TotalSeconds:F1} s of the kill");
         var dead = await declaredDead;
         BenchHost.Progress($"  the victim was declared dead in the membership table {dead?.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture) ?? "(not within 60 s)"} s after the kill; the survivors' warnings (their output in {SaveOutputs(cluster)}): {Warnings(cluster)}");
+        foreach (var (incident, status) in expected.Where(e => !platform.Has(e.Incident, e.Status)).Take(10))
+        {
+            BenchHost.Progress($"  lost: {incident} {status}; {await DescribeAsync(cluster.ConnectionString, platform, incident)}");
+        }
+
         foreach (var line in load.Failures.Select(f => $"  retried {f.Value}× {f.Key}").Concat(load.GivenUp.Take(5).Select(g => "  given up: " + g)).Concat(platform.ReorderedExamples.Select(r => "  reordered: " + r)))
         {
             BenchHost.Progress(line);
@@ -173,6 +178,26 @@ internal static class OutboxKillBenchmark
             quiet = share < QuietJitShare ? quiet + 1 : 0;
             BenchHost.Progress(FormattableString.Invariant($"  warm-up: the silos' JIT took {share:P1} of slice {slice}"));
         }
+    }
+
+    /// <summary>What the receiver got for <paramref name="incident"/> and what the outbox table holds for it, to tell a
+    /// message never written from one written and not delivered.</summary>
+    private static async Task<string> DescribeAsync(string connectionString, HotlinePlatform platform, string incident)
+    {
+        var received = platform.Arrivals.Where(a => a.Incident == incident).Select(a => $"{a.Key}={a.Status}");
+        var stored = new List<string>();
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "SELECT id, state, attempts, coalesce(last_error, ''), substr(payload, 1, 120) FROM outbox_message WHERE ordering_key = @k ORDER BY seq", connection);
+        command.Parameters.AddWithValue("k", incident);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            stored.Add($"{reader.GetString(0)} state {reader.GetInt16(1)} attempts {reader.GetInt32(2)} {reader.GetString(3)} {reader.GetString(4)}");
+        }
+
+        return $"received [{string.Join(", ", received)}]; outbox [{string.Join(" | ", stored)}]";
     }
 
     /// <summary>The background JIT's CPU so far, all live silos.</summary>

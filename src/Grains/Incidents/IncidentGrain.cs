@@ -141,19 +141,31 @@ internal sealed partial class IncidentGrain(
     {
         if (events.Count > 0)
         {
+            // Everything that can fail is read before the events are raised: once raised, they are the state every later
+            // call sees, so a failure between here and the append must not leave them in memory (below).
+            var handling = await HandlingToReplyAsync(events);
             var (previousStatus, previousLevel) = (State.Status, State.EscalationLevel);
             var wasTerminal = SlaEngine.IsTerminal(previousStatus);
             var wasAlarmed = SlaEngine.IsAlarmed(State);
-            foreach (var e in events)
+            try
             {
-                journal.Raise(e);
-            }
+                foreach (var e in events)
+                {
+                    journal.Raise(e);
+                }
 
-            ArmSla();
-            var notices = Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current);
-            journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, previousStatus, previousLevel, events, notices), _dayTag);
-            _dayTag = null;
-            await StageRepliesAsync(events);
+                ArmSla();
+                var notices = Notifications.Plan(wasTerminal, wasAlarmed, State, events, city.Current);
+                journal.Publish(IncidentFeed.Name, IncidentFeed.Describe(State, previousStatus, previousLevel, events, notices), _dayTag);
+                _dayTag = null;
+                StageReplies(events, handling);
+            }
+            catch
+            {
+                // The state is ahead of the journal: the next call must start from what the journal holds.
+                this.DeactivateOnIdle();
+                throw;
+            }
         }
         else
         {

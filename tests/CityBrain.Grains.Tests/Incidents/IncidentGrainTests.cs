@@ -17,6 +17,43 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         await TestSilo.StartAsync(kind, await database.NewDatabaseAsync(kind), _clock);
 
     [Fact]
+    public async Task CloseWhoseJournalReadFails_LeavesTheIncidentAsStored_AndARetryClosesItWithItsClosingReply()
+    {
+        var connectionString = await database.NewDatabaseAsync(DatabaseKind.Sqlite);
+        await using var silo = await TestSilo.StartAsync(DatabaseKind.Sqlite, connectionString, _clock, o => o.Replies["12345"] = "hotline-12345");
+        var id = (await silo.SubmitAsync(Events.Alert("12345", "t-close"))).IncidentId;
+        await silo.ActAsync(id, Who.Dispatcher, c => c.Accept = new AcceptAction());
+        await silo.ActAsync(id, Who.Dispatcher, c => c.Assign = new AssignAction { DepartmentId = "sanitation" });
+        await silo.ActAsync(id, Who.Department("sanitation"), c => c.ConfirmArrival = new ConfirmArrivalAction());
+        await silo.ActAsync(id, Who.Department("sanitation"), c => c.Handle = new HandleAction { Result = "cleaned" });
+        await silo.ActAsync(id, Who.Worker("g001"), c => c.Verify = new VerifyAction { Passed = true });
+
+        // The closing reply reads the handling from the journal; that read fails now (as reads failed when PostgreSQL
+        // refused connections after a silo kill in the outbox-kill benchmark). The grain is active: it loads nothing more.
+        await RenameJournalAsync(connectionString, "grain_journal", "grain_journal_away");
+        await Assert.ThrowsAnyAsync<Exception>(() => silo.ActAsync(id, Who.Dispatcher, c => c.Close = new CloseAction()));
+        await RenameJournalAsync(connectionString, "grain_journal_away", "grain_journal");
+
+        Assert.Equal(IncidentStatus.Verified, (await silo.Incident(id).Get(Who.Dispatcher)).Status);
+        Assert.Equal(6, await silo.JournalLengthAsync(id));
+        var closed = await silo.ActAsync(id, Who.Dispatcher, c => c.Close = new CloseAction());
+        Assert.Equal(IncidentStatus.Closed, closed.Status);
+        var reply = await silo.Services.GetRequiredService<CityBrain.Storage.Journal.JournalStore>().ReadOutboxAsync($"{id}/7", CancellationToken.None);
+        Assert.NotNull(reply);
+        Assert.Contains("\"closing_reply\"", reply.Payload, StringComparison.Ordinal);
+        Assert.Contains("cleaned", reply.Payload, StringComparison.Ordinal);
+    }
+
+    private static async Task RenameJournalAsync(string connectionString, string from, string to)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"ALTER TABLE {from} RENAME TO {to}";
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task Lifecycle_ThroughGrains_JournalRecordsWhoWhenAndWhy()
     {
         await using var silo = await StartAsync();
