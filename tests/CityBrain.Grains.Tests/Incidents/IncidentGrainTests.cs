@@ -54,6 +54,38 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
     }
 
     [Fact]
+    public async Task StepRefusedByAnActivationBehindItsJournal_IsRetryable_AndTheNextActivationTakesIt()
+    {
+        await using var silo = await StartAsync();
+        var a = (await silo.SubmitAsync(Events.Alert("12345", "t-stale-a"))).IncidentId;
+        var b = (await silo.SubmitAsync(Events.Alert("12345", "t-stale-b"))).IncidentId;
+        await silo.ActAsync(a, Who.Dispatcher, c => c.Accept = new AcceptAction());
+        await silo.ActAsync(b, Who.Dispatcher, c => c.Accept = new AcceptAction());
+        await silo.ActAsync(b, Who.Dispatcher, c => c.Assign = new AssignAction { DepartmentId = "sanitation" });
+        var assigned = (await silo.Incident(b).GetJournal(new JournalQuery { Actor = Who.Viewer })).Entries[^1].Event;
+
+        // A step the incident is not ready for is refused as before.
+        var early = await Assert.ThrowsAnyAsync<CityBrainException>(() => silo.ActAsync(a, Who.Dispatcher, c => c.ConfirmArrival = new ConfirmArrivalAction { DepartmentId = "sanitation" }));
+        Assert.Equal(ErrorKind.FailedPrecondition, early.Kind);
+
+        // Another activation of a appends its assignment (as one may for a moment after a silo dies); this one does not know.
+        var store = silo.Services.GetRequiredService<CityBrain.Storage.Journal.JournalStore>();
+        Assert.True(await store.CommitAsync(new CityBrain.Storage.Internal.AppendRequest
+        {
+            Grain = CityBrain.Storage.Journal.JournalFacet<Incident, IncidentEvent>.StoredGrainOf(silo.Incident(a).GetGrainId()),
+            ExpectedVersion = 2,
+            Events = [(assigned.At.ToDateTimeOffset(), CityBrain.Storage.Internal.PayloadCodec<IncidentEvent>.Encode(assigned))],
+            At = _clock.GetUtcNow(),
+        }));
+
+        var stale = await Assert.ThrowsAsync<JournalConflictException>(() => silo.ActAsync(a, Who.Dispatcher, c => c.ConfirmArrival = new ConfirmArrivalAction { DepartmentId = "sanitation" }));
+        Assert.Contains("changed by another activation", stale.Message);
+        var arrived = await silo.ActAsync(a, Who.Dispatcher, c => c.ConfirmArrival = new ConfirmArrivalAction { DepartmentId = "sanitation" });
+        Assert.Equal(IncidentStatus.OnSite, arrived.Status);
+        Assert.Equal(4, await silo.JournalLengthAsync(a));
+    }
+
+    [Fact]
     public async Task Lifecycle_ThroughGrains_JournalRecordsWhoWhenAndWhy()
     {
         await using var silo = await StartAsync();
