@@ -21,7 +21,7 @@ internal sealed partial class IncidentGrain
             }
         }
 
-        if (State.Exercise || !options.Value.Replies.TryGetValue(State.Source, out var subscriber))
+        if (ReplySubscriber is not { } subscriber)
         {
             return;
         }
@@ -38,9 +38,13 @@ internal sealed partial class IncidentGrain
     /// (a failure after the raise once left a closed incident in memory that the journal never recorded, and its closing
     /// reply unsent: the <c>outbox-kill</c> benchmark's 6 lost replies, when PostgreSQL refused connections after a kill).</summary>
     private async Task<IReadOnlyList<Handled>> HandlingToReplyAsync(IReadOnlyList<IncidentEvent> events) =>
-        !State.Exercise && options.Value.Replies.ContainsKey(State.Source) && events.Any(e => e.KindCase == IncidentEvent.KindOneofCase.Closed)
+        ReplySubscriber is not null && events.Any(e => e.KindCase == IncidentEvent.KindOneofCase.Closed)
             ? await HandlingSinceReopenAsync()
             : [];
+
+    /// <summary>The outbox subscriber this incident's source hears back through (<c>CityBrain:Replies</c>); null when it
+    /// does not, or for a drill's incident.</summary>
+    private string? ReplySubscriber => !State.Exercise && options.Value.Replies.TryGetValue(State.Source, out var subscriber) ? subscriber : null;
 
     /// <summary>The handlings recorded since the incident was last reopened (their results and photos go in the
     /// closing reply), read from the journal: the state keeps only when each assignment was handled.</summary>

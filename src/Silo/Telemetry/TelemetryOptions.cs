@@ -31,7 +31,7 @@ public sealed class TelemetryOptions
     /// <summary>The most traces a silo starts a second (requests and streamed events it samples; a burst of a second's worth
     /// after a quiet spell), 0 for no limit. Default 100. Tracing costs by the trace: each records about ten spans, and
     /// sampling a tenth of a streamed intake at full load (about 1,200 traces a second) cost it 10–13 % of its throughput,
-    /// a hundredth 2 % (the <c>telemetry</c> benchmark on warm silos, 2026-12-04/05). The limit keeps the cost of the
+    /// a hundredth 2 % (the <c>telemetry</c> benchmark on warm silos, 2026-12-05). The limit keeps the cost of the
     /// peak near the latter, while a quiet center is traced in full.</summary>
     public int MaxTracesPerSecond { get; set; } = 100;
 

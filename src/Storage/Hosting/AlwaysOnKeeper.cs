@@ -71,26 +71,25 @@ internal sealed class AlwaysOnKeeper(
         }
     }
 
-    /// <summary>Wakes the pings whenever a member this silo knew alive is dead in a newer membership snapshot.</summary>
+    /// <summary>Wakes the pings whenever a newer membership snapshot has a member die.</summary>
     private async Task WatchForDeathsAsync(CancellationToken stopping)
     {
-        var dead = new HashSet<SiloAddress>();
-        var first = true;
+        ClusterMembershipSnapshot? previous = null;
         await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stopping).ConfigureAwait(false))
         {
-            var newlyDead = false;
-            foreach (var (address, member) in snapshot.Members)
-            {
-                newlyDead |= member.Status == SiloStatus.Dead && dead.Add(address) && !first;
-            }
-
-            first = false;
-            if (newlyDead)
+            if (MemberDied(previous, snapshot))
             {
                 Interlocked.Exchange(ref _memberDied, NewSignal()).TrySetResult();
             }
+
+            previous = snapshot;
         }
     }
+
+    /// <summary>Whether a member is dead in <paramref name="current"/> that was not in <paramref name="previous"/>; the
+    /// first snapshot (no previous) is no news, whoever died before it.</summary>
+    internal static bool MemberDied(ClusterMembershipSnapshot? previous, ClusterMembershipSnapshot current) =>
+        previous is not null && current.CreateUpdate(previous).Changes.Any(m => m.Status == SiloStatus.Dead);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -51,6 +51,14 @@ public interface IJournal<TState, TEvent>
     /// </summary>
     Task ConfirmAsync();
 
+    /// <summary>
+    /// Throws <see cref="JournalConflictException"/> and deactivates the grain when storage holds events after
+    /// <see cref="Version"/>: another activation appended (for a moment after a silo dies, Orleans may run a second
+    /// activation of a grain whose directory entry died with it). An append finds that out by itself; a grain that is
+    /// about to refuse a call because of its state calls this first, since a refusal writes nothing.
+    /// </summary>
+    Task ThrowIfBehindAsync();
+
     /// <summary>Confirmed events after <paramref name="afterSequence"/>, oldest first (the audit trail).</summary>
     Task<IReadOnlyList<JournalEntry<TEvent>>> ReadAsync(long afterSequence = 0, int maxCount = 1000, CancellationToken cancellationToken = default);
 }

@@ -151,6 +151,16 @@ internal sealed class JournalFacet<TState, TEvent> : IJournal<TState, TEvent>, I
         _unconfirmed.RemoveRange(0, count);
     }
 
+    public async Task ThrowIfBehindAsync()
+    {
+        if ((await _store.ReadEventsAsync(_grain, Version, 1, CancellationToken.None)).Count > 0)
+        {
+            Deactivate("another activation appended to its journal");
+            throw new JournalConflictException(
+                $"The journal of {_grain} was appended to by another activation after position {Version}; nothing was written and the grain reloads on its next call.");
+        }
+    }
+
     /// <summary>The in-memory state may be ahead of storage: the next call must start from what storage holds.</summary>
     private void Deactivate(string why) =>
         _context.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, $"{_grain}: {why}"));

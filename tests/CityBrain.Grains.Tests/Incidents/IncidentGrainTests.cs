@@ -79,7 +79,7 @@ public sealed class IncidentGrainTests(DatabaseFixture database)
         }));
 
         var stale = await Assert.ThrowsAsync<JournalConflictException>(() => silo.ActAsync(a, Who.Dispatcher, c => c.ConfirmArrival = new ConfirmArrivalAction { DepartmentId = "sanitation" }));
-        Assert.Contains("changed by another activation", stale.Message);
+        Assert.Contains("was appended to by another activation after position 2", stale.Message);
         var arrived = await silo.ActAsync(a, Who.Dispatcher, c => c.ConfirmArrival = new ConfirmArrivalAction { DepartmentId = "sanitation" });
         Assert.Equal(IncidentStatus.OnSite, arrived.Status);
         Assert.Equal(4, await silo.JournalLengthAsync(a));

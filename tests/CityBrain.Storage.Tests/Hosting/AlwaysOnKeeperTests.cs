@@ -13,9 +13,9 @@ public sealed class AlwaysOnKeeperTests
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task PingsAtStart_EverySecond_AndAtOnceWhenAMemberDies_ButNotForMembersDeadBefore()
+    public async Task PingsAtStart_EverySecond_AndAtOnceWhenAMemberDies()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new TimerSignallingClock();
         var membership = new FakeMembership();
         var pings = Channel.CreateUnbounded<int>();
         var count = 0;
@@ -27,7 +27,7 @@ public sealed class AlwaysOnKeeperTests
             NullLogger<AlwaysOnKeeper>.Instance);
         var (a, b, old) = (Silo(1), Silo(2), Silo(3));
 
-        // The first snapshot has a member that died long ago: that is no news.
+        // The first snapshot has a member that died long ago: that is no news (MemberDied_OnlyForADeathBetweenTwoSnapshots).
         membership.Publish(1, (a, SiloStatus.Active), (b, SiloStatus.Active), (old, SiloStatus.Dead));
         var lifecycle = new SiloLifecycleSubject(NullLogger<SiloLifecycleSubject>.Instance);
         keeper.Participate(lifecycle);
@@ -35,9 +35,9 @@ public sealed class AlwaysOnKeeperTests
         try
         {
             Assert.Equal(1, await pings.Reader.ReadAsync().AsTask().WaitAsync(Guard));
-            await membership.Consumed.WaitAsync(Guard);
-            Assert.False(pings.Reader.TryRead(out _), "a member dead before the keeper started woke it");
 
+            // Advance only once the keeper waits: a timer made after the advance would wait a second from then.
+            await clock.Timers.Reader.ReadAsync().AsTask().WaitAsync(Guard);
             clock.Advance(TimeSpan.FromSeconds(1));
             Assert.Equal(2, await pings.Reader.ReadAsync().AsTask().WaitAsync(Guard));
 
@@ -45,6 +45,9 @@ public sealed class AlwaysOnKeeperTests
             membership.Publish(2, (a, SiloStatus.Active), (b, SiloStatus.Dead), (old, SiloStatus.Dead));
             Assert.Equal(3, await pings.Reader.ReadAsync().AsTask().WaitAsync(Guard));
 
+            // One wait after each ping: the one the death cut short, then the one after the death's ping.
+            await clock.Timers.Reader.ReadAsync().AsTask().WaitAsync(Guard);
+            await clock.Timers.Reader.ReadAsync().AsTask().WaitAsync(Guard);
             clock.Advance(TimeSpan.FromSeconds(1));
             Assert.Equal(4, await pings.Reader.ReadAsync().AsTask().WaitAsync(Guard));
         }
@@ -54,16 +57,42 @@ public sealed class AlwaysOnKeeperTests
         }
     }
 
+    [Fact]
+    public void MemberDied_OnlyForADeathBetweenTwoSnapshots()
+    {
+        var (a, b, old) = (Silo(1), Silo(2), Silo(3));
+        var first = Snapshot(1, (a, SiloStatus.Active), (b, SiloStatus.Active), (old, SiloStatus.Dead));
+
+        Assert.False(AlwaysOnKeeper.MemberDied(null, first)); // dead before the keeper looked: no news
+        Assert.False(AlwaysOnKeeper.MemberDied(first, Snapshot(2, (a, SiloStatus.Active), (b, SiloStatus.Active), (old, SiloStatus.Dead))));
+        Assert.False(AlwaysOnKeeper.MemberDied(first, Snapshot(2, (a, SiloStatus.Active), (b, SiloStatus.ShuttingDown), (old, SiloStatus.Dead))));
+        Assert.True(AlwaysOnKeeper.MemberDied(first, Snapshot(2, (a, SiloStatus.Active), (b, SiloStatus.Dead), (old, SiloStatus.Dead))));
+        Assert.True(AlwaysOnKeeper.MemberDied(first, Snapshot(2, (a, SiloStatus.Active), (b, SiloStatus.Active), (old, SiloStatus.Dead), (Silo(4), SiloStatus.Dead))));
+    }
+
+    private static ClusterMembershipSnapshot Snapshot(long version, params (SiloAddress Address, SiloStatus Status)[] members) => new(
+        members.ToImmutableDictionary(m => m.Address, m => new ClusterMember(m.Address, m.Status, m.Address.ToString())),
+        new MembershipVersion(version));
+
     private static SiloAddress Silo(int n) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11110 + n), n);
+
+    /// <summary>A manual clock that says when a timer is made (the keeper has begun a wait).</summary>
+    private sealed class TimerSignallingClock : FakeTimeProvider
+    {
+        public Channel<int> Timers { get; } = Channel.CreateUnbounded<int>();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            Timers.Writer.TryWrite(0);
+            return timer;
+        }
+    }
 
     /// <summary>Membership snapshots published by the test, in order.</summary>
     private sealed class FakeMembership : IClusterMembershipService
     {
         private readonly Channel<ClusterMembershipSnapshot> _updates = Channel.CreateUnbounded<ClusterMembershipSnapshot>();
-        private readonly TaskCompletionSource _consumed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>Completes once the keeper has asked for the snapshot after the first one (it has handled the first).</summary>
-        public Task Consumed => _consumed.Task;
 
         public ClusterMembershipSnapshot CurrentSnapshot { get; private set; } = null!;
 
@@ -71,9 +100,7 @@ public sealed class AlwaysOnKeeperTests
 
         public void Publish(long version, params (SiloAddress Address, SiloStatus Status)[] members)
         {
-            CurrentSnapshot = new ClusterMembershipSnapshot(
-                members.ToImmutableDictionary(m => m.Address, m => new ClusterMember(m.Address, m.Status, m.Address.ToString())),
-                new MembershipVersion(version));
+            CurrentSnapshot = Snapshot(version, members);
             _updates.Writer.TryWrite(CurrentSnapshot);
         }
 
@@ -83,18 +110,9 @@ public sealed class AlwaysOnKeeperTests
 
         private async IAsyncEnumerable<ClusterMembershipSnapshot> Read([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            var handed = 0;
             while (true)
             {
-                if (handed == 1)
-                {
-                    // The keeper handled the first snapshot synchronously before asking again; a signal it raised for it
-                    // has been raised by now.
-                    _consumed.TrySetResult();
-                }
-
                 yield return await _updates.Reader.ReadAsync(cancellationToken);
-                handed++;
             }
         }
     }
