@@ -42,7 +42,7 @@ internal sealed class DeadlineShardGrain(
     private static readonly TimeSpan HeldUpLogInterval = TimeSpan.FromSeconds(10);
     private readonly DeadlineSet _deadlines = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<(long Position, TaskCompletionSource<int> Done)> _waiting = [];
+    private readonly List<(long Position, bool Settled, TaskCompletionSource<int> Done)> _waiting = [];
     private IGrainTimer? _timer;
     private DateTimeOffset? _timerDue;
     private long _position;
@@ -99,17 +99,23 @@ internal sealed class DeadlineShardGrain(
         return Task.CompletedTask;
     }
 
-    public Task<int> ReadUpTo(long position)
+    public Task<int> ReadUpTo(long position) => WaitFor(position, settled: false);
+
+    public Task<int> SettleUpTo(long position) => WaitFor(position, settled: true);
+
+    private Task<int> WaitFor(long position, bool settled)
     {
-        if (_position >= position)
+        if (Reached(position, settled))
         {
             return Task.FromResult(_deadlines.Count);
         }
 
         var done = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiting.Add((position, done));
+        _waiting.Add((position, settled, done));
         return done.Task;
     }
+
+    private bool Reached(long position, bool settled) => _position >= position && (!settled || _firing == 0);
 
     /// <summary>Reads this shard's deadline changes as they are written, until the activation stops.</summary>
     private async Task FollowAsync(CancellationToken stopping)
@@ -165,12 +171,13 @@ internal sealed class DeadlineShardGrain(
         }
     }
 
-    /// <summary>Completes the waits of callers whose position has been read.</summary>
+    /// <summary>Completes the waits of callers whose position has been read (and, for those who asked, once no firing is
+    /// in flight).</summary>
     private void Release()
     {
         for (var i = _waiting.Count - 1; i >= 0; i--)
         {
-            if (_waiting[i].Position <= _position)
+            if (Reached(_waiting[i].Position, _waiting[i].Settled))
             {
                 _waiting[i].Done.TrySetResult(_deadlines.Count);
                 _waiting.RemoveAt(i);
@@ -264,6 +271,7 @@ internal sealed class DeadlineShardGrain(
         {
             _firing--;
             Schedule();
+            Release();
         }
     }
 

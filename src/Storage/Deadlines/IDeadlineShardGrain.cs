@@ -11,7 +11,13 @@ internal interface IDeadlineShardGrain : IGrainWithIntegerKey
     Task Ping();
 
     /// <summary>Completes once the shard has read the feed up to <paramref name="position"/> (or further), and returns
-    /// the number of deadlines it holds then.</summary>
+    /// the number of deadlines it holds then (a deadline being fired is held until its grain has answered).</summary>
     [AlwaysInterleave]
     Task<int> ReadUpTo(long position);
+
+    /// <summary>As <see cref="ReadUpTo"/>, but completes only at a moment when no firing is in flight either: every
+    /// deadline whose grain has been called is retired (answered) or back in the set (failed), so the count is final for
+    /// the deadlines due so far.</summary>
+    [AlwaysInterleave]
+    Task<int> SettleUpTo(long position);
 }

@@ -69,7 +69,28 @@ public sealed class DeadlineLog
     private readonly Lock _lock = new();
     private readonly List<(Func<IReadOnlyCollection<(string Grain, DeadlineTick Tick)>, bool> Condition, TaskCompletionSource Done)> _waits = [];
 
+    private TaskCompletionSource _passage = CompletedPassage();
+
     public IReadOnlyCollection<(string Grain, DeadlineTick Tick)> Fired => _fired;
+
+    /// <summary>What a receiver that has recorded a delivery awaits before it answers the shard: complete unless a test
+    /// holds the answers back (<see cref="HoldAnswers"/>).</summary>
+    public Task Passage => Volatile.Read(ref _passage).Task;
+
+    /// <summary>From now on, receivers record their deliveries but answer only once the returned source completes.</summary>
+    public TaskCompletionSource HoldAnswers()
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _passage, held);
+        return held;
+    }
+
+    private static TaskCompletionSource CompletedPassage()
+    {
+        var open = new TaskCompletionSource();
+        open.SetResult();
+        return open;
+    }
 
     public void Record(string grain, DeadlineTick tick)
     {
@@ -205,6 +226,6 @@ public sealed class PlainGrain(DeadlineWriter deadlines, DeadlineLog log) : Grai
     public Task ReceiveDeadline(DeadlineTick tick)
     {
         log.Record(this.GetPrimaryKeyString(), tick);
-        return Task.CompletedTask;
+        return log.Passage;
     }
 }

@@ -49,7 +49,7 @@ public sealed class ShardMovesTests(DatabaseFixture databases)
         Assert.Equal(40, await cluster.ShardsCaughtUpAsync());
         await cluster.AdvanceAsync(TimeSpan.FromMinutes(10));
         await cluster.Log.WaitAsync(fired => fired.Count >= 40);
-        Assert.Equal(0, await cluster.ShardsCaughtUpAsync());
+        Assert.Equal(0, await cluster.ShardsSettledAsync());
         Assert.Equal(40, cluster.Log.Fired.Select(f => f.Grain).Distinct().Count());
         Assert.Equal(40, cluster.Log.Fired.Count);
 
