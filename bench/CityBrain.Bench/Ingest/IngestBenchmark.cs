@@ -111,7 +111,7 @@ internal static class IngestBenchmark
 
         var (eventBytes, entryBytes) = await PayloadSizesAsync(connection);
         BenchHost.Progress($"postgres floor: an intake's rows written straight to the same database, no silo, {seconds} s each ({PostgresFloor.EventsPerTransaction} events per transaction, payloads as the silo wrote them: journal {eventBytes} B, feed entry {entryBytes} B)");
-        await using var floorSource = new PostgresDialect().CreateDataSource(connection, "citybrain-floor", out _);
+        await using var floorSource = new PostgresDialect().CreateDataSource(connection, "citybrain-floor", 100, out _);
         var (journalFloor, journalCpu) = await PostgresFloor.MeasureAsync(floorSource, journalOnly: true, phase, postmaster, eventBytes, entryBytes);
         BenchHost.Progress($"  journal row only: {journalFloor:N0} events/s; {journalCpu.PerOperation(journalFloor * seconds)}");
         var (floor, floorCpu) = await PostgresFloor.MeasureAsync(floorSource, journalOnly: false, phase, postmaster, eventBytes, entryBytes);

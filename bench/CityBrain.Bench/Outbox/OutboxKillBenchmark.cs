@@ -60,11 +60,15 @@ internal static class OutboxKillBenchmark
         BenchHost.Progress($"{orders:N0} work orders at {ordersPerSecond:F0}/s ({replies} replies each: {rate:N0} replies/s) for {seconds} s; load average {BenchHost.LoadAverage()}");
         using var load = new WorkOrderLoad(cluster, hotline, dispatcher, steps, "B");
         var postmaster = await CpuSample.PostmasterPidAsync(cluster.ConnectionString);
+        await using var connections = await ConnectionSampler.StartAsync(cluster.ConnectionString);
         var cpuBefore = Sample(cluster, postmaster);
         var startedAt = DateTimeOffset.UtcNow;
         var running = load.RunAsync(ordersPerSecond, orders);
         var (victim, killedAt, victimShards, declaredDead, cpu, steadyReplies) = await ReportUntilKillAsync(cluster, platform, load, running, TimeSpan.FromSeconds(seconds / 3.0), postmaster);
         BenchHost.Progress($"  until the kill, {(cpu - cpuBefore).PerOperation(steadyReplies)} (per reply delivered; silo process = all silos)");
+        BenchHost.Progress($"  until the kill, {connections.Report()}");
+        var peakBeforeKill = connections.Peak;
+        connections.Reset();
         while (!running.IsCompleted)
         {
             await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(5)));
@@ -76,6 +80,7 @@ internal static class OutboxKillBenchmark
         BenchHost.Progress($"load done: {load.WorkOrders:N0} work orders, {load.StepsAcknowledged:N0} steps acknowledged, {load.Retries:N0} retries, {load.GivenUp.Count} given up; waiting for the deliveries");
         await WaitForAsync(platform, load, TimeSpan.FromMinutes(2));
 
+        BenchHost.Progress($"  from the kill on, {connections.Report()}");
         var arrivals = platform.Arrivals;
         var expected = load.Expected.ToArray();
         var lost = expected.Count(e => !platform.Has(e.Incident, e.Status));
@@ -104,7 +109,7 @@ internal static class OutboxKillBenchmark
         }
 
         Console.WriteLine(FormattableString.Invariant(
-            $"outbox delivered_per_s={arrivals.Count / Math.Max(span.TotalSeconds, 1):F0} lag_p99_ms={P(lags, 99):F0} lost={lost} reordered={platform.Reordered} duplicates={platform.Duplicates} lag_p50_ms={P(lags, 50):F0} lag_p99_steady_ms={P(steady, 99):F0} lag_p99_before_kill_ms={P(before, 99):F0} lag_p99_after_kill_ms={P(after, 99):F0} lag_max_ms={P(lags, 100):F0} takeover_s={takeover.TotalSeconds:F1} declared_dead_s={dead?.TotalSeconds ?? -1:F1} silos={silos} offered_per_s={rate} load_s={loadSeconds:F0} expected={expected.Length} given_up={load.GivenUp.Count}"));
+            $"outbox delivered_per_s={arrivals.Count / Math.Max(span.TotalSeconds, 1):F0} lag_p99_ms={P(lags, 99):F0} lost={lost} reordered={platform.Reordered} duplicates={platform.Duplicates} lag_p50_ms={P(lags, 50):F0} lag_p99_steady_ms={P(steady, 99):F0} lag_p99_before_kill_ms={P(before, 99):F0} lag_p99_after_kill_ms={P(after, 99):F0} lag_max_ms={P(lags, 100):F0} takeover_s={takeover.TotalSeconds:F1} declared_dead_s={dead?.TotalSeconds ?? -1:F1} silos={silos} offered_per_s={rate} load_s={loadSeconds:F0} expected={expected.Length} given_up={load.GivenUp.Count} pg_connections_peak_before_kill={peakBeforeKill} pg_connections_peak_after_kill={connections.Peak} pg_max_connections={connections.MaxConnections}"));
         return lost == 0 && platform.Reordered == 0 && load.GivenUp.IsEmpty && platform.Refused == 0 ? 0 : 1;
     }
 

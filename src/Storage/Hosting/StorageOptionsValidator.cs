@@ -38,6 +38,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             errors.Add($"{StorageOptions.Section}:FeedReadInterval must be between 0 and FeedPollInterval ({options.FeedPollInterval}).");
         }
 
+        if (options.MaxConnections is < 1 or > 1000)
+        {
+            errors.Add($"{StorageOptions.Section}:MaxConnections must be between 1 and 1000.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

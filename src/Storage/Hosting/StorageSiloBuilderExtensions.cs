@@ -136,5 +136,6 @@ public static class StorageSiloBuilderExtensions
         to.OutageProbeInterval = from.OutageProbeInterval;
         to.ProbeTimeout = from.ProbeTimeout;
         to.MigrateOnStart = from.MigrateOnStart;
+        to.MaxConnections = from.MaxConnections;
     }
 }

@@ -61,4 +61,13 @@ internal static partial class StorageLog
 
     [LoggerMessage(19, LogLevel.Warning, "Deadline shard {Shard}: the database is unreachable; deadlines falling due are held and fire as soon as it answers (checked again every {Delay})")]
     public static partial void DeadlinesHeld(ILogger logger, int shard, TimeSpan delay);
+
+    [LoggerMessage(20, LogLevel.Information, "Connections: {Text}")]
+    public static partial void ConnectionBudgetFits(ILogger logger, string text);
+
+    [LoggerMessage(21, LogLevel.Warning, "Connections: {Text}")]
+    public static partial void ConnectionBudgetExceeded(ILogger logger, string text);
+
+    [LoggerMessage(22, LogLevel.Warning, "Connections: could not read the database's connection limit; the silos' connections are not checked against it")]
+    public static partial void ConnectionBudgetUnknown(ILogger logger, Exception exception);
 }

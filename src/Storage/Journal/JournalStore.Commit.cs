@@ -53,8 +53,9 @@ internal sealed partial class JournalStore
 
     private async Task<bool[]> ExecuteBatchAsync(List<PendingAppend> batch)
     {
-        var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
-        await using var connectionScope = connection.ConfigureAwait(false);
+        var lease = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var leaseScope = lease.ConfigureAwait(false);
+        var connection = lease.Connection;
         await Dialect.PrepareWriteConnectionAsync(connection, CancellationToken.None).ConfigureAwait(false);
         var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);

@@ -18,6 +18,7 @@ internal sealed partial class JournalStore : IAsyncDisposable
     private const int MaxReadBatch = 256;
     private const int MaxBatchAttempts = 3;
     private readonly DbDataSource _dataSource;
+    private readonly SemaphoreSlim _connections;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly StorageCircuit _circuit;
@@ -29,7 +30,9 @@ internal sealed partial class JournalStore : IAsyncDisposable
     public JournalStore(StorageOptions options, BackgroundClock clock, ILogger<JournalStore> logger)
     {
         Dialect = SqlDialect.For(options.Database);
-        _dataSource = Dialect.CreateDataSource(options.ConnectionString, "citybrain", out var description);
+        MaxConnections = ConnectionBudget.StoreConnections(options);
+        _connections = new SemaphoreSlim(MaxConnections, MaxConnections);
+        _dataSource = Dialect.CreateDataSource(options.ConnectionString, "citybrain", MaxConnections + ConnectionBudget.ProbeHeadroom, out var description);
         Description = description;
         _time = clock.Time;
         _logger = logger;
@@ -45,6 +48,10 @@ internal sealed partial class JournalStore : IAsyncDisposable
 
     /// <summary>Where the store points, without secrets (e.g. "PostgreSQL 127.0.0.1:5432/citybrain").</summary>
     public string Description { get; }
+
+    /// <summary>Most connections the store's calls use at once (<see cref="ConnectionBudget.StoreConnections"/>); its
+    /// pool holds one more, for the health probe.</summary>
+    public int MaxConnections { get; }
 
     /// <summary>Appends waiting for a commit batch.</summary>
     public int Queued => _writer.Queued;
@@ -160,9 +167,9 @@ internal sealed partial class JournalStore : IAsyncDisposable
         _circuit.ThrowIfOpen();
         try
         {
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using var connectionScope = connection.ConfigureAwait(false);
-            var result = await read(connection, cancellationToken).ConfigureAwait(false);
+            var lease = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var leaseScope = lease.ConfigureAwait(false);
+            var result = await read(lease.Connection, cancellationToken).ConfigureAwait(false);
             _circuit.Reset();
             return result;
         }
@@ -197,6 +204,43 @@ internal sealed partial class JournalStore : IAsyncDisposable
         return events;
     }
 
+    /// <summary>
+    /// Opens a pooled connection once one of the store's <see cref="MaxConnections"/> is free. Callers beyond wait here,
+    /// not in the driver's pool: a wait there ends after the connect timeout with an error the store would take for an
+    /// outage of the database.
+    /// </summary>
+    private async Task<ConnectionLease> OpenAsync(CancellationToken cancellationToken)
+    {
+        await _connections.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return new ConnectionLease(await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false), _connections);
+        }
+        catch
+        {
+            _connections.Release();
+            throw;
+        }
+    }
+
+    /// <summary>A connection from <see cref="OpenAsync"/>: disposing it returns the connection to the pool, then its place.</summary>
+    private sealed class ConnectionLease(DbConnection connection, SemaphoreSlim places) : IAsyncDisposable
+    {
+        public DbConnection Connection { get; } = connection;
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await Connection.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                places.Release();
+            }
+        }
+    }
+
     /// <summary>Turns a connection failure into <see cref="StorageUnavailableException"/> and opens the circuit.</summary>
     private Exception Classify(Exception exception)
     {
@@ -223,6 +267,7 @@ internal sealed partial class JournalStore : IAsyncDisposable
 
         await _writer.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
+        _connections.Dispose();
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

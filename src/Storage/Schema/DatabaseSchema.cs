@@ -14,15 +14,17 @@ public static class DatabaseSchema
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         var dialect = SqlDialect.For(kind);
-        await using var dataSource = dialect.CreateDataSource(connectionString, "citybrain-migrate", out _);
+        await using var dataSource = dialect.CreateDataSource(connectionString, "citybrain-migrate", 2, out _);
         return await new SchemaMigrator(dialect, dataSource, time ?? TimeProvider.System, logger ?? NullLogger.Instance)
             .ApplyAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The connection string with the settings every CityBrain connection uses unless it says otherwise (for
     /// PostgreSQL: a short connect timeout, automatic statement preparation, no session reset on return to the pool).</summary>
+    /// <remarks>The application name says which of Orleans' pools it is for (…-membership, else grain state), which
+    /// sets its size (<see cref="ConnectionBudget"/>).</remarks>
     public static string TunedConnectionString(DatabaseKind kind, string connectionString, string applicationName) =>
-        kind == DatabaseKind.Postgres ? PostgresDialect.Tune(connectionString, applicationName) : connectionString;
+        kind == DatabaseKind.Postgres ? PostgresDialect.Tune(connectionString, applicationName, ConnectionBudget.OrleansPool(applicationName)) : connectionString;
 
     /// <summary>The ADO.NET invariant name under which the Orleans providers load the driver for <paramref name="kind"/>.</summary>
     public static string OrleansInvariant(DatabaseKind kind) => SqlDialect.For(kind).OrleansInvariant;

@@ -19,9 +19,9 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string FeedOrderLockSql => "SELECT pg_advisory_xact_lock(7345202)";
 
-    public override DbDataSource CreateDataSource(string connectionString, string applicationName, out string description)
+    public override DbDataSource CreateDataSource(string connectionString, string applicationName, int maxPoolSize, out string description)
     {
-        var builder = new NpgsqlConnectionStringBuilder(Tune(connectionString, applicationName));
+        var builder = new NpgsqlConnectionStringBuilder(Tune(connectionString, applicationName, maxPoolSize));
         description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString);
 
@@ -39,10 +39,18 @@ internal sealed class PostgresDialect : SqlDialect
     /// down, not after 15 s), automatic preparation of repeated statements, and no session reset when a connection returns
     /// to the pool (the reset costs statements on the next use and drops the prepared ones; nothing keeps session state).
     /// Measured with the <c>orleans</c> benchmark: an ADO.NET state write costs about a third of the PostgreSQL CPU.
+    /// And a pool of at most <paramref name="maxPoolSize"/> connections (Npgsql's default is 100 per pool, and a silo has
+    /// three: a few silos at their peaks would pass PostgreSQL's default limit of 100 connections; see
+    /// <see cref="ConnectionBudget"/>).
     /// </summary>
-    public static string Tune(string connectionString, string applicationName)
+    public static string Tune(string connectionString, string applicationName, int maxPoolSize)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!SetsPoolSize(connectionString))
+        {
+            builder.MaxPoolSize = maxPoolSize;
+        }
+
         if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase))
         {
             builder.Timeout = 5;
@@ -108,6 +116,21 @@ internal sealed class PostgresDialect : SqlDialect
     }
 
     public override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    // Status 3 is Orleans' SiloStatus.Active.
+    public override string ConnectionLimitsSql =>
+        "SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int, "
+        + "(SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend'), "
+        + "(SELECT count(*)::int FROM orleansmembershiptable WHERE status = 3)";
+
+    public override int? PoolSizeIn(string connectionString) =>
+        SetsPoolSize(connectionString) ? new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize : null;
+
+    // Npgsql's keywords for it: "Maximum Pool Size", "Max Pool Size", "MaxPoolSize".
+    private static bool SetsPoolSize(string connectionString) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal))
+            .Any(key => key.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase) || key.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase));
 
     public override bool IsUnavailable(Exception exception) => exception switch
     {

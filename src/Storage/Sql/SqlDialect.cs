@@ -19,8 +19,17 @@ internal abstract class SqlDialect
     /// <summary>The ADO.NET invariant name the Orleans providers load this database's driver by.</summary>
     public abstract string OrleansInvariant { get; }
 
-    /// <summary>Creates the data source and describes where it points, without the password.</summary>
-    public abstract DbDataSource CreateDataSource(string connectionString, string applicationName, out string description);
+    /// <summary>Creates the data source and describes where it points, without the password; its pool holds at most
+    /// <paramref name="maxPoolSize"/> connections unless the connection string says otherwise (where the database has a
+    /// limit worth keeping).</summary>
+    public abstract DbDataSource CreateDataSource(string connectionString, string applicationName, int maxPoolSize, out string description);
+
+    /// <summary>One row: the server's connection limit, its reserved slots, the client connections now, and the silos
+    /// active in Orleans' membership table; null where the database has no connection limit (SQLite).</summary>
+    public virtual string? ConnectionLimitsSql => null;
+
+    /// <summary>The pool size the connection string sets itself, if it does (an operator's word over ours).</summary>
+    public virtual int? PoolSizeIn(string connectionString) => null;
 
     /// <summary>Runs on every connection opened for writing (e.g. durability pragmas).</summary>
     public virtual Task PrepareWriteConnectionAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -21,7 +21,8 @@ internal sealed class SqliteDialect : SqlDialect
     // One writer: positions (AUTOINCREMENT) are handed out in commit order already.
     public override string FeedOrderLockSql => "SELECT 1";
 
-    public override DbDataSource CreateDataSource(string connectionString, string applicationName, out string description)
+    // SQLite has no server to run out of connections: the pool is unbounded, the store's gate still applies.
+    public override DbDataSource CreateDataSource(string connectionString, string applicationName, int maxPoolSize, out string description)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         if (builder.DefaultTimeout == 30)

@@ -155,7 +155,7 @@ public sealed class OutageTests
     {
         await using var server = await PostgresServer.StartPrivateAsync(fsync: false);
         var connection = await MigratedDatabaseAsync(server, "heldup");
-        var warnings = new WarningLog();
+        var warnings = new LogRecorder(LogLevel.Warning);
         await using var silo = await StorageCluster.StartAsync(DatabaseKind.Postgres, connection, services: s => s.AddSingleton<ILoggerProvider>(warnings));
         var due = StorageCluster.Start.AddMinutes(10);
         var keys = Enumerable.Range(0, 40).Select(i => $"held-{i}").ToList();
@@ -186,34 +186,6 @@ public sealed class OutageTests
     }
 
     /// <summary>Records the warnings (and worse) the silo logs.</summary>
-    private sealed class WarningLog : ILoggerProvider
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, int Id, string Message)> _entries = new();
-
-        public IReadOnlyList<(string Category, int Id, string Message)> From(string category) => _entries.Where(e => e.Category == category).ToList();
-
-        public ILogger CreateLogger(string categoryName) => new Recorder(categoryName, _entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Recorder(string category, System.Collections.Concurrent.ConcurrentQueue<(string, int, string)> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    entries.Enqueue((category, eventId.Id, formatter(state, exception)));
-                }
-            }
-        }
-    }
-
     [Fact]
     public async Task Unavailable_CrossesToAnotherSilo_WithTheDriversCause()
     {

@@ -49,7 +49,7 @@ public sealed class StorageTracingTests(DatabaseFixture database)
     }
 
     private async Task<DbDataSource> DataSourceAsync() =>
-        new PostgresDialect().CreateDataSource(await database.NewDatabaseAsync(DatabaseKind.Postgres), "storage-tracing-test", out _);
+        new PostgresDialect().CreateDataSource(await database.NewDatabaseAsync(DatabaseKind.Postgres), "storage-tracing-test", 2, out _);
 
     private static async Task SelectOneAsync(DbDataSource dataSource)
     {
