@@ -53,7 +53,7 @@ internal sealed partial class JournalStore
 
     private async Task<bool[]> ExecuteBatchAsync(List<PendingAppend> batch)
     {
-        var lease = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        var lease = await OpenForBatchAsync().ConfigureAwait(false);
         await using var leaseScope = lease.ConfigureAwait(false);
         var connection = lease.Connection;
         await Dialect.PrepareWriteConnectionAsync(connection, CancellationToken.None).ConfigureAwait(false);

@@ -127,7 +127,7 @@ internal sealed partial class JournalStore
         try
         {
             _circuit.ThrowIfOpen();
-            var lease = await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            var lease = await OpenForBatchAsync().ConfigureAwait(false);
             await using var leaseScope = lease.ConfigureAwait(false);
             var command = lease.Connection.CreateCommand();
             await using var commandScope = command.ConfigureAwait(false);

@@ -17,6 +17,7 @@ internal sealed partial class JournalStore : IAsyncDisposable
 {
     private const int MaxReadBatch = 256;
     private const int MaxBatchAttempts = 3;
+    private const int LoadBatches = 2;
     private readonly DbDataSource _dataSource;
     private readonly SemaphoreSlim _connections;
     private readonly TimeProvider _time;
@@ -30,8 +31,12 @@ internal sealed partial class JournalStore : IAsyncDisposable
     public JournalStore(StorageOptions options, BackgroundClock clock, ILogger<JournalStore> logger)
     {
         Dialect = SqlDialect.For(options.Database);
-        MaxConnections = ConnectionBudget.StoreConnections(options);
-        _connections = new SemaphoreSlim(MaxConnections, MaxConnections);
+        // Commits and journal loads run on loops of their own (at most MaxConcurrentBatches and LoadBatches at once) and keep
+        // that many connections; the other calls (feed readers, outbox, queries) share the rest, so an intake's commit
+        // never queues behind them.
+        var batches = Dialect.MaxConcurrentBatches + (Dialect.ReadJournalsBatchSql is null ? 0 : LoadBatches);
+        MaxConnections = Math.Max(ConnectionBudget.StoreConnections(options), batches + 1);
+        _connections = new SemaphoreSlim(MaxConnections - batches, MaxConnections - batches);
         _dataSource = Dialect.CreateDataSource(options.ConnectionString, "citybrain", MaxConnections + ConnectionBudget.ProbeHeadroom, out var description);
         Description = description;
         _time = clock.Time;
@@ -40,7 +45,7 @@ internal sealed partial class JournalStore : IAsyncDisposable
         _writer = new BatchingQueue<PendingAppend>(Dialect.MaxConcurrentBatches, options.MaxBatchSize, CommitBatchAsync, static (pending, error) => pending.TrySetException(error));
         if (Dialect.ReadJournalsBatchSql is not null)
         {
-            _loader = new BatchingQueue<PendingLoad>(2, MaxReadBatch, LoadBatchAsync, static (pending, error) => pending.TrySetException(error));
+            _loader = new BatchingQueue<PendingLoad>(LoadBatches, MaxReadBatch, LoadBatchAsync, static (pending, error) => pending.TrySetException(error));
         }
     }
 
@@ -49,8 +54,8 @@ internal sealed partial class JournalStore : IAsyncDisposable
     /// <summary>Where the store points, without secrets (e.g. "PostgreSQL 127.0.0.1:5432/citybrain").</summary>
     public string Description { get; }
 
-    /// <summary>Most connections the store's calls use at once (<see cref="ConnectionBudget.StoreConnections"/>); its
-    /// pool holds one more, for the health probe.</summary>
+    /// <summary>Most connections the store's calls use at once (<see cref="ConnectionBudget.StoreConnections"/>, and at
+    /// least one more than the commit and load loops keep); its pool holds one more, for the health probe.</summary>
     public int MaxConnections { get; }
 
     /// <summary>Appends waiting for a commit batch.</summary>
@@ -205,9 +210,9 @@ internal sealed partial class JournalStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Opens a pooled connection once one of the store's <see cref="MaxConnections"/> is free. Callers beyond wait here,
-    /// not in the driver's pool: a wait there ends after the connect timeout with an error the store would take for an
-    /// outage of the database.
+    /// Opens a pooled connection for a call once one of the places the commit and load loops leave is free. Callers
+    /// beyond wait here, not in the driver's pool: a wait there ends after the connect timeout with an error the store
+    /// would take for an outage of the database. The loops open theirs directly (<see cref="OpenForBatchAsync"/>).
     /// </summary>
     private async Task<ConnectionLease> OpenAsync(CancellationToken cancellationToken)
     {
@@ -223,8 +228,12 @@ internal sealed partial class JournalStore : IAsyncDisposable
         }
     }
 
+    /// <summary>A connection for a commit or load batch: their loops bound how many run at once, and the pool is sized for them.</summary>
+    private async Task<ConnectionLease> OpenForBatchAsync() =>
+        new(await _dataSource.OpenConnectionAsync().ConfigureAwait(false), null);
+
     /// <summary>A connection from <see cref="OpenAsync"/>: disposing it returns the connection to the pool, then its place.</summary>
-    private sealed class ConnectionLease(DbConnection connection, SemaphoreSlim places) : IAsyncDisposable
+    private sealed class ConnectionLease(DbConnection connection, SemaphoreSlim? places) : IAsyncDisposable
     {
         public DbConnection Connection { get; } = connection;
 
@@ -236,7 +245,7 @@ internal sealed partial class JournalStore : IAsyncDisposable
             }
             finally
             {
-                places.Release();
+                places?.Release();
             }
         }
     }

@@ -55,7 +55,8 @@ public sealed class ConnectionBudgetTests(DatabaseFixture databases)
     }
 
     /// <summary>
-    /// Ten calls at once on a store of two connections, the row they write locked by another transaction: two reach the
+    /// Ten calls at once on a store of six connections (four kept for the commit and load loops, two for calls), the row
+    /// they write locked by another transaction: two reach the
     /// server and wait on the lock, the other eight wait in the store (not in the driver's pool, whose wait would end in an
     /// error the store takes for an outage). Once the lock is released all ten answer, and the store never held more than
     /// two connections.
@@ -64,8 +65,9 @@ public sealed class ConnectionBudgetTests(DatabaseFixture databases)
     public async Task Calls_BeyondMaxConnections_WaitInTheStore_AndAllAnswer()
     {
         var connectionString = await databases.NewMigratedDatabaseAsync(DatabaseKind.Postgres);
-        var options = new StorageOptions { Database = DatabaseKind.Postgres, ConnectionString = connectionString, MaxConnections = 2 };
+        var options = new StorageOptions { Database = DatabaseKind.Postgres, ConnectionString = connectionString, MaxConnections = 6 };
         await using var store = new JournalStore(options, new BackgroundClock(TimeProvider.System), NullLogger<JournalStore>.Instance);
+        Assert.Equal(6, store.MaxConnections);
         await using var locker = new NpgsqlConnection(connectionString);
         await locker.OpenAsync();
         // pg_stat_activity is read outside the locking transaction: within one, it is a snapshot taken at its first read.
