@@ -19,6 +19,10 @@ public static class ConnectionBudget
     /// <summary>The pool of Orleans' membership provider (heartbeats and table reads; its peak was 3).</summary>
     public const int MembershipPool = 4;
 
+    /// <summary>The fewest connections the journal store can work with: 2 for group commits, 2 for journal loads, 1 for
+    /// the other calls.</summary>
+    public const int MinStoreConnections = 5;
+
     /// <summary>The store's pool holds this many beyond its gate, so the health probe never waits behind busy calls.</summary>
     public const int ProbeHeadroom = 1;
 

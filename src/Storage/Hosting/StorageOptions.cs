@@ -43,7 +43,7 @@ public sealed class StorageOptions
     /// <summary>How long a probe waits for the database's answer before calling it unreachable. Default 5 s.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Most connections the journal store uses at once on this silo (at least 5 on PostgreSQL): its commit and load
+    /// <summary>Most connections the journal store uses at once on this silo (5 to 1000): its commit and load
     /// loops keep 4, the other calls share the rest and wait in the store when all are busy. With its probe's
     /// and Orleans' pools a silo holds up to this + 13 on PostgreSQL (<see cref="ConnectionBudget"/>), and the silos
     /// together must stay under the server's <c>max_connections</c>: the silo says at start whether they do. Default 16

@@ -38,9 +38,15 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             errors.Add($"{StorageOptions.Section}:FeedReadInterval must be between 0 and FeedPollInterval ({options.FeedPollInterval}).");
         }
 
-        if (options.MaxConnections is < 1 or > 1000)
+        if (options.MaxConnections is < ConnectionBudget.MinStoreConnections or > 1000)
         {
-            errors.Add($"{StorageOptions.Section}:MaxConnections must be between 1 and 1000.");
+            errors.Add($"{StorageOptions.Section}:MaxConnections must be between {ConnectionBudget.MinStoreConnections} and 1000 (the commit and load loops keep 4).");
+        }
+        else if (!string.IsNullOrWhiteSpace(options.ConnectionString) && Enum.IsDefined(options.Database)
+            && Sql.SqlDialect.For(options.Database).PoolSizeIn(options.ConnectionString) is { } pool && pool <= ConnectionBudget.MinStoreConnections)
+        {
+            errors.Add($"{StorageOptions.Section}:ConnectionString sets a pool size of {pool}: it must be more than {ConnectionBudget.MinStoreConnections} "
+                + "(the journal store's commit and load loops keep 4, its calls need at least 1, its health probe 1).");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -126,7 +126,7 @@ internal sealed class PostgresDialect : SqlDialect
     public override int? PoolSizeIn(string connectionString) =>
         SetsPoolSize(connectionString) ? new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize : null;
 
-    // Npgsql's keywords for it: "Maximum Pool Size", "Max Pool Size", "MaxPoolSize".
+    // Npgsql's keywords for it: "Maximum Pool Size" and its synonym "MaxPoolSize" (any case).
     private static bool SetsPoolSize(string connectionString) =>
         new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
             .Select(key => key.Replace(" ", "", StringComparison.Ordinal))

@@ -48,10 +48,14 @@ public sealed class ConnectionBudgetTests(DatabaseFixture databases)
     }
 
     [Fact]
-    public void MaxConnections_OutOfRange_IsRefusedNamingTheKey()
+    public void TooFewConnections_AreRefusedNamingTheKey()
     {
-        var result = new StorageOptionsValidator().Validate(null, new StorageOptions { MaxConnections = 0 });
-        Assert.Contains("CityBrain:Storage:MaxConnections must be between 1 and 1000.", result.Failures!);
+        var validator = new StorageOptionsValidator();
+        Assert.Contains("CityBrain:Storage:MaxConnections must be between 5 and 1000 (the commit and load loops keep 4).",
+            validator.Validate(null, new StorageOptions { MaxConnections = 4 }).Failures!);
+        Assert.StartsWith("CityBrain:Storage:ConnectionString sets a pool size of 5: it must be more than 5",
+            Assert.Single(validator.Validate(null, new StorageOptions { Database = DatabaseKind.Postgres, ConnectionString = "Host=db;Maximum Pool Size=5" }).Failures!));
+        Assert.True(validator.Validate(null, new StorageOptions { Database = DatabaseKind.Postgres, ConnectionString = "Host=db;Maximum Pool Size=6", MaxConnections = 5 }).Succeeded);
     }
 
     /// <summary>
