@@ -87,7 +87,7 @@ internal static class SiloHostExtensions
         orleans.UseAdoNetClustering(o =>
         {
             o.Invariant = DatabaseSchema.OrleansInvariant(DatabaseKind.Postgres);
-            o.ConnectionString = DatabaseSchema.TunedConnectionString(DatabaseKind.Postgres, storage.ConnectionString, "citybrain-membership");
+            o.ConnectionString = DatabaseSchema.TunedConnectionString(DatabaseKind.Postgres, storage.ConnectionString, "citybrain-membership", ConnectionBudget.MembershipPool);
         });
         orleans.Configure<EndpointOptions>(o =>
         {

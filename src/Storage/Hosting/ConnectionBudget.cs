@@ -13,10 +13,10 @@ namespace CityBrain.Storage;
 /// </summary>
 public static class ConnectionBudget
 {
-    /// <summary>The pool of Orleans' grain-state provider (its peak was 6 connections per silo in the outbox-kill benchmark).</summary>
+    /// <summary>The pool of Orleans' grain-state provider (the outbox-kill benchmark's three silos together peaked at 6).</summary>
     public const int GrainStatePool = 8;
 
-    /// <summary>The pool of Orleans' membership provider (heartbeats and table reads; its peak was 3).</summary>
+    /// <summary>The pool of Orleans' membership provider (heartbeats and table reads; the three silos together peaked at 3).</summary>
     public const int MembershipPool = 4;
 
     /// <summary>The fewest connections the journal store can work with: 2 for group commits, 2 for journal loads, 1 for
@@ -42,9 +42,6 @@ public static class ConnectionBudget
             ? 3 * pool
             : options.MaxConnections + ProbeHeadroom + GrainStatePool + MembershipPool;
     }
-
-    /// <summary>The pool size for one of Orleans' providers (its connection string's own, if it sets one).</summary>
-    internal static int OrleansPool(string applicationName) => applicationName.EndsWith("membership", StringComparison.Ordinal) ? MembershipPool : GrainStatePool;
 
     /// <summary>
     /// Whether this silo's budget fits the server: <paramref name="otherSilos"/> active silos with the same budget and

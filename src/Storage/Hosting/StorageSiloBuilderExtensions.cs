@@ -82,7 +82,7 @@ public static class StorageSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<AlwaysOnKeeper>());
 
         var invariant = DatabaseSchema.OrleansInvariant(settings.Database);
-        var connection = DatabaseSchema.TunedConnectionString(settings.Database, settings.ConnectionString, "citybrain-state");
+        var connection = DatabaseSchema.TunedConnectionString(settings.Database, settings.ConnectionString, "citybrain-state", ConnectionBudget.GrainStatePool);
         var serializer = new StateSerializer();
         silo.AddAdoNetGrainStorage(StateStorage, o =>
         {

@@ -53,9 +53,8 @@ internal sealed partial class JournalStore
 
     private async Task<bool[]> ExecuteBatchAsync(List<PendingAppend> batch)
     {
-        var lease = await OpenForBatchAsync().ConfigureAwait(false);
-        await using var leaseScope = lease.ConfigureAwait(false);
-        var connection = lease.Connection;
+        var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
         await Dialect.PrepareWriteConnectionAsync(connection, CancellationToken.None).ConfigureAwait(false);
         var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);

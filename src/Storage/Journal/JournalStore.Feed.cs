@@ -75,27 +75,6 @@ internal sealed partial class JournalStore
             return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
         }, cancellationToken);
 
-    /// <summary>The server's connection limit, its reserved slots, the client connections now and the silos active in the
-    /// membership table; null where the database has no such limit.</summary>
-    public async Task<(int MaxConnections, int Reserved, int InUse, int ActiveSilos)?> ReadConnectionLimitsAsync(CancellationToken cancellationToken)
-    {
-        if (Dialect.ConnectionLimitsSql is not { } sql)
-        {
-            return null;
-        }
-
-        return await ReadAsync(async (connection, cancellationToken) =>
-        {
-            var command = connection.CreateCommand();
-            await using var commandScope = command.ConfigureAwait(false);
-            command.CommandText = sql;
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using var readerScope = reader.ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>A deadline shard's checkpoint, or null when it has none.</summary>
     public Task<(long Position, byte[] Payload)?> ReadCheckpointAsync(int shard, CancellationToken cancellationToken) =>
         ReadAsync<(long, byte[])?>(async (connection, cancellationToken) =>
@@ -127,9 +106,9 @@ internal sealed partial class JournalStore
         try
         {
             _circuit.ThrowIfOpen();
-            var lease = await OpenForBatchAsync().ConfigureAwait(false);
-            await using var leaseScope = lease.ConfigureAwait(false);
-            var command = lease.Connection.CreateCommand();
+            var connection = await _dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var connectionScope = connection.ConfigureAwait(false);
+            var command = connection.CreateCommand();
             await using var commandScope = command.ConfigureAwait(false);
             command.CommandText = Dialect.ReadJournalsBatchSql!;
             SqlText.Add(command, "t", batch.Select(p => p.Grain.Type).ToArray());

@@ -34,8 +34,9 @@ internal sealed partial class JournalStore : IAsyncDisposable
         // Commits and journal loads run on loops of their own (at most MaxConcurrentBatches and LoadBatches at once) and keep
         // that many connections; the other calls (feed readers, outbox, queries) share the rest, so an intake's commit
         // never queues behind them.
+        // (The options' validator keeps MaxConnections, or a pool size in the connection string, above what they keep.)
         var batches = Dialect.MaxConcurrentBatches + (Dialect.ReadJournalsBatchSql is null ? 0 : LoadBatches);
-        MaxConnections = Math.Max(ConnectionBudget.StoreConnections(options), batches + 1);
+        MaxConnections = ConnectionBudget.StoreConnections(options);
         _connections = new SemaphoreSlim(MaxConnections - batches, MaxConnections - batches);
         _dataSource = Dialect.CreateDataSource(options.ConnectionString, "citybrain", MaxConnections + ConnectionBudget.ProbeHeadroom, out var description);
         Description = description;
@@ -54,8 +55,8 @@ internal sealed partial class JournalStore : IAsyncDisposable
     /// <summary>Where the store points, without secrets (e.g. "PostgreSQL 127.0.0.1:5432/citybrain").</summary>
     public string Description { get; }
 
-    /// <summary>Most connections the store's calls use at once (<see cref="ConnectionBudget.StoreConnections"/>, and at
-    /// least one more than the commit and load loops keep); its pool holds one more, for the health probe.</summary>
+    /// <summary>Most connections the store uses at once (<see cref="ConnectionBudget.StoreConnections"/>), those of the
+    /// commit and load loops included; its pool holds one more, for the health probe.</summary>
     public int MaxConnections { get; }
 
     /// <summary>Appends waiting for a commit batch.</summary>
@@ -166,6 +167,27 @@ internal sealed partial class JournalStore : IAsyncDisposable
         }
     }
 
+    /// <summary>The server's connection limit, its reserved slots, the client connections now and the silos active in the
+    /// membership table; null where the database has no such limit.</summary>
+    public async Task<(int MaxConnections, int Reserved, int InUse, int ActiveSilos)?> ReadConnectionLimitsAsync(CancellationToken cancellationToken)
+    {
+        if (Dialect.ConnectionLimitsSql is not { } sql)
+        {
+            return null;
+        }
+
+        return await ReadAsync(async (connection, cancellationToken) =>
+        {
+            var command = connection.CreateCommand();
+            await using var commandScope = command.ConfigureAwait(false);
+            command.CommandText = sql;
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Runs a read on a pooled connection, classifying connection failures.</summary>
     private async Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
@@ -212,7 +234,8 @@ internal sealed partial class JournalStore : IAsyncDisposable
     /// <summary>
     /// Opens a pooled connection for a call once one of the places the commit and load loops leave is free. Callers
     /// beyond wait here, not in the driver's pool: a wait there ends after the connect timeout with an error the store
-    /// would take for an outage of the database. The loops open theirs directly (<see cref="OpenForBatchAsync"/>).
+    /// would take for an outage of the database. The commit and load loops open theirs from the pool directly: they bound
+    /// how many run at once, and the pool is sized for them.
     /// </summary>
     private async Task<ConnectionLease> OpenAsync(CancellationToken cancellationToken)
     {
@@ -228,12 +251,8 @@ internal sealed partial class JournalStore : IAsyncDisposable
         }
     }
 
-    /// <summary>A connection for a commit or load batch: their loops bound how many run at once, and the pool is sized for them.</summary>
-    private async Task<ConnectionLease> OpenForBatchAsync() =>
-        new(await _dataSource.OpenConnectionAsync().ConfigureAwait(false), null);
-
     /// <summary>A connection from <see cref="OpenAsync"/>: disposing it returns the connection to the pool, then its place.</summary>
-    private sealed class ConnectionLease(DbConnection connection, SemaphoreSlim? places) : IAsyncDisposable
+    private sealed class ConnectionLease(DbConnection connection, SemaphoreSlim places) : IAsyncDisposable
     {
         public DbConnection Connection { get; } = connection;
 
@@ -245,7 +264,7 @@ internal sealed partial class JournalStore : IAsyncDisposable
             }
             finally
             {
-                places?.Release();
+                places.Release();
             }
         }
     }

@@ -20,11 +20,10 @@ public static class DatabaseSchema
     }
 
     /// <summary>The connection string with the settings every CityBrain connection uses unless it says otherwise (for
-    /// PostgreSQL: a short connect timeout, automatic statement preparation, no session reset on return to the pool).</summary>
-    /// <remarks>The application name says which of Orleans' pools it is for (…-membership, else grain state), which
-    /// sets its size (<see cref="ConnectionBudget"/>).</remarks>
-    public static string TunedConnectionString(DatabaseKind kind, string connectionString, string applicationName) =>
-        kind == DatabaseKind.Postgres ? PostgresDialect.Tune(connectionString, applicationName, ConnectionBudget.OrleansPool(applicationName)) : connectionString;
+    /// PostgreSQL: a short connect timeout, automatic statement preparation, no session reset on return to the pool, and a
+    /// pool of at most <paramref name="maxPoolSize"/>, one of <see cref="ConnectionBudget"/>'s).</summary>
+    public static string TunedConnectionString(DatabaseKind kind, string connectionString, string applicationName, int maxPoolSize) =>
+        kind == DatabaseKind.Postgres ? PostgresDialect.Tune(connectionString, applicationName, maxPoolSize) : connectionString;
 
     /// <summary>The ADO.NET invariant name under which the Orleans providers load the driver for <paramref name="kind"/>.</summary>
     public static string OrleansInvariant(DatabaseKind kind) => SqlDialect.For(kind).OrleansInvariant;

@@ -42,10 +42,14 @@ public sealed class ConnectionBudgetTests(DatabaseFixture databases)
     {
         var options = new StorageOptions { Database = DatabaseKind.Postgres, ConnectionString = connectionString };
         Assert.Equal((9, 30), (ConnectionBudget.StoreConnections(options), ConnectionBudget.PerSilo(options)));
-        Assert.Equal(10, new NpgsqlConnectionStringBuilder(DatabaseSchema.TunedConnectionString(DatabaseKind.Postgres, connectionString, "citybrain-state")).MaxPoolSize);
-        Assert.Equal(4, new NpgsqlConnectionStringBuilder(DatabaseSchema.TunedConnectionString(DatabaseKind.Postgres, "Host=db", "citybrain-membership")).MaxPoolSize);
-        Assert.Equal(8, new NpgsqlConnectionStringBuilder(DatabaseSchema.TunedConnectionString(DatabaseKind.Postgres, "Host=db", "citybrain-state")).MaxPoolSize);
+        Assert.Equal(10, PoolSize(DatabaseSchema.TunedConnectionString(DatabaseKind.Postgres, connectionString, "citybrain-state", ConnectionBudget.GrainStatePool)));
     }
+
+    [Fact]
+    public void OrleansPools_WithoutAPoolSizeInTheConnectionString_GetTheBudgetsSizes() =>
+        Assert.Equal((8, 4), (
+            PoolSize(DatabaseSchema.TunedConnectionString(DatabaseKind.Postgres, "Host=db", "citybrain-state", ConnectionBudget.GrainStatePool)),
+            PoolSize(DatabaseSchema.TunedConnectionString(DatabaseKind.Postgres, "Host=db", "citybrain-membership", ConnectionBudget.MembershipPool))));
 
     [Fact]
     public void TooFewConnections_AreRefusedNamingTheKey()
@@ -126,6 +130,8 @@ public sealed class ConnectionBudgetTests(DatabaseFixture databases)
             Assert.EndsWith("or lower CityBrain:Storage:MaxConnections.", message);
         }
     }
+
+    private static int PoolSize(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize;
 
     /// <summary>The journal store's connections to this test's database (its application name is "citybrain").</summary>
     private static async Task<long> StoreBackendsAsync(NpgsqlConnection connection, string condition)
