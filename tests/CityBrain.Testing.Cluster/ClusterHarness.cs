@@ -198,6 +198,9 @@ public sealed partial class ClusterHarness : IAsyncDisposable
         return _silos.Count - 1;
     }
 
+    /// <summary>Holds this cluster's joining silos in <c>Joining</c> until the hold is released (see <see cref="JoinHold"/>).</summary>
+    public Task<JoinHold> HoldJoiningAsync() => JoinHold.StartAsync(ConnectionString, _settings["CityBrain:Cluster:ClusterId"]);
+
     /// <summary>The cluster's Orleans membership as the table holds it now.</summary>
     public async Task<IReadOnlyList<Member>> MembersAsync()
     {

@@ -129,20 +129,25 @@ public sealed class ClusterProcessTests
         await using var cluster = await ClusterHarness.StartAsync(3);
         await cluster.KillAsync(1);
         var frozenFor = TimeSpan.Zero;
+
+        // Joining lasts a few milliseconds on a fast machine, too short to catch by polling (CI once saw the silo only
+        // once it was active): the table holds the restarted silo in Joining until it is frozen.
+        await using var hold = await cluster.HoldJoiningAsync();
         await cluster.RestartAsync(1, whileStarting: async silo =>
         {
-            // Joining lasts about 1.5 s on a quiet machine: poll the table closely for it.
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
             while ((await cluster.MembersAsync()).FirstOrDefault(m => m.Port == silo.SiloPort)?.Status is not MemberStatus.Joining and var status)
             {
                 Assert.True(DateTime.UtcNow < deadline && !silo.Exited.IsCompleted && status is not MemberStatus.Active,
                     $"the restarted silo was not seen joining (it is {status?.ToString() ?? "not in the table"})");
-                await Task.Delay(20);
+                await Task.Delay(50);
             }
 
             // The fault injected is a span of silence, so it is timed; nothing here waits for the cluster by the clock.
+            // The hold ends while the silo is frozen: once resumed, it is free to become active at its next try.
             await silo.SignalAsync("STOP");
             var frozen = System.Diagnostics.Stopwatch.StartNew();
+            await hold.ReleaseAsync();
             await Task.Delay(TimeSpan.FromSeconds(8));
             await silo.SignalAsync("CONT");
             frozenFor = frozen.Elapsed;
