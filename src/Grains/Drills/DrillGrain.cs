@@ -52,7 +52,9 @@ internal sealed class DrillGrain(
         }
 
         var now = time.GetUtcNow();
-        CheckAgainstCity(scenario, city.Require(), now);
+        var model = city.Require();
+        CheckAgainstCity(scenario, model, now);
+        RequireJurisdiction(request.Actor, "start a drill", scenario, model, now);
 
         // Listed before it exists: after a failure here the list names a drill that reads as none (ListDrills skips it),
         // never the other way round.
@@ -91,6 +93,48 @@ internal sealed class DrillGrain(
         {
             throw new ValidationException(errors);
         }
+    }
+
+    /// <summary>
+    /// Dispatchers act only within their jurisdiction, and a drill acts where its events land: a dispatcher whose
+    /// jurisdiction is not the whole city starts, stops or cancels a drill only when it covers the grid, community or
+    /// street that intake routes every event of the scenario to (with the city as it is now). An event that cannot be
+    /// routed any more (the city changed) is covered by no limited jurisdiction. Administrators, whole-city dispatchers
+    /// and the system act on any drill.
+    /// </summary>
+    private static void RequireJurisdiction(Actor actor, string action, DrillScenario scenario, CityModel model, DateTimeOffset now)
+    {
+        if (actor.Role != Role.Dispatcher || actor.Jurisdiction.Count == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < scenario.Events.Count; i++)
+        {
+            var where = Placed(scenario.Events[i], model, now);
+            if (where is null || !Permissions.Covers(actor.Jurisdiction, where))
+            {
+                var area = where is null ? "cannot be placed in the city as it is now"
+                    : $"lands in grid '{where.GridId}', community '{where.CommunityId}', street '{where.StreetId}'";
+                throw Permissions.Denied(actor, action, $"events[{i}] ('{scenario.Events[i].Id}') {area}, outside the caller's jurisdiction");
+            }
+        }
+    }
+
+    /// <summary>Where intake would route the event (its grid, community and street), or null if the city refuses it.</summary>
+    private static Incident? Placed(DrillScenarioEvent item, CityModel model, DateTimeOffset now)
+    {
+        var request = new ReportRequest { Event = item.Event, Actor = Injector, Exercise = true };
+        try
+        {
+            IntakeValidator.Validate(request, model, now);
+        }
+        catch (ValidationException)
+        {
+            return null;
+        }
+
+        return IncidentRouter.Route(request, model, now);
     }
 
     private static string MapField(string path) => path switch
@@ -197,6 +241,8 @@ internal sealed class DrillGrain(
         {
             throw new NotFoundException("drill", Key);
         }
+
+        RequireJurisdiction(request.Actor, $"{verb} a drill", DrillScenario.Parse(State.ScenarioText), city.Require(), time.GetUtcNow());
     }
 
     public async Task ReceiveDeadline(DeadlineTick tick)

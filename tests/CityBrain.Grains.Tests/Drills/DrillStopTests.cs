@@ -58,6 +58,41 @@ public sealed class DrillStopTests(DatabaseFixture database)
         Assert.Empty(listed.IncidentIds);
     }
 
+    /// <summary>Dispatchers act only within their jurisdiction: the scenario's fire lands in community c01 (grid g001), its
+    /// waterlogging in c03 (g012). A c03 dispatcher may not start, stop or cancel the drill, and each refusal leaves
+    /// everything as it was; a dispatcher of both communities starts it, the street's dispatcher cancels it.</summary>
+    [Fact]
+    public async Task LimitedJurisdiction_StartsStopsAndCancelsOnlyDrillsWhollyInside_AndARefusalChangesNothing()
+    {
+        await using var silo = await TestSilo.StartAsync(DatabaseKind.Sqlite, await database.NewDatabaseAsync(DatabaseKind.Sqlite), _clock);
+        var c03 = Who.CommunityDispatcher("c03");
+        const string Outside = "events[0] ('fire-1') lands in grid 'g001', community 'c01', street 'st-01', outside the caller's jurisdiction";
+
+        var start = await Assert.ThrowsAsync<PermissionDeniedException>(() => silo.Drills.StartAsync(new StartDrillRequest { Actor = c03, ScenarioText = Scenario }));
+        Assert.Equal($"dispatcher-c03 (Dispatcher) may not start a drill: {Outside}.", start.Message);
+        Assert.Equal(DrillState.Unspecified, (await silo.Drills.StatusAsync(DrillId)).State);
+        Assert.Empty((await silo.Drills.ListAsync(0, "")).Drills);
+        Assert.Equal(0, await silo.DeadlinesCaughtUpAsync());
+
+        var both = new Actor { UserId = "dispatcher-c01-c03", Role = Role.Dispatcher, Jurisdiction = { "c01", "c03" } };
+        await silo.Drills.StartAsync(new StartDrillRequest { Actor = both, ScenarioText = Scenario });
+        await silo.AdvanceAsync(TimeSpan.Zero);
+        await silo.SettledAsync(Fire, e => e.Reported is not null, "injection");
+
+        var stop = await Assert.ThrowsAsync<PermissionDeniedException>(() => silo.Drills.StopAsync(DrillId, new StopDrillRequest { Actor = c03 }));
+        Assert.Equal($"dispatcher-c03 (Dispatcher) may not stop a drill: {Outside}.", stop.Message);
+        var cancel = await Assert.ThrowsAsync<PermissionDeniedException>(() => silo.Drills.CancelAsync(DrillId, new StopDrillRequest { Actor = c03 }));
+        Assert.Equal($"dispatcher-c03 (Dispatcher) may not cancel a drill: {Outside}.", cancel.Message);
+        var running = await silo.Drills.StatusAsync(DrillId);
+        Assert.Equal((DrillState.Running, 1, 0, ""), (running.State, running.EventsInjected, running.IncidentsClosed, running.StoppedBy));
+        Assert.Equal(IncidentStatus.Reported, (await silo.Incident(Fire).Get(Who.Admin)).Status);
+        Assert.Equal(2, await silo.DeadlinesCaughtUpAsync()); // the fire's accept clock and the drill's next injection
+
+        var cancelled = await silo.Drills.CancelAsync(DrillId, new StopDrillRequest { Actor = Who.Dispatcher });
+        Assert.Equal((DrillState.Cancelled, 1), (cancelled.State, cancelled.IncidentsClosed));
+        Assert.Equal(IncidentStatus.Retracted, (await silo.Incident(Fire).Get(Who.Admin)).Status);
+    }
+
     [Fact]
     public async Task Stop_NotRunningUnknownOrNotACenterRole_RefusedSayingWhy()
     {
