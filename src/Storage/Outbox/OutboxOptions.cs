@@ -18,7 +18,8 @@ public sealed class OutboxOptions
     /// <summary>How long one attempt may take before it counts as failed. Default 10 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Ordering keys one shard delivers to at once. Default 32.</summary>
+    /// <summary>Ordering keys one shard delivers to at once, for each subscriber (a slow receiver fills its own slots,
+    /// not the others'). Default 32.</summary>
     public int MaxConcurrentDeliveries { get; set; } = 32;
 
     /// <summary>How long delivered and discarded messages are kept (from their delivery or discard) before their shard

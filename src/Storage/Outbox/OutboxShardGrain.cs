@@ -13,7 +13,10 @@ namespace CityBrain.Storage.Outbox;
 /// (during a membership change two activations may overlap for a moment: a message may then go out twice, which the
 /// idempotency key makes harmless). The shard reads the heads of its lanes (subscriber and ordering key): a lane's next
 /// message is read only after its head was delivered, so a failing head blocks its lane alone, and lanes held by dead
-/// letters or backing off never crowd out the others however many there are. A
+/// letters or backing off never crowd out the others however many there are. Nor does a slow receiver hold up the
+/// others: a round of deliveries waits for its lanes (to mark them in one transaction) only up to
+/// <see cref="SlowLaneAfter"/>; after that the shard reads on, its lanes still in flight left out until they end, and
+/// each subscriber has its own <see cref="OutboxOptions.MaxConcurrentDeliveries"/>. A
 /// failed attempt waits <see cref="OutboxOptions.Backoff"/> on the grains' clock; after
 /// <see cref="OutboxOptions.MaxAttempts"/> the message is dead and keeps its lane blocked until retried or discarded.
 /// Beside delivery, the shard deletes its own delivered and discarded messages past <see cref="OutboxOptions.Retention"/>
@@ -35,10 +38,25 @@ internal sealed class OutboxShardGrain(
     ILogger<OutboxShardGrain> logger) : Grain, IOutboxShardGrain
 {
     private const int ReadBatch = 1000;
+
+    /// <summary>How long a round of deliveries waits for its slowest lane before the shard marks what the others
+    /// delivered and reads on (a receiver that takes seconds to answer, up to <see cref="OutboxOptions.AttemptTimeout"/>,
+    /// then delays the other lanes of its shard by this, not by its own time).</summary>
+    internal static readonly TimeSpan SlowLaneAfter = TimeSpan.FromMilliseconds(250);
+
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
     private static readonly OutboxState[] Settled = [OutboxState.Delivered, OutboxState.Discarded];
     private readonly Dictionary<string, IOutboxChannel> _channels = channels.ToDictionary(c => c.Name, StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+
+    // The delivery loop and its lanes run on this activation's scheduler, one turn at a time: plain collections are safe.
+    // A lane is left out of a read's plan while it runs and while a delivery of it awaits its mark: the read still finds
+    // its head pending, and must not start it twice.
+    private readonly HashSet<(string Subscriber, string Key)> _running = [];
+    private readonly List<Task> _lanes = [];
+    private readonly List<(OutboxRecord Message, OutboxDelivered Delivery)> _delivered = [];
+    private readonly Dictionary<string, SemaphoreSlim> _slots = new(StringComparer.Ordinal);
+    private TaskCompletionSource _laneEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _delivering = Task.CompletedTask;
     private Task _purging = Task.CompletedTask;
 
@@ -66,21 +84,53 @@ internal sealed class OutboxShardGrain(
 
     private async Task DeliverAsync(CancellationToken stopping)
     {
+        try
+        {
+            await DeliverUntilStoppedAsync(stopping);
+        }
+        finally
+        {
+            // Even when stopping: what a receiver accepted is not sent again. (An attempt cut short is not marked.)
+            await Task.WhenAll(_lanes);
+            try
+            {
+                await MarkDeliveredAsync();
+            }
+            catch (Exception exception)
+            {
+                StorageLog.OutboxShardFailed(logger, exception, Shard, TimeSpan.Zero);
+            }
+        }
+    }
+
+    private async Task DeliverUntilStoppedAsync(CancellationToken stopping)
+    {
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                // Take the signal before reading: a message committed after the read wakes the wait below.
+                // Take the signals before reading: a message committed, or a lane ended, after the read wakes the wait.
                 var written = store.WhenOutboxWrittenAsync(stopping);
+                var ended = _laneEnded.Task;
+                await MarkDeliveredAsync();
                 var open = await store.ReadOpenOutboxAsync(Shard, ReadBatch, stopping);
                 var plan = OutboxLanes.Plan(open, time.GetUtcNow());
-                if (plan.Due.Count > 0)
+                var unmarked = _delivered.Select(d => LaneOf(d.Message)).ToHashSet();
+                _lanes.RemoveAll(t => t.IsCompleted);
+                var round = plan.Due
+                    .Where(lane => !_running.Contains(LaneOf(lane[0])) && !unmarked.Contains(LaneOf(lane[0])))
+                    .Select(lane => StartLane(lane, stopping))
+                    .ToList();
+                if (round.Count > 0)
                 {
-                    await DeliverLanesAsync(plan.Due, stopping);
+                    // One round's deliveries are marked together, but a slow lane does not hold up the others.
+                    using var slow = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                    await Task.WhenAny(Task.WhenAll(round), polling.DelayAsync(SlowLaneAfter, slow.Token));
+                    await slow.CancelAsync();
                     continue;
                 }
 
-                await WaitAsync(written, plan.NextDue, stopping);
+                await WaitAsync(Task.WhenAny(written, ended), plan.NextDue, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -100,6 +150,8 @@ internal sealed class OutboxShardGrain(
             }
         }
     }
+
+    private static (string Subscriber, string Key) LaneOf(OutboxRecord message) => (message.Subscriber, message.OrderingKey);
 
     /// <summary>Deletes the shard's messages settled longer than <see cref="OutboxOptions.Retention"/> ago at once, then
     /// every <see cref="OutboxOptions.PurgeInterval"/> on the grains' clock, counted from each pass's start (a clock that
@@ -180,30 +232,50 @@ internal sealed class OutboxShardGrain(
         await waiting.CancelAsync();
     }
 
-    private async Task DeliverLanesAsync(IReadOnlyList<IReadOnlyList<OutboxRecord>> lanes, CancellationToken stopping)
+    /// <summary>Runs a lane in the background within its subscriber's <see cref="OutboxOptions.MaxConcurrentDeliveries"/>;
+    /// the task ends when the lane does, and never fails.</summary>
+    private Task StartLane(IReadOnlyList<OutboxRecord> lane, CancellationToken stopping)
     {
-        // The lanes run on this activation's scheduler, one turn at a time: a plain list is safe.
-        var delivered = new List<(OutboxRecord Message, OutboxDelivered Delivery)>();
-        using var slots = new SemaphoreSlim(options.Value.MaxConcurrentDeliveries);
+        var key = LaneOf(lane[0]);
+        _running.Add(key);
+        var task = RunLaneAsync(lane, key, stopping);
+        _lanes.Add(task);
+        return task;
+    }
+
+    private async Task RunLaneAsync(IReadOnlyList<OutboxRecord> lane, (string Subscriber, string Key) key, CancellationToken stopping)
+    {
         try
         {
-            await Task.WhenAll(lanes.Select(async lane =>
+            if (!_slots.TryGetValue(key.Subscriber, out var slots))
             {
-                await slots.WaitAsync(stopping);
-                try
-                {
-                    await DeliverLaneAsync(lane, delivered, stopping);
-                }
-                finally
-                {
-                    slots.Release();
-                }
-            }));
+                slots = new SemaphoreSlim(options.Value.MaxConcurrentDeliveries);
+                _slots.Add(key.Subscriber, slots);
+            }
+
+            await slots.WaitAsync(stopping);
+            try
+            {
+                await DeliverLaneAsync(lane, _delivered, stopping);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            // Its failure could not be stored (the database is away): the head stays pending and is tried again.
+            StorageLog.OutboxShardFailed(logger, exception, Shard, RetryDelay);
         }
         finally
         {
-            // Even when stopping: what a receiver accepted is not sent again.
-            await MarkDeliveredAsync(delivered);
+            _running.Remove(key);
+            _laneEnded.TrySetResult();
+            _laneEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
@@ -249,18 +321,21 @@ internal sealed class OutboxShardGrain(
         }
     }
 
-    /// <summary>Marks a pass's deliveries in one transaction rather than one per message (each a commit the database
-    /// flushes). Order holds: a lane's next message is read only after its head is marked, and the shard reads again only
-    /// after this. A silo that dies before it sends those messages again, with the same ids.</summary>
-    private async Task MarkDeliveredAsync(List<(OutboxRecord Message, OutboxDelivered Delivery)> delivered)
+    /// <summary>Marks the deliveries since the last mark in one transaction rather than one per message (each a commit
+    /// the database flushes). Order holds: a lane's next message is started only after its head
+    /// is marked. A silo that dies before this sends those messages again, with the same ids; a mark that fails keeps
+    /// them for the next.</summary>
+    private async Task MarkDeliveredAsync()
     {
-        if (delivered.Count == 0)
+        if (_delivered.Count == 0)
         {
             return;
         }
 
-        await store.MarkOutboxDeliveredAsync(delivered.ConvertAll(d => d.Delivery), CancellationToken.None);
-        foreach (var (message, delivery) in delivered)
+        var batch = _delivered.ToList();
+        await store.MarkOutboxDeliveredAsync(batch.ConvertAll(d => d.Delivery), CancellationToken.None);
+        _delivered.RemoveRange(0, batch.Count);
+        foreach (var (message, delivery) in batch)
         {
             metrics.Delivered(message.Subscriber, delivery.At - message.CreatedAt);
         }

@@ -95,6 +95,65 @@ public sealed class OutboxDeliveryTests(DatabaseFixture databases)
         Assert.Equal([1, 1, 2, 1], channel.Attempts.Select(a => a.Delivery.Attempt));
     }
 
+    /// <summary>A receiver that takes long to answer one incident's message (held here until released; the attempt
+    /// timeout is 10 min) holds up neither another incident on the same shard nor that incident's own order.</summary>
+    [Theory]
+    [InlineData(DatabaseKind.Sqlite)]
+    [InlineData(DatabaseKind.Postgres)]
+    public async Task Deliver_SlowReceiverOnOneIncident_OthersOnItsShardDeliveredMeanwhile_ItsOwnAfterwardsInOrder(DatabaseKind kind)
+    {
+        using var outcomes = new OutboxOutcomes();
+        var (silo, channel) = await OutboxSilo.StartAsync(kind, await databases.NewMigratedDatabaseAsync(kind), configure: o => o.AttemptTimeout = TimeSpan.FromMinutes(10));
+        await using var _ = silo;
+        const string SlowKey = "incident-slow";
+        var fastKey = Enumerable.Range(0, 1000).Select(i => $"incident-fast-{i}").First(k => Shards.OfOrderingKey(k) == Shards.OfOrderingKey(SlowKey));
+        var release = channel.Hold(SlowKey);
+        var slow = await silo.Grains.GetGrain<ITallyGrain>("slow").AddAndSend(1, Hotline, SlowKey, ["s1", "s2"]);
+        await channel.WaitAsync(attempts => attempts.Any(a => a.Delivery.Id == slow[0]));
+
+        var fast = await silo.Grains.GetGrain<ITallyGrain>("fast").AddAndSend(1, Hotline, fastKey, ["f1", "f2"]);
+        await outcomes.WaitAsync(Hotline, "delivered", 2);
+
+        Assert.Equal(OutboxState.Delivered, (await silo.Admin().GetAsync(fast[1]))!.State);
+        Assert.Equal(OutboxState.Pending, (await silo.Admin().GetAsync(slow[0]))!.State);
+        Assert.Equal([slow[0], fast[0], fast[1]], channel.Attempts.Select(a => a.Delivery.Id)); // the held one started once
+
+        release();
+        await outcomes.WaitAsync(Hotline, "delivered", 4);
+        Assert.Equal([slow[0], fast[0], fast[1], slow[1]], channel.Attempts.Select(a => a.Delivery.Id));
+        Assert.All(channel.Attempts, a => Assert.Equal(1, a.Delivery.Attempt));
+        Assert.Empty(await silo.Admin().ListAsync(OutboxState.Pending));
+    }
+
+    /// <summary>Each subscriber has its own delivery slots: with one slot each, a hotline message held by its receiver
+    /// does not keep another subscriber's message on the same shard waiting.</summary>
+    [Fact]
+    public async Task Deliver_SlowReceiverFillsItsOwnSlots_AnotherSubscriberOnItsShardDeliveredMeanwhile()
+    {
+        using var outcomes = new OutboxOutcomes();
+        const string GridHead = "grid-head";
+        var (silo, channel) = await OutboxSilo.StartAsync(DatabaseKind.Sqlite, await databases.NewMigratedDatabaseAsync(DatabaseKind.Sqlite), configure: o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromMinutes(10);
+            o.MaxConcurrentDeliveries = 1;
+            o.Subscribers[GridHead] = new OutboxSubscriberOptions { Channel = RecordingChannel.ChannelName };
+        });
+        await using var _ = silo;
+        const string SlowKey = "incident-slow";
+        var otherKey = Enumerable.Range(0, 1000).Select(i => $"incident-other-{i}").First(k => Shards.OfOrderingKey(k) == Shards.OfOrderingKey(SlowKey));
+        var release = channel.Hold(SlowKey);
+        var slow = await silo.Grains.GetGrain<ITallyGrain>("slow").AddAndSend(1, Hotline, SlowKey, ["s1"]);
+        await channel.WaitAsync(attempts => attempts.Any(a => a.Delivery.Id == slow[0]));
+
+        var other = await silo.Grains.GetGrain<ITallyGrain>("other").AddAndSend(1, GridHead, otherKey, ["g1"]);
+        await outcomes.WaitAsync(GridHead, "delivered");
+        Assert.Equal(OutboxState.Pending, (await silo.Admin().GetAsync(slow[0]))!.State);
+
+        release();
+        await outcomes.WaitAsync(Hotline, "delivered");
+        Assert.Equal([slow[0], other[0]], channel.Attempts.Select(a => a.Delivery.Id));
+    }
+
     [Theory]
     [InlineData(DatabaseKind.Sqlite)]
     [InlineData(DatabaseKind.Postgres)]
