@@ -15,8 +15,10 @@ namespace CityBrain.Storage.Outbox;
 /// message is read only after its head was delivered, so a failing head blocks its lane alone, and lanes held by dead
 /// letters or backing off never crowd out the others however many there are. Nor does a slow receiver hold up the
 /// others: a round of deliveries waits for its lanes (to mark them in one transaction) only up to
-/// <see cref="SlowLaneAfter"/>; after that the shard reads on, its lanes still in flight left out until they end, and
-/// each subscriber has its own <see cref="OutboxOptions.MaxConcurrentDeliveries"/>. A
+/// <see cref="StorageOptions.FeedReadInterval"/>, the pace at which a shard may read anyway; after that the shard reads
+/// on, its lanes still in flight left out until they end (a receiver that takes seconds to answer, up to
+/// <see cref="OutboxOptions.AttemptTimeout"/>, delays the other lanes of its shard by that interval, not by its own
+/// time), and each subscriber has its own <see cref="OutboxOptions.MaxConcurrentDeliveries"/>. A
 /// failed attempt waits <see cref="OutboxOptions.Backoff"/> on the grains' clock; after
 /// <see cref="OutboxOptions.MaxAttempts"/> the message is dead and keeps its lane blocked until retried or discarded.
 /// Beside delivery, the shard deletes its own delivered and discarded messages past <see cref="OutboxOptions.Retention"/>
@@ -38,11 +40,6 @@ internal sealed class OutboxShardGrain(
     ILogger<OutboxShardGrain> logger) : Grain, IOutboxShardGrain
 {
     private const int ReadBatch = 1000;
-
-    /// <summary>How long a round of deliveries waits for its slowest lane before the shard marks what the others
-    /// delivered and reads on (a receiver that takes seconds to answer, up to <see cref="OutboxOptions.AttemptTimeout"/>,
-    /// then delays the other lanes of its shard by this, not by its own time).</summary>
-    internal static readonly TimeSpan SlowLaneAfter = TimeSpan.FromMilliseconds(250);
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
     private static readonly OutboxState[] Settled = [OutboxState.Delivered, OutboxState.Discarded];
@@ -125,7 +122,7 @@ internal sealed class OutboxShardGrain(
                 {
                     // One round's deliveries are marked together, but a slow lane does not hold up the others.
                     using var slow = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                    await Task.WhenAny(Task.WhenAll(round), polling.DelayAsync(SlowLaneAfter, slow.Token));
+                    await Task.WhenAny(Task.WhenAll(round), polling.DelayAsync(storage.Value.FeedReadInterval, slow.Token));
                     await slow.CancelAsync();
                     continue;
                 }
