@@ -54,7 +54,10 @@ internal sealed class DrillGrain(
         var now = time.GetUtcNow();
         var model = city.Require();
         CheckAgainstCity(scenario, model, now);
-        RequireJurisdiction(request.Actor, "start a drill", scenario, model, now);
+        if (HasLimitedJurisdiction(request.Actor))
+        {
+            RequireJurisdiction(request.Actor, "start a drill", scenario, model, now);
+        }
 
         // Listed before it exists: after a failure here the list names a drill that reads as none (ListDrills skips it),
         // never the other way round.
@@ -97,18 +100,13 @@ internal sealed class DrillGrain(
 
     /// <summary>
     /// Dispatchers act only within their jurisdiction, and a drill acts where its events land: a dispatcher whose
-    /// jurisdiction is not the whole city starts, stops or cancels a drill only when it covers the grid, community or
-    /// street that intake routes every event of the scenario to (with the city as it is now). An event that cannot be
-    /// routed any more (the city changed) is covered by no limited jurisdiction. Administrators, whole-city dispatchers
-    /// and the system act on any drill.
+    /// jurisdiction is not the whole city (<see cref="HasLimitedJurisdiction"/>) starts, stops or cancels a drill only when
+    /// it covers the grid, community or street that intake routes every event of the scenario to (with the city as it is
+    /// now). An event that cannot be routed any more (the city changed) is covered by no limited jurisdiction.
+    /// Administrators, whole-city dispatchers and the system act on any drill.
     /// </summary>
     private static void RequireJurisdiction(Actor actor, string action, DrillScenario scenario, CityModel model, DateTimeOffset now)
     {
-        if (actor.Role != Role.Dispatcher || actor.Jurisdiction.Count == 0)
-        {
-            return;
-        }
-
         for (var i = 0; i < scenario.Events.Count; i++)
         {
             var where = Placed(scenario.Events[i], model, now);
@@ -120,6 +118,8 @@ internal sealed class DrillGrain(
             }
         }
     }
+
+    private static bool HasLimitedJurisdiction(Actor actor) => actor.Role == Role.Dispatcher && actor.Jurisdiction.Count > 0;
 
     /// <summary>Where intake would route the event (its grid, community and street), or null if the city refuses it.</summary>
     private static Incident? Placed(DrillScenarioEvent item, CityModel model, DateTimeOffset now)
@@ -242,7 +242,10 @@ internal sealed class DrillGrain(
             throw new NotFoundException("drill", Key);
         }
 
-        RequireJurisdiction(request.Actor, $"{verb} a drill", DrillScenario.Parse(State.ScenarioText), city.Require(), time.GetUtcNow());
+        if (HasLimitedJurisdiction(request.Actor))
+        {
+            RequireJurisdiction(request.Actor, $"{verb} a drill", DrillScenario.Parse(State.ScenarioText), city.Require(), time.GetUtcNow());
+        }
     }
 
     public async Task ReceiveDeadline(DeadlineTick tick)
