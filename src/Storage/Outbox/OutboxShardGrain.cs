@@ -54,6 +54,7 @@ internal sealed class OutboxShardGrain(
     private readonly List<(OutboxRecord Message, OutboxDelivered Delivery)> _delivered = [];
     private readonly Dictionary<string, SemaphoreSlim> _slots = new(StringComparer.Ordinal);
     private TaskCompletionSource _laneEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Exception? _laneFailure;
     private Task _delivering = Task.CompletedTask;
     private Task _purging = Task.CompletedTask;
 
@@ -106,6 +107,14 @@ internal sealed class OutboxShardGrain(
         {
             try
             {
+                // A lane whose failure could not be stored (the database away) pauses the shard as a failed read does:
+                // its head is still pending and due, and would otherwise be tried again at once.
+                if (_laneFailure is { } failure)
+                {
+                    _laneFailure = null;
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+                }
+
                 // Take the signals before reading: a message committed, or a lane ended, after the read wakes the wait.
                 var written = store.WhenOutboxWrittenAsync(stopping);
                 var ended = _laneEnded.Task;
@@ -265,8 +274,8 @@ internal sealed class OutboxShardGrain(
         }
         catch (Exception exception)
         {
-            // Its failure could not be stored (the database is away): the head stays pending and is tried again.
-            StorageLog.OutboxShardFailed(logger, exception, Shard, RetryDelay);
+            // Its failure could not be stored: the head stays pending; the loop logs it and waits before reading again.
+            _laneFailure ??= exception;
         }
         finally
         {
