@@ -62,6 +62,9 @@ internal static partial class StorageLog
     [LoggerMessage(19, LogLevel.Warning, "Deadline shard {Shard}: the database is unreachable; deadlines falling due are held and fire as soon as it answers (checked again every {Delay})")]
     public static partial void DeadlinesHeld(ILogger logger, int shard, TimeSpan delay);
 
+    [LoggerMessage(23, LogLevel.Warning, "Outbox shard {Shard} stops without marking {Count} delivered messages (the database did not answer); its next activation sends them again, with the same ids")]
+    public static partial void OutboxUnmarkedAtStop(ILogger logger, Exception exception, int shard, int count);
+
     [LoggerMessage(20, LogLevel.Information, "Connections: {Text}")]
     public static partial void ConnectionBudgetFits(ILogger logger, string text);
 

@@ -96,7 +96,7 @@ internal sealed class OutboxShardGrain(
             }
             catch (Exception exception)
             {
-                StorageLog.OutboxShardFailed(logger, exception, Shard, TimeSpan.Zero);
+                StorageLog.OutboxUnmarkedAtStop(logger, exception, Shard, _delivered.Count);
             }
         }
     }
