@@ -31,7 +31,8 @@ public static class ConnectionBudget
     public static int StoreConnections(StorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return SqlDialect.For(options.Database).PoolSizeIn(options.ConnectionString) is { } pool ? Math.Max(1, pool - ProbeHeadroom) : options.MaxConnections;
+        // The options' validator refuses a pool size of MinStoreConnections or less, so this leaves the store at least that many.
+        return SqlDialect.For(options.Database).PoolSizeIn(options.ConnectionString) is { } pool ? pool - ProbeHeadroom : options.MaxConnections;
     }
 
     /// <summary>The most connections one silo holds (a pool size in the connection string applies to each of the three pools).</summary>
@@ -51,9 +52,10 @@ public static class ConnectionBudget
     /// </summary>
     public static (bool Fits, string Text) Assess(int maxConnections, int reserved, int inUse, int otherSilos, int perSilo)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(perSilo);
         var available = maxConnections - reserved;
         var silos = otherSilos + 1;
-        var room = perSilo > 0 ? available / perSilo : 0;
+        var room = available / perSilo;
         var text = $"PostgreSQL takes {available} client connections (max_connections {maxConnections}, {reserved} reserved), {inUse} in use now; "
             + $"a silo holds up to {perSilo}, so {room} silo(s) fit; {silos} counting this one";
         var fits = silos * perSilo <= available && inUse + perSilo <= available;

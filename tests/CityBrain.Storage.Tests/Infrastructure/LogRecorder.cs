@@ -8,9 +8,7 @@ public sealed class LogRecorder(LogLevel minimum) : ILoggerProvider
 {
     private readonly ConcurrentQueue<(string Category, LogLevel Level, int Id, string Message)> _entries = new();
 
-    public IReadOnlyList<(string Category, int Id, string Message)> From(string category) =>
-        _entries.Where(e => e.Category == category).Select(e => (e.Category, e.Id, e.Message)).ToList();
-
+    /// <summary>The entries of <paramref name="category"/> so far, oldest first.</summary>
     public IReadOnlyList<(LogLevel Level, int Id, string Message)> Entries(string category) =>
         _entries.Where(e => e.Category == category).Select(e => (e.Level, e.Id, e.Message)).ToList();
 

@@ -167,7 +167,7 @@ public sealed class OutageTests
         var health = silo.SiloServices.GetRequiredService<StorageHealth>();
         await Eventually.TrueAsync(() => Task.FromResult(health.UnreachableReason is not null), TimeSpan.FromSeconds(30), "the store notices the stopped database");
         await silo.AdvanceAsync(TimeSpan.FromMinutes(10));
-        List<(string Category, int Id, string Message)> Held() => warnings.From("CityBrain.Storage.Deadlines.DeadlineShardGrain").Where(w => w.Id == 19).ToList();
+        List<(LogLevel Level, int Id, string Message)> Held() => warnings.Entries("CityBrain.Storage.Deadlines.DeadlineShardGrain").Where(w => w.Id == 19).ToList();
         await Eventually.TrueAsync(() => Task.FromResult(Held().Count >= holdingShards), TimeSpan.FromSeconds(30), "every shard with deadlines due holds them");
         Assert.Empty(silo.Log.Fired);
 
@@ -179,13 +179,12 @@ public sealed class OutageTests
         // could bring the firings, not a planned retry.
         Assert.All(silo.Log.Fired, f => Assert.Equal((due, due), (f.Tick.DueAt, f.Tick.FiredAt)));
         Assert.DoesNotContain(silo.Log.Fired, f => f.Tick.Name.StartsWith("unavailable:", StringComparison.Ordinal));
-        var shardWarnings = warnings.From("CityBrain.Storage.Deadlines.DeadlineShardGrain");
+        var shardWarnings = warnings.Entries("CityBrain.Storage.Deadlines.DeadlineShardGrain");
         Assert.DoesNotContain(shardWarnings, w => w.Id == 6);
         Assert.Equal(holdingShards, Held().Count);
         Assert.All(Held(), w => Assert.Contains("held and fire as soon as it answers", w.Message, StringComparison.Ordinal));
     }
 
-    /// <summary>Records the warnings (and worse) the silo logs.</summary>
     [Fact]
     public async Task Unavailable_CrossesToAnotherSilo_WithTheDriversCause()
     {
